@@ -1,0 +1,40 @@
+import type { ObservableInput, ObservedValueOf } from 'rxjs';
+
+/**
+ * Anything that can become a task: an Observable, a Promise, an iterable, ... or a
+ * function returning one. A function is called only when its task is started, so a
+ * Promise-returning function does no work before a concurrency slot is free.
+ */
+export type TaskInput<T> = ObservableInput<T> | (() => ObservableInput<T>);
+
+/** The result type of a task input: `ResultOf<() => Promise<number>>` is `number`. */
+export type ResultOf<I> = I extends () => infer O
+  ? ObservedValueOf<O>
+  : I extends ObservableInput<unknown>
+    ? ObservedValueOf<I>
+    : never;
+
+/** What `onProgress` receives after each input settles. */
+export interface Progress {
+  /** Inputs settled so far, failed ones included. */
+  readonly done: number;
+  /** Inputs that failed so far. */
+  readonly failed: number;
+  /** Number of inputs; `undefined` while a lazy iterable (or operator source) is not exhausted. */
+  readonly total: number | undefined;
+}
+
+/** Options shared by `gather`, `asCompleted` and their operators. */
+export interface PoolOptions {
+  /** At most this many inputs subscribed at once, started in submission order. Default `Infinity`. */
+  readonly concurrency?: number;
+  /** Deadline in ms for the whole run, from subscription: `TimeoutError`, running inputs unsubscribed. */
+  readonly timeout?: number;
+  /** Put failures in the results (as the thrown value) instead of failing. Default `false`. */
+  readonly returnExceptions?: boolean;
+  /** Called after each input settles. */
+  readonly onProgress?: (progress: Progress) => void;
+}
+
+/** With `returnExceptions: true`, a slot holds either the result or the thrown value. */
+export type Settled<T> = T | Error;
