@@ -1,0 +1,63 @@
+import { Observable } from 'rxjs';
+import { feedOf, readInputs } from './internal/feeds';
+import { DONE } from './internal/pool';
+import { parseWaitOptions, Waiter } from './internal/waiter';
+import type { WaitOptions, WaitResult } from './internal/waiter';
+import type { ResultOf, TaskInput } from './types';
+
+export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION } from './internal/waiter';
+export type { ReturnWhen, WaitOptions, WaitResult } from './internal/waiter';
+
+/**
+ * Starts every input as a Task and emits `{ done, pending }` once a condition holds
+ * (asyncio.wait).
+ *
+ * `returnWhen` is `ALL_COMPLETED` (default), `FIRST_COMPLETED` or `FIRST_EXCEPTION`.
+ * `done` lists tasks in completion order, `pending` in submission order. It never fails
+ * because a task failed: failed tasks are in `done`, read them with `exception()`.
+ * Pending tasks keep running: `cancel()` them, or wait on them again.
+ *
+ * ```
+ * a:       ----a|
+ * b:       --b|
+ * c:       --------c|
+ * wait([a, b, c], { returnWhen: FIRST_COMPLETED }):
+ *          --(r|)        r = { done: [b], pending: [a, c] }; a and c run on
+ * ```
+ *
+ * - Complete: emits once, then completes. Empty input emits `{ done: [], pending: [] }`
+ *   (asyncio raises here; we don't). `FIRST_EXCEPTION` with no failure behaves like
+ *   `ALL_COMPLETED`; a task cancelled while waited on counts as done, not as failed.
+ * - Timeout: `options.timeout` ms after subscription, emits whatever is done by then;
+ *   it does not raise.
+ * - Unsubscribe before it emits: the tasks `wait` started itself are cancelled; Tasks
+ *   passed in are left alone.
+ *
+ * ```ts
+ * wait([slow$, fast$], { returnWhen: FIRST_COMPLETED }).subscribe(({ done, pending }) => {
+ *   console.log(done.map((t) => t.result()), pending.length);
+ *   pending.forEach((t) => t.cancel());
+ * });
+ * // Logs: ['fast'] 1
+ * ```
+ *
+ * @param inputs Tasks, or inputs to start as tasks, in any iterable.
+ * @param options `returnWhen`, `timeout` (ms), `onProgress`.
+ * @returns A cold Observable of one `{ done, pending }`.
+ * @see createTask, waitUntil
+ */
+export function wait<I extends TaskInput<unknown>>(inputs: Iterable<I>, options?: WaitOptions): Observable<WaitResult<ResultOf<I>>> {
+  const list = readInputs('wait', inputs, false);
+  const parsed = parseWaitOptions('wait', options, ['returnWhen', 'timeout', 'onProgress']);
+  return new Observable<WaitResult<ResultOf<I>>>((subscriber) => {
+    const waiter = new Waiter<ResultOf<I>>('wait', subscriber, parsed, list.kind === 'iterable' ? undefined : list.items.length, false);
+    const feed = feedOf('wait', list);
+    subscriber.add(() => feed.release());
+    for (let i = 0; !subscriber.closed; i++) {
+      const input = feed.pull();
+      if (input === DONE) break;
+      waiter.add(input, `inputs[${i}]`);
+    }
+    waiter.end();
+  });
+}
