@@ -1,0 +1,154 @@
+import { EmptyError, Subject, of, throwError } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { CancelledError, InvalidStateError, Task, createTask } from '../lib';
+
+/**
+ * A Task is asyncio.create_task: the one hot thing in the library. Its source is
+ * subscribed when the task is created (frame 0 below), exactly once, however many
+ * subscribers come and go; each of them receives the one result, even late ones.
+ */
+describe('createTask', () => {
+  let testScheduler: TestScheduler;
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  it('subscribes its source at once, and only once, whoever subscribes to it', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      // prettier-ignore
+      const source = cold('--a--b|');
+      const task = createTask(source);
+      expectObservable(task).toBe('------(b|)');
+      expectObservable(task, '---^').toBe('------(b|)');
+      expectSubscriptions(source.subscriptions).toBe('^-----!');
+    });
+  });
+
+  it('replays its result and completion to a subscriber that comes after it is done', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const task = createTask(cold('-x|'));
+      expectObservable(task, '-----^').toBe('-----(x|)');
+    });
+  });
+
+  it('replays its error to every subscriber', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const task = createTask(cold('--#', undefined, 'boom'));
+      expectObservable(task).toBe('--#', undefined, 'boom');
+      expectObservable(task, '----^').toBe('----#', undefined, 'boom');
+    });
+  });
+
+  it('keeps running when a subscriber unsubscribes', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      // prettier-ignore
+      const source = cold('-----x|');
+      const task = createTask(source);
+      expectObservable(task, '^-!').toBe('---');
+      expectSubscriptions(source.subscriptions).toBe('^-----!');
+    });
+  });
+
+  it('fails with EmptyError when its source completes without a value', () => {
+    const task = createTask(of());
+    expect(task.done()).toBe(true);
+    expect(task.exception()).toBeInstanceOf(EmptyError);
+    expect(() => task.result()).toThrow(EmptyError);
+  });
+
+  it('calls a function input at once', () => {
+    let calls = 0;
+    const task = createTask(() => {
+      calls++;
+      return of(1);
+    });
+    expect(calls).toBe(1);
+    expect(task.result()).toBe(1);
+  });
+
+  it('is an instance of Task and of Observable', () => {
+    const task = createTask(of(1));
+    expect(task).toBeInstanceOf(Task);
+    const values: number[] = [];
+    task.subscribe((v) => values.push(v));
+    expect(values).toEqual([1]);
+  });
+
+  it('works with Promises', async () => {
+    const task = createTask(Promise.resolve('p'));
+    expect(task.done()).toBe(false);
+    await expect(new Promise((resolve) => task.subscribe(resolve))).resolves.toBe('p');
+    expect(task.result()).toBe('p');
+  });
+
+  describe('state', () => {
+    it('result() and exception() throw InvalidStateError while pending', () => {
+      const task = createTask(new Subject<number>());
+      expect(task.done()).toBe(false);
+      expect(() => task.result()).toThrow(InvalidStateError);
+      expect(() => task.exception()).toThrow(InvalidStateError);
+    });
+
+    it('result() returns the result and exception() undefined after success', () => {
+      const task = createTask(of(1, 2));
+      expect(task.done()).toBe(true);
+      expect(task.result()).toBe(2);
+      expect(task.exception()).toBeUndefined();
+    });
+
+    it('result() throws the error and exception() returns it after failure', () => {
+      const boom = new Error('boom');
+      const task = createTask(throwError(() => boom));
+      expect(() => task.result()).toThrow(boom);
+      expect(task.exception()).toBe(boom);
+      expect(task.cancelled()).toBe(false);
+    });
+  });
+
+  describe('cancel()', () => {
+    it('unsubscribes the source and fails every subscriber with CancelledError', () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        // prettier-ignore
+        const source = cold('------x|');
+        const task = createTask(source);
+        testScheduler.schedule(() => task.cancel(), 3);
+        expectObservable(task).toBe('---#', undefined, expect.any(CancelledError));
+        expectObservable(task, '-----^').toBe('-----#', undefined, expect.any(CancelledError));
+        expectSubscriptions(source.subscriptions).toBe('^--!');
+      });
+    });
+
+    it('returns true while pending, then the task is done and cancelled', () => {
+      const task = createTask(new Subject<number>());
+      expect(task.cancel()).toBe(true);
+      expect(task.done()).toBe(true);
+      expect(task.cancelled()).toBe(true);
+      expect(() => task.result()).toThrow(CancelledError);
+      expect(() => task.exception()).toThrow(CancelledError);
+    });
+
+    it('returns false once the task is done, and changes nothing', () => {
+      const task = createTask(of(1));
+      expect(task.cancel()).toBe(false);
+      expect(task.cancelled()).toBe(false);
+      expect(task.result()).toBe(1);
+    });
+
+    it('ignores what the source does after the cancel', () => {
+      const source = new Subject<number>();
+      const task = createTask(source);
+      task.cancel();
+      source.next(1);
+      source.complete();
+      expect(task.cancelled()).toBe(true);
+      expect(source.observed).toBe(false);
+    });
+  });
+
+  it('throws a TypeError naming the bad input', () => {
+    expect(() => createTask(42 as never)).toThrow(
+      new TypeError('createTask: input must be an ObservableInput (Observable, Promise, iterable, ...) or a function returning one, got 42'),
+    );
+    expect(() => createTask(null as never)).toThrow(/createTask: input must be .*, got null$/);
+  });
+});
