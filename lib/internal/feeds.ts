@@ -1,5 +1,4 @@
 import { Observable } from 'rxjs';
-import type { Subscription } from 'rxjs';
 import { checkTaskInput } from './input';
 import { DONE, WAIT } from './pool';
 import type { Feed } from './pool';
@@ -85,7 +84,6 @@ export class QueueFeed implements Feed {
   ended = false;
   /** Inputs received from the source so far. */
   received = 0;
-  source: Subscription | undefined;
 
   constructor(private readonly fn: string) {}
 
@@ -110,6 +108,5 @@ export class QueueFeed implements Feed {
   release(): void {
     this.items = [];
     this.head = 0;
-    this.source?.unsubscribe();
   }
 }

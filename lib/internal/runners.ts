@@ -1,4 +1,5 @@
-import type { Observable, Subscriber, TeardownLogic } from 'rxjs';
+import { Observable } from 'rxjs';
+import type { Observer, Subscriber } from 'rxjs';
 import type { PoolOptions, Progress } from '../types';
 import { QueueFeed } from './feeds';
 import type { Feed } from './pool';
@@ -81,6 +82,20 @@ function startPool(
 }
 
 /**
+ * Subscribes an operator's source, tied to the operator's subscriber: when that one is
+ * torn down, the source is unsubscribed at once, even in the middle of a synchronous
+ * emission (so `from(generator)` stops pulling as soon as the run has ended).
+ */
+export function subscribeSource<T>(source: Observable<T>, subscriber: Subscriber<unknown>, observer: Partial<Observer<T>>): void {
+  let sourceSubscriber: Subscriber<T> | undefined;
+  subscriber.add(() => sourceSubscriber?.unsubscribe());
+  new Observable<T>((s) => {
+    sourceSubscriber = s;
+    return source.subscribe(s);
+  }).subscribe(observer);
+}
+
+/**
  * Connects an operator's source to a pool through a queue: each value is queued and
  * the pool pumped; completion lets the pool drain; an error fails the run.
  */
@@ -89,13 +104,11 @@ export function feedFromSource(
   source: Observable<unknown>,
   subscriber: Subscriber<unknown>,
   run: (feed: QueueFeed) => Pool,
-): TeardownLogic {
+): void {
   const feed = new QueueFeed(fn);
   const pool = run(feed);
-  const subscription = source.subscribe({
+  subscribeSource(source, subscriber, {
     next: (value) => {
-      // A synchronous source may go on emitting after the run has ended.
-      if (subscriber.closed) return;
       try {
         feed.push(value);
       } catch (err) {
@@ -110,8 +123,4 @@ export function feedFromSource(
       pool.pump();
     },
   });
-  // The source may have finished everything synchronously, teardown included.
-  if (subscriber.closed) subscription.unsubscribe();
-  else feed.source = subscription;
-  return undefined;
 }

@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import type { OperatorFunction } from 'rxjs';
 import { checkTaskInput } from '../internal/input';
+import { subscribeSource } from '../internal/runners';
 import { ALL_COMPLETED, checkReturnWhen, parseWaitOptions, Waiter } from '../internal/waiter';
 import type { ReturnWhen, WaitResult } from '../internal/waiter';
 import type { Progress, ResultOf, TaskInput } from '../types';
@@ -54,10 +55,8 @@ export function waitUntil<I extends TaskInput<unknown>>(
     new Observable<WaitResult<ResultOf<I>>>((subscriber) => {
       const waiter = new Waiter<ResultOf<I>>('waitUntil', subscriber, parsed, undefined, true);
       let received = 0;
-      const subscription = source.subscribe({
+      subscribeSource(source, subscriber, {
         next: (input) => {
-          // A synchronous source may go on emitting after the condition held.
-          if (subscriber.closed) return;
           const param = `source value #${received++}`;
           try {
             checkTaskInput('waitUntil', param, input);
@@ -70,6 +69,5 @@ export function waitUntil<I extends TaskInput<unknown>>(
         error: (err: unknown) => subscriber.error(err),
         complete: () => waiter.end(),
       });
-      subscriber.add(subscription);
     });
 }
