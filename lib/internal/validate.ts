@@ -26,6 +26,7 @@ export function describe(value: unknown): string {
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) {
     const keys = Object.keys(value as object);
+    if (keys.length === 0) return '{}';
     const shown = keys.slice(0, 5).join(', ');
     return keys.length > 5 ? `{ ${shown}, ... }` : `{ ${shown} }`;
   }
