@@ -55,11 +55,11 @@ export type SettleCallback = (ok: boolean, value: unknown) => void;
 /**
  * Starts one input and reports its outcome once: its last value on completion, an
  * `EmptyError` if it completes without a value, or its error. Returns how to stop it,
- * or `undefined` if it settled synchronously.
+ * or `undefined` if there is nothing to stop (it settled synchronously, or is a Promise).
  *
  * This is the per-input hot path of every pool, so it avoids Observable machinery where
- * it can: a Promise is awaited directly (a Promise cannot be cancelled anyway; a late
- * outcome is simply ignored), and inner subscriptions are never chained to a parent
+ * it can: a Promise is awaited directly (it cannot be cancelled anyway, so the caller
+ * must ignore an outcome that comes after it has ended), and inner subscriptions are never chained to a parent
  * Subscription, whose finalizer array would make removal O(n).
  *
  * `param` names the input in error messages; it is built lazily from `fn` and `index`.
@@ -102,21 +102,16 @@ export function startInput(input: unknown, settle: SettleCallback, fn: string, i
   return settled ? undefined : subscription;
 }
 
-function awaitPromise(promise: PromiseLike<unknown>, settle: SettleCallback): Unsubscribable {
-  let live = true;
+/**
+ * Awaits a Promise. There is nothing to stop (a Promise cannot be cancelled), so no
+ * handle is returned: every caller ignores an outcome that arrives after it has ended.
+ */
+function awaitPromise(promise: PromiseLike<unknown>, settle: SettleCallback): undefined {
   promise.then(
-    (value) => {
-      if (live) settle(true, value);
-    },
-    (err: unknown) => {
-      if (live) settle(false, err);
-    },
+    (value) => settle(true, value),
+    (err: unknown) => settle(false, err),
   );
-  return {
-    unsubscribe: () => {
-      live = false;
-    },
-  };
+  return undefined;
 }
 
 /** rxjs's own EmptyError (so `instanceof EmptyError` holds), with a message saying which input. */
