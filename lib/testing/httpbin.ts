@@ -1,0 +1,432 @@
+import { STATUS_CODES, createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { checkOptions, fail } from '../internal/validate';
+
+/** Options of {@link startHttpbin}. */
+export interface HttpbinOptions {
+  /** Port to listen on. Default `0`: a free port chosen by the system. */
+  readonly port?: number;
+  /** Address to listen on. Default `'127.0.0.1'`. */
+  readonly host?: string;
+}
+
+/** A running httpbin-style server, from {@link startHttpbin}. */
+export interface Httpbin {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:40123`. */
+  readonly url: string;
+  /** Requests received so far (counted when their headers arrive, whatever the route). */
+  readonly requests: number;
+  /** Connections open right now. */
+  readonly openConnections: number;
+  /** The most connections that were open at the same time since the server started. */
+  readonly maxOpenConnections: number;
+  /** Connections accepted so far. */
+  readonly connections: number;
+  /** Timers of delayed and trickling responses still pending (0 once their clients are gone). */
+  readonly pendingTimers: number;
+  /**
+   * Resolves as soon as at most `n` connections are open (at once if that holds
+   * already); rejects if that has not happened within `timeoutMs` (default 5000).
+   * Lets a test await "the server saw the client close its socket" without sleeping.
+   */
+  waitForOpenConnections(n: number, timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves as soon as at least `n` requests have been received; rejects if that
+   * has not happened within `timeoutMs` (default 5000) or the server closes first.
+   * Lets a test await "the request reached the server" before it unsubscribes.
+   */
+  waitForRequests(n: number, timeoutMs?: number): Promise<void>;
+  /**
+   * Stops listening, destroys every open socket and clears every timer of the
+   * server (delayed and trickling responses included). Resolves once the server
+   * and all of its sockets are closed. Calling it again returns the same promise.
+   */
+  close(): Promise<void>;
+}
+
+/** Largest body `/bytes/:n` serves (16 MiB); larger `n` is a 400. */
+const MAX_BYTES = 16 * 1024 * 1024;
+/** Longest `/delay/:seconds` and `/slow-body/:seconds` (httpbin caps delays at 10 s). */
+const MAX_SECONDS = 10;
+/** `/slow-body` sends one chunk per this many ms (at least one chunk). */
+const SLOW_BODY_CHUNK_MS = 100;
+
+/** httpbin's `/json` sample document. */
+const SLIDESHOW = {
+  slideshow: {
+    author: 'Yours Truly',
+    date: 'date of publication',
+    slides: [
+      { title: 'Wake up to WonderWidgets!', type: 'all' },
+      {
+        items: ['Why <em>WonderWidgets</em> are great', 'Who <em>buys</em> WonderWidgets'],
+        title: 'Overview',
+        type: 'all',
+      },
+    ],
+    title: 'Sample Slide Show',
+  },
+};
+
+/** A pending `waitFor*` promise: settled when `ready()` holds, or rejected at its timer. */
+interface Waiter {
+  readonly ready: () => boolean;
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+class HttpbinServer implements Httpbin {
+  url = '';
+  // Requests received so far.
+  private requestCount = 0;
+  // Connections accepted so far.
+  private connectionCount = 0;
+  // The largest size `sockets` has had.
+  private peak = 0;
+  // Sockets open right now; destroyed on close.
+  private readonly sockets = new Set<Socket>();
+  // Timers of delayed and trickling responses; each is removed when it fires or its response closes.
+  private readonly timers = new Set<NodeJS.Timeout>();
+  // Pending waitForOpenConnections / waitForRequests promises.
+  private readonly waiters = new Set<Waiter>();
+  // Set by the first close(); later calls return it.
+  private closing: Promise<void> | undefined;
+  // While closing: resolves `closing` once the last socket has closed.
+  private drained: (() => void) | undefined;
+  private readonly server: Server;
+
+  constructor() {
+    this.server = createServer((req, res) => this.handle(req, res));
+    this.server.on('connection', (socket: Socket) => {
+      this.connectionCount++;
+      this.sockets.add(socket);
+      this.peak = Math.max(this.peak, this.sockets.size);
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        this.check();
+        if (this.sockets.size === 0) this.drained?.();
+      });
+    });
+  }
+
+  get requests(): number {
+    return this.requestCount;
+  }
+
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
+  get maxOpenConnections(): number {
+    return this.peak;
+  }
+
+  get connections(): number {
+    return this.connectionCount;
+  }
+
+  get pendingTimers(): number {
+    return this.timers.size;
+  }
+
+  listen(port: number, host: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const address = this.server.address() as AddressInfo;
+        const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        this.url = `http://${shownHost}:${address.port}`;
+        resolve();
+      });
+    });
+  }
+
+  waitForOpenConnections(n: number, timeoutMs = 5000): Promise<void> {
+    checkCount('httpbin.waitForOpenConnections', 'n', n);
+    return this.waitUntil(
+      () => this.sockets.size <= n,
+      () => `httpbin: ${this.sockets.size} connections still open after ${timeoutMs} ms, waited for at most ${n}`,
+      timeoutMs,
+    );
+  }
+
+  waitForRequests(n: number, timeoutMs = 5000): Promise<void> {
+    checkCount('httpbin.waitForRequests', 'n', n);
+    return this.waitUntil(
+      () => this.requestCount >= n,
+      () => `httpbin: ${this.requestCount} requests received after ${timeoutMs} ms, waited for ${n}`,
+      timeoutMs,
+    );
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      for (const timer of this.timers) clearTimeout(timer);
+      this.timers.clear();
+      // The server's callback comes when its connection count drops to 0, which is
+      // before the sockets emit 'close': wait for those too.
+      this.server.close(() => {
+        if (this.sockets.size === 0) resolve();
+        else this.drained = resolve;
+      });
+      for (const socket of this.sockets) socket.destroy();
+    }).then(() => {
+      // Sockets are all closed now, so connection waiters have resolved; the rest never will.
+      for (const waiter of this.waiters) {
+        clearTimeout(waiter.timer);
+        waiter.reject(new Error('httpbin: the server closed while a test was waiting on it'));
+      }
+      this.waiters.clear();
+    });
+    return this.closing;
+  }
+
+  private waitUntil(ready: () => boolean, message: () => string, timeoutMs: number): Promise<void> {
+    if (ready()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        ready,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          reject(new Error(message()));
+        }, timeoutMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Settles every waiter whose condition now holds. */
+  private check(): void {
+    for (const waiter of this.waiters) {
+      if (!waiter.ready()) continue;
+      clearTimeout(waiter.timer);
+      this.waiters.delete(waiter);
+      waiter.resolve();
+    }
+  }
+
+  /** Runs `fn` after `ms` unless the response closes first (client gone, or server closing). */
+  private later(res: ServerResponse, ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      res.off('close', cancel);
+      fn();
+    }, ms);
+    const cancel = (): void => {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+    };
+    this.timers.add(timer);
+    res.once('close', cancel);
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    this.requestCount++;
+    this.check();
+    const url = new URL(req.url ?? '/', 'http://httpbin.invalid');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const [, route = '', param, ...rest] = path.split('/');
+    const method = req.method ?? 'GET';
+
+    if (route === 'anything') {
+      void readBody(req).then((body) => sendJson(res, 200, { ...echo(req, url), ...describeBody(req, body), method }));
+      return;
+    }
+    // Every other route ignores the request body, but reads it so the connection can be reused.
+    req.resume();
+    if (route === 'get' && param === undefined) {
+      if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'Method Not Allowed\n', { allow: 'GET, HEAD, OPTIONS' });
+      return sendJson(res, 200, echo(req, url));
+    }
+    if (route === 'json' && param === undefined) return sendJson(res, 200, SLIDESHOW);
+    if (route === 'hang' && param === undefined) return; // Never answered: the socket stays open until the client or close() ends it.
+    if (route === 'reset' && param === undefined) {
+      // A TCP RST where the runtime can send one, else a plain close.
+      if (typeof req.socket.resetAndDestroy === 'function') req.socket.resetAndDestroy();
+      else req.socket.destroy();
+      return;
+    }
+    if (param === undefined || rest.length > 0) return sendText(res, 404, 'Not Found\n');
+    if (route === 'status') {
+      const code = Number(param);
+      if (!/^\d{3}$/.test(param) || code < 200 || code > 599) return sendText(res, 400, `invalid status code ${param}\n`);
+      const headers: Record<string, string> = code >= 300 && code < 400 ? { location: '/get' } : {};
+      return sendText(res, code, '', headers);
+    }
+    if (route === 'delay') {
+      const seconds = parseSeconds(param);
+      if (seconds === undefined) return sendText(res, 400, `invalid delay ${param}\n`);
+      this.later(res, seconds * 1000, () => sendJson(res, 200, echo(req, url)));
+      return;
+    }
+    if (route === 'bytes') {
+      const n = Number(param);
+      if (!/^\d+$/.test(param) || n > MAX_BYTES) return sendText(res, 400, `invalid byte count ${param}\n`);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': n });
+      res.end(randomBytes(n));
+      return;
+    }
+    if (route === 'slow-body') {
+      const seconds = parseSeconds(param);
+      if (seconds === undefined) return sendText(res, 400, `invalid duration ${param}\n`);
+      this.trickle(res, seconds * 1000);
+      return;
+    }
+    sendText(res, 404, 'Not Found\n');
+  }
+
+  /** Sends the headers now, then chunk i of n at (i + 1) * ms / n, the last one at `ms`. */
+  private trickle(res: ServerResponse, ms: number): void {
+    const n = Math.max(1, Math.ceil(ms / SLOW_BODY_CHUNK_MS));
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    res.flushHeaders();
+    const send = (i: number): void => {
+      res.write(`chunk ${i + 1} of ${n}\n`);
+      if (i + 1 === n) res.end();
+      else this.later(res, ms / n, () => send(i + 1));
+    };
+    this.later(res, ms / n, () => send(0));
+  }
+}
+
+function checkCount(fn: string, param: string, value: unknown): void {
+  if (typeof value !== 'number') fail('type', fn, param, 'a non-negative integer', value);
+  if (!(Number.isInteger(value) && value >= 0)) fail('range', fn, param, 'a non-negative integer', value);
+}
+
+/** Seconds as in httpbin's `/delay/:seconds`: a non-negative decimal, at most `MAX_SECONDS`. */
+function parseSeconds(text: string): number | undefined {
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text)) return undefined;
+  const seconds = Number(text);
+  return seconds <= MAX_SECONDS ? seconds : undefined;
+}
+
+/** Header names in httpbin's Title-Case (`user-agent` → `User-Agent`); repeated headers joined with `,`. */
+function titleCaseHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    const title = name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+    headers[title] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return headers;
+}
+
+/** Query arguments as httpbin shows them: a string, or an array for a repeated name. */
+function args(url: URL): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    out[key] = values.length === 1 ? values[0]! : values;
+  }
+  return out;
+}
+
+/** The part of httpbin's echo that `/get`, `/delay` and `/anything` share. */
+function echo(req: IncomingMessage, url: URL): Record<string, unknown> {
+  return {
+    args: args(url),
+    headers: titleCaseHeaders(req),
+    origin: req.socket.remoteAddress ?? '',
+    url: `http://${req.headers.host ?? 'localhost'}${url.pathname}${url.search}`,
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    // An aborted upload: the response goes nowhere anyway.
+    req.on('error', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
+/** httpbin's `data`, `form`, `files` and `json` fields for a request body. */
+function describeBody(req: IncomingMessage, body: Buffer): Record<string, unknown> {
+  const text = body.toString('utf8');
+  const type = req.headers['content-type'] ?? '';
+  let form: Record<string, string | string[]> = {};
+  let data = text;
+  if (type.startsWith('application/x-www-form-urlencoded')) {
+    form = args(new URL(`http://x/?${text}`));
+    data = '';
+  }
+  let json: unknown = null;
+  try {
+    json = text === '' ? null : JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { data, files: {}, form, json };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = `${JSON.stringify(body, null, 2)}\n`;
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, STATUS_CODES[status] ?? 'Unknown', {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/**
+ * Starts an httpbin-style HTTP server on 127.0.0.1 for tests and demos.
+ *
+ * A real `node:http` server (no framework) on a free port, serving the routes of
+ * httpbin.org that a client needs to be tested against, plus fault routes:
+ *
+ * | route | answer |
+ * | --- | --- |
+ * | `/get` | GET/HEAD: JSON `{ args, headers, origin, url }` (other methods: 405) |
+ * | `/anything[/...]` | any method: JSON `{ args, data, files, form, headers, json, method, origin, url }` |
+ * | `/status/:code` | any method: that status (200-599), empty body; 3xx with `Location: /get` |
+ * | `/delay/:seconds` | a `/get` body after that many seconds (fractional, at most 10) |
+ * | `/bytes/:n` | `n` random bytes (at most 16 MiB) |
+ * | `/json` | httpbin's slideshow JSON |
+ * | `/hang` | never answers |
+ * | `/reset` | destroys the socket without answering |
+ * | `/slow-body/:seconds` | headers at once, then a text body in chunks (one per 100 ms) until that time |
+ *
+ * Anything else is a 404. Timers of delayed and trickling responses are cleared as
+ * soon as the client goes away, and `close()` destroys every socket and timer, so
+ * nothing lingers after a test. The counters (`requests`, `openConnections`,
+ * `maxOpenConnections`, `connections`) and the `waitFor*` promises let a test prove
+ * that a client closed its sockets, without sleeping.
+ *
+ * Bad options throw at once; the promise rejects if the server cannot listen (e.g.
+ * the port is taken).
+ *
+ * @example
+ * const httpbin = await startHttpbin();
+ * const res = await fetch(`${httpbin.url}/get?x=1`);
+ * console.log(res.status, (await res.json()).args);
+ * await httpbin.close();
+ * // Logs:
+ * // 200 { x: '1' }
+ *
+ * @param options `port` (default 0) and `host` (default `'127.0.0.1'`).
+ * @returns A promise of the running server.
+ */
+export function startHttpbin(options?: HttpbinOptions): Promise<Httpbin> {
+  const { port = 0, host = '127.0.0.1' } = checkOptions('startHttpbin', options, ['port', 'host']);
+  if (typeof port !== 'number') fail('type', 'startHttpbin', 'options.port', 'an integer from 0 to 65535', port);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    fail('range', 'startHttpbin', 'options.port', 'an integer from 0 to 65535', port);
+  }
+  if (typeof host !== 'string' || host === '') fail('type', 'startHttpbin', 'options.host', 'a non-empty string', host);
+  const server = new HttpbinServer();
+  return server.listen(port, host).then(() => server);
+}

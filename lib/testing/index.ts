@@ -1,0 +1,5 @@
+// Public surface of `rxjs-asyncio/testing`: helpers for testing code that does HTTP.
+
+// An httpbin-style server on 127.0.0.1
+export { startHttpbin } from './httpbin';
+export type { Httpbin, HttpbinOptions } from './httpbin';

@@ -1,0 +1,264 @@
+import { startHttpbin } from '../../lib/testing';
+import type { Httpbin } from '../../lib/testing';
+import { call, json } from './rawClient';
+import { ResourceTracker } from './resources';
+
+describe('startHttpbin', () => {
+  let httpbin: Httpbin;
+  const resources = new ResourceTracker();
+
+  beforeEach(async () => {
+    resources.start();
+    httpbin = await startHttpbin();
+  });
+
+  afterEach(async () => {
+    await httpbin.close();
+    expect(httpbin.openConnections).toBe(0);
+    expect(httpbin.pendingTimers).toBe(0);
+    expect(await resources.leaks()).toEqual([]);
+    resources.stop();
+  });
+
+  it('listens on 127.0.0.1, a free port, and gives its URL without a trailing slash', () => {
+    expect(httpbin.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(httpbin.url).not.toMatch(/:0$/);
+  });
+
+  it('echoes /get like httpbin: args, Title-Case headers, origin, url', async () => {
+    const { status, body } = await json(`${httpbin.url}/get?a=1&b=2&b=3`, { headers: { 'x-test': 'yes' } });
+    expect(status).toBe(200);
+    expect(body.args).toEqual({ a: '1', b: ['2', '3'] });
+    expect(body.headers['X-Test']).toBe('yes');
+    expect(body.headers.Host).toBe(httpbin.url.slice('http://'.length));
+    expect(body.origin).toBe('127.0.0.1');
+    expect(body.url).toBe(`${httpbin.url}/get?a=1&b=2&b=3`);
+  });
+
+  it('answers /get with 405 for other methods', async () => {
+    const res = await call(`${httpbin.url}/get`, { method: 'POST', body: 'x' }).response;
+    expect(res.status).toBe(405);
+  });
+
+  it.each(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])('echoes a %s to /anything with its method, body and json', async (method) => {
+    const { status, body } = await json(`${httpbin.url}/anything/deep/path?q=1`, {
+      method,
+      body: '{"n":1}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ method, args: { q: '1' }, data: '{"n":1}', json: { n: 1 }, form: {}, files: {} });
+    expect(body.url).toBe(`${httpbin.url}/anything/deep/path?q=1`);
+  });
+
+  it('parses a form body on /anything', async () => {
+    const { body } = await json(`${httpbin.url}/anything`, {
+      method: 'POST',
+      body: 'a=1&b=x%20y',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(body.form).toEqual({ a: '1', b: 'x y' });
+    expect(body.json).toBeNull();
+  });
+
+  it.each([
+    ['GET', 201],
+    ['POST', 400],
+    ['DELETE', 404],
+    ['PUT', 500],
+    ['GET', 503],
+  ])('answers %s /status/%i with that status', async (method, code) => {
+    const res = await call(`${httpbin.url}/status/${code}`, { method }).response;
+    expect(res.status).toBe(code);
+    expect(res.body.length).toBe(0);
+  });
+
+  it('answers /status/3xx with a Location', async () => {
+    const res = await call(`${httpbin.url}/status/302`).response;
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/get');
+  });
+
+  it.each(['abc', '99', '600', '1234'])('answers /status/%s with 400', async (code) => {
+    expect((await call(`${httpbin.url}/status/${code}`).response).status).toBe(400);
+  });
+
+  it('answers /delay/:seconds after that delay, fractional seconds allowed', async () => {
+    const res = await call(`${httpbin.url}/delay/0.2?x=1`).response;
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body.toString()).args).toEqual({ x: '1' });
+    expect(res.headersAfter).toBeGreaterThanOrEqual(190);
+  });
+
+  it.each(['-1', 'x', '11', '1e1'])('answers /delay/%s with 400', async (arg) => {
+    expect((await call(`${httpbin.url}/delay/${arg}`).response).status).toBe(400);
+  });
+
+  it('clears the /delay timer when the client goes away', async () => {
+    const pending = call(`${httpbin.url}/delay/5`);
+    pending.response.catch(() => undefined);
+    await httpbin.waitForRequests(1);
+    expect(httpbin.pendingTimers).toBe(1);
+    pending.abort();
+    await httpbin.waitForOpenConnections(0);
+    expect(httpbin.pendingTimers).toBe(0);
+  });
+
+  it('answers /bytes/:n with n random bytes', async () => {
+    const [a, b] = await Promise.all([call(`${httpbin.url}/bytes/1024`).response, call(`${httpbin.url}/bytes/1024`).response]);
+    expect(a.status).toBe(200);
+    expect(a.headers['content-type']).toBe('application/octet-stream');
+    expect(a.body.length).toBe(1024);
+    expect(a.body.equals(b.body)).toBe(false);
+    expect((await call(`${httpbin.url}/bytes/0`).response).body.length).toBe(0);
+  });
+
+  it('answers /bytes with a bad count with 400', async () => {
+    expect((await call(`${httpbin.url}/bytes/-1`).response).status).toBe(400);
+    expect((await call(`${httpbin.url}/bytes/${16 * 1024 * 1024 + 1}`).response).status).toBe(400);
+  });
+
+  it("answers /json with httpbin's slideshow", async () => {
+    const { status, body } = await json(`${httpbin.url}/json`);
+    expect(status).toBe(200);
+    expect(body.slideshow.title).toBe('Sample Slide Show');
+    expect(body.slideshow.slides).toHaveLength(2);
+  });
+
+  it('never answers /hang, and sees the connection close when the client gives up', async () => {
+    const pending = call(`${httpbin.url}/hang`);
+    let settled = false;
+    pending.response.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await httpbin.waitForRequests(1);
+    expect(httpbin.openConnections).toBe(1);
+    // A later request on another connection is answered, and still /hang is not.
+    await call(`${httpbin.url}/get`).response;
+    expect(settled).toBe(false);
+    pending.abort();
+    await httpbin.waitForOpenConnections(0);
+  });
+
+  it('destroys the socket on /reset', async () => {
+    await expect(call(`${httpbin.url}/reset`).response).rejects.toMatchObject({ code: 'ECONNRESET' });
+    await httpbin.waitForOpenConnections(0);
+  });
+
+  it('sends the /slow-body headers at once, then the body in chunks over that time', async () => {
+    const res = await call(`${httpbin.url}/slow-body/0.5`).response;
+    expect(res.status).toBe(200);
+    expect(res.body.toString().trim().split('\n')).toEqual(['chunk 1 of 5', 'chunk 2 of 5', 'chunk 3 of 5', 'chunk 4 of 5', 'chunk 5 of 5']);
+    expect(res.chunks).toBeGreaterThanOrEqual(3);
+    expect(res.headersAfter).toBeLessThan(250);
+    expect(res.endAfter).toBeGreaterThanOrEqual(490);
+  });
+
+  it('clears the /slow-body timers when the client goes away', async () => {
+    const pending = call(`${httpbin.url}/slow-body/5`);
+    pending.response.catch(() => undefined);
+    await httpbin.waitForRequests(1);
+    expect(httpbin.pendingTimers).toBe(1);
+    pending.abort();
+    await httpbin.waitForOpenConnections(0);
+    expect(httpbin.pendingTimers).toBe(0);
+  });
+
+  it.each(['/', '/nope', '/get/extra', '/status', '/status/200/x', '/bytes'])('answers %s with 404', async (path) => {
+    expect((await call(`${httpbin.url}${path}`).response).status).toBe(404);
+  });
+
+  it('counts requests, open connections and their peak', async () => {
+    expect(httpbin.requests).toBe(0);
+    const hangs = [call(`${httpbin.url}/hang`), call(`${httpbin.url}/hang`), call(`${httpbin.url}/hang`)];
+    for (const hang of hangs) hang.response.catch(() => undefined);
+    await httpbin.waitForRequests(3);
+    expect(httpbin.openConnections).toBe(3);
+    expect(httpbin.connections).toBe(3);
+    hangs[0]!.abort();
+    await httpbin.waitForOpenConnections(2);
+    expect(httpbin.openConnections).toBe(2);
+    expect(httpbin.maxOpenConnections).toBe(3);
+    hangs[1]!.abort();
+    hangs[2]!.abort();
+    await httpbin.waitForOpenConnections(0);
+    expect(httpbin.maxOpenConnections).toBe(3);
+  });
+
+  it('rejects a wait that is not met in time, with the counts in the message', async () => {
+    const hang = call(`${httpbin.url}/hang`);
+    hang.response.catch(() => undefined);
+    await httpbin.waitForRequests(1);
+    await expect(httpbin.waitForOpenConnections(0, 20)).rejects.toThrow('httpbin: 1 connections still open after 20 ms, waited for at most 0');
+    await expect(httpbin.waitForRequests(2, 20)).rejects.toThrow('httpbin: 1 requests received after 20 ms, waited for 2');
+    hang.abort();
+    await httpbin.waitForOpenConnections(0);
+  });
+
+  it('closes every socket and timer on close(), in flight or idle', async () => {
+    const hang = call(`${httpbin.url}/hang`);
+    const delay = call(`${httpbin.url}/delay/5`);
+    const slow = call(`${httpbin.url}/slow-body/5`);
+    const requests = waitRejected(hang, delay, slow);
+    await httpbin.waitForRequests(3);
+    expect(httpbin.pendingTimers).toBe(2);
+    const waiting = expect(httpbin.waitForRequests(10)).rejects.toThrow('httpbin: the server closed while a test was waiting on it');
+    await httpbin.close();
+    expect(httpbin.openConnections).toBe(0);
+    expect(httpbin.pendingTimers).toBe(0);
+    await waiting;
+    await requests;
+    expect(httpbin.close()).toBe(httpbin.close());
+  });
+});
+
+describe('startHttpbin options', () => {
+  it('listens on the given port and host', async () => {
+    const first = await startHttpbin();
+    const port = Number(new URL(first.url).port);
+    await first.close();
+    const httpbin = await startHttpbin({ port, host: '127.0.0.1' });
+    try {
+      expect(httpbin.url).toBe(`http://127.0.0.1:${port}`);
+      expect((await call(`${httpbin.url}/get`).response).status).toBe(200);
+    } finally {
+      await httpbin.close();
+    }
+  });
+
+  it('rejects when the port is taken', async () => {
+    const first = await startHttpbin();
+    try {
+      await expect(startHttpbin({ port: Number(new URL(first.url).port) })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    } finally {
+      await first.close();
+    }
+  });
+
+  it.each([
+    [{ port: -1 }, RangeError, 'startHttpbin: options.port must be an integer from 0 to 65535, got -1'],
+    [{ port: 70000 }, RangeError, 'startHttpbin: options.port must be an integer from 0 to 65535, got 70000'],
+    [{ port: '80' }, TypeError, 'startHttpbin: options.port must be an integer from 0 to 65535, got "80"'],
+    [{ host: 1 }, TypeError, 'startHttpbin: options.host must be a non-empty string, got 1'],
+    [{ hots: 'x' }, TypeError, 'startHttpbin: options.hots is not a known option'],
+    [42, TypeError, 'startHttpbin: options must be an object, got 42'],
+  ])('throws at once for %p', (options, kind, message) => {
+    expect(() => startHttpbin(options as never)).toThrow(kind);
+    expect(() => startHttpbin(options as never)).toThrow(message);
+  });
+});
+
+/** Resolves once every call has failed (the server went away under them). */
+function waitRejected(...calls: { response: Promise<unknown> }[]): Promise<void> {
+  return Promise.all(
+    calls.map((c) =>
+      c.response.then(
+        () => {
+          throw new Error('expected the request to fail');
+        },
+        () => undefined,
+      ),
+    ),
+  ).then(() => undefined);
+}
