@@ -1,0 +1,159 @@
+import fc from 'fast-check';
+import { TestScheduler } from 'rxjs/testing';
+import { tap } from 'rxjs/operators';
+import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, asCompleted, gather, wait } from '../../lib';
+import type { ReturnWhen, Task, WaitResult } from '../../lib';
+
+/**
+ * Properties over random virtual-time schedules. Each run draws a list of inputs (how
+ * long each takes, whether it fails or completes empty), a concurrency limit, maybe a
+ * timeout and maybe an early unsubscribe, runs the pattern under TestScheduler, and
+ * checks a rule that must hold whatever the schedule. 200 runs per property.
+ */
+const RUNS = { numRuns: 200 };
+type ColdObservable<T> = ReturnType<TestScheduler['createColdObservable']> & { readonly __value?: T };
+
+interface Spec {
+  readonly delay: number;
+  readonly outcome: 'value' | 'error' | 'empty';
+}
+const inputSpec: fc.Arbitrary<Spec> = fc.record({
+  delay: fc.integer({ min: 0, max: 12 }),
+  outcome: fc.constantFrom<Spec['outcome']>('value', 'value', 'value', 'error', 'empty'),
+});
+const inputSpecs = fc.array(inputSpec, { minLength: 0, maxLength: 8 });
+const concurrency = fc.oneof(fc.constant(Infinity), fc.integer({ min: 1, max: 4 }));
+const maybeFrame = fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined });
+
+/** A cold Observable for a spec: emits its index after `delay` frames, then ends as drawn. */
+function coldFor(helpers: { cold: TestScheduler['createColdObservable'] }, spec: Spec, index: number): ColdObservable<number> {
+  const wait = '-'.repeat(spec.delay);
+  switch (spec.outcome) {
+    case 'value':
+      return helpers.cold(`${wait}v|`, { v: index });
+    case 'error':
+      return helpers.cold(`${wait}#`, undefined, new Error(`e${index}`));
+    default:
+      return helpers.cold(`${wait}|`);
+  }
+}
+
+function scheduler(): TestScheduler {
+  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+}
+
+/** Every subscription of every source has ended by the end of the run. */
+function allTornDown(sources: ColdObservable<unknown>[]): boolean {
+  return sources.every((s) => s.subscriptions.every((log) => log.unsubscribedFrame !== Infinity));
+}
+
+describe('properties', () => {
+  it('gather keeps submission order, and tears every source down', () => {
+    fc.assert(
+      fc.property(inputSpecs, concurrency, fc.boolean(), maybeFrame, maybeFrame, (specs, limit, returnExceptions, timeout, leaveAt) => {
+        const ts = scheduler();
+        ts.run((helpers) => {
+          const sources = specs.map((spec, i) => coldFor(helpers, spec, i));
+          const seen: { value?: unknown[]; error?: unknown; complete?: boolean } = {};
+          const subscription = gather(sources, { concurrency: limit, returnExceptions, timeout }).subscribe({
+            next: (value) => (seen.value = value),
+            error: (err: unknown) => (seen.error = err),
+            complete: () => (seen.complete = true),
+          });
+          if (leaveAt !== undefined) ts.schedule(() => subscription.unsubscribe(), leaveAt);
+          ts.flush();
+          if (seen.value !== undefined) {
+            expect(seen.value.length).toBe(specs.length);
+            seen.value.forEach((result, i) => {
+              if (specs[i]!.outcome === 'value') expect(result).toBe(i);
+              else expect(result).toBeInstanceOf(Error);
+            });
+          }
+          expect(allTornDown(sources)).toBe(true);
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('asCompleted emits exactly in completion order, each at the frame its input completes', () => {
+    fc.assert(
+      fc.property(inputSpecs, concurrency, (specs, limit) => {
+        const ts = scheduler();
+        ts.run((helpers) => {
+          const completions: { index: number; frame: number }[] = [];
+          const sources = specs.map((spec, i) => coldFor(helpers, spec, i));
+          const inputs = sources.map((source, i) =>
+            source.pipe(tap({ complete: () => completions.push({ index: i, frame: ts.now() }), error: () => completions.push({ index: i, frame: ts.now() }) })),
+          );
+          const emitted: { value: unknown; frame: number }[] = [];
+          asCompleted(inputs, { concurrency: limit, returnExceptions: true }).subscribe((value) => emitted.push({ value, frame: ts.now() }));
+          ts.flush();
+          expect(emitted.length).toBe(specs.length);
+          expect(emitted.map((e) => e.frame)).toEqual(completions.map((c) => c.frame));
+          emitted.forEach((e, k) => {
+            const { index } = completions[k]!;
+            if (specs[index]!.outcome === 'value') expect(e.value).toBe(index);
+            else expect(e.value).toBeInstanceOf(Error);
+          });
+          // Never more than `limit` running: every start happens after enough completions.
+          const starts = sources.map((s) => s.subscriptions[0]!.subscribedFrame);
+          starts.forEach((start, i) => {
+            const runningAtStart = starts.filter((other, j) => j < i && other <= start && sources[j]!.subscriptions[0]!.unsubscribedFrame > start).length;
+            expect(runningAtStart).toBeLessThan(limit);
+          });
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it("wait's done and pending partition the inputs, done in completion order", () => {
+    /** Which input a done task came from: its result, or the index its error names. */
+    const indexOf = (task: Task<number>): number => {
+      const err = task.exception();
+      if (err === undefined) return task.result();
+      const match = /^e(\d+)$/.exec((err as Error).message) ?? /inputs\[(\d+)\]/.exec((err as Error).message);
+      return Number(match![1]);
+    };
+    fc.assert(
+      fc.property(
+        inputSpecs,
+        fc.constantFrom<ReturnWhen>(ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION),
+        maybeFrame,
+        (specs, returnWhen, timeout) => {
+          const ts = scheduler();
+          ts.run((helpers) => {
+            const sources = specs.map((spec, i) => coldFor(helpers, spec, i));
+            let result: WaitResult<number> | undefined;
+            let emittedAt = -1;
+            wait(sources, { returnWhen, timeout }).subscribe((r) => {
+              result = r;
+              emittedAt = ts.now();
+              expect(r.done.every((t) => t.done())).toBe(true);
+              expect(r.pending.every((t) => !t.done())).toBe(true);
+            });
+            ts.flush();
+            const { done, pending } = result!;
+            // A partition: every input is in exactly one of the two lists...
+            expect(done.length + pending.length).toBe(specs.length);
+            expect(new Set([...done, ...pending]).size).toBe(specs.length);
+            // ...done holds the inputs that had ended when wait emitted, in the order they ended
+            // (an input ending in the very frame wait emits may fall on either side: ties go
+            // to whichever was scheduled first, and the deadline is scheduled at subscription).
+            const endOf = (i: number) => sources[i]!.subscriptions[0]!.unsubscribedFrame;
+            const doneEnds = done.map((t) => endOf(indexOf(t)));
+            expect(doneEnds).toEqual([...doneEnds].sort((x, y) => x - y));
+            expect(doneEnds.every((end) => end <= emittedAt)).toBe(true);
+            const endedBefore = specs.map((_s, i) => i).filter((i) => endOf(i) < emittedAt);
+            expect(done.map(indexOf).sort((x, y) => x - y)).toEqual(expect.arrayContaining(endedBefore));
+            if (returnWhen === ALL_COMPLETED && timeout === undefined) expect(pending).toEqual([]);
+            // Pending tasks run on after wait emits: every source still ends by itself.
+            expect(allTornDown(sources)).toBe(true);
+          });
+        },
+      ),
+      RUNS,
+    );
+  });
+});
