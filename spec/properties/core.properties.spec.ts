@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { tap } from 'rxjs/operators';
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, asCompleted, gather, wait } from '../../lib';
@@ -11,7 +12,8 @@ import type { ReturnWhen, Task, WaitResult } from '../../lib';
  * checks a rule that must hold whatever the schedule. 200 runs per property.
  */
 const RUNS = { numRuns: 200 };
-type ColdObservable<T> = ReturnType<TestScheduler['createColdObservable']> & { readonly __value?: T };
+/** A cold Observable of the TestScheduler, with its subscription log. */
+type ColdObservable<T> = Observable<T> & { readonly subscriptions: readonly { subscribedFrame: number; unsubscribedFrame: number }[] };
 
 interface Spec {
   readonly delay: number;
