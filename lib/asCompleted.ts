@@ -41,9 +41,8 @@ export interface AsCompletedOptions extends PoolOptions {}
  * @returns A cold Observable of results in completion order.
  * @see gather, asCompletedAll
  */
-export function asCompleted<I extends TaskInput<unknown>>(inputs: Iterable<I>, options: AsCompletedOptions & { returnExceptions: true }): Observable<Settled<ResultOf<I>>>;
 export function asCompleted<I extends TaskInput<unknown>>(inputs: Iterable<I>, options?: AsCompletedOptions & { returnExceptions?: false }): Observable<ResultOf<I>>;
-export function asCompleted<T>(inputs: Iterable<TaskInput<T>>, options?: AsCompletedOptions): Observable<T | Settled<T>>;
+export function asCompleted<I extends TaskInput<unknown>>(inputs: Iterable<I>, options: AsCompletedOptions): Observable<Settled<ResultOf<I>>>;
 export function asCompleted(inputs: Iterable<TaskInput<unknown>>, options?: AsCompletedOptions): Observable<unknown> {
   const list = readInputs('asCompleted', inputs, false);
   const parsed = parsePoolOptions('asCompleted', options);

@@ -54,12 +54,12 @@ type InputRecord = Readonly<Record<string, TaskInput<unknown>>>;
  * @returns A cold Observable of one array (or record) of results.
  * @see asCompleted, wait, gatherAll
  */
-export function gather<const I extends Inputs>(inputs: I, options: GatherOptions & { returnExceptions: true }): Observable<GatherSettledResult<I>>;
 export function gather<const I extends Inputs>(inputs: I, options?: GatherOptions & { returnExceptions?: false }): Observable<GatherResult<I>>;
-export function gather<T>(inputs: Iterable<TaskInput<T>>, options: GatherOptions & { returnExceptions: true }): Observable<Settled<T>[]>;
+export function gather<const I extends Inputs>(inputs: I, options: GatherOptions): Observable<GatherSettledResult<I>>;
 export function gather<T>(inputs: Iterable<TaskInput<T>>, options?: GatherOptions & { returnExceptions?: false }): Observable<T[]>;
-export function gather<const R extends InputRecord>(inputs: R, options: GatherOptions & { returnExceptions: true }): Observable<GatherSettledResult<R>>;
+export function gather<T>(inputs: Iterable<TaskInput<T>>, options: GatherOptions): Observable<Settled<T>[]>;
 export function gather<const R extends InputRecord>(inputs: R, options?: GatherOptions & { returnExceptions?: false }): Observable<GatherResult<R>>;
+export function gather<const R extends InputRecord>(inputs: R, options: GatherOptions): Observable<GatherSettledResult<R>>;
 export function gather(inputs: Iterable<TaskInput<unknown>> | InputRecord, options?: GatherOptions): Observable<unknown>;
 export function gather(inputs: Iterable<TaskInput<unknown>> | InputRecord, options?: GatherOptions): Observable<unknown> {
   const list = readInputs('gather', inputs, true);

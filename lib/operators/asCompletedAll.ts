@@ -32,9 +32,8 @@ import type { PoolOptions, ResultOf, Settled, TaskInput } from '../types';
  * @param options `concurrency`, `timeout` (ms), `returnExceptions`, `onProgress`.
  * @see asCompleted
  */
-export function asCompletedAll<I extends TaskInput<unknown>>(options: PoolOptions & { returnExceptions: true }): OperatorFunction<I, Settled<ResultOf<I>>>;
 export function asCompletedAll<I extends TaskInput<unknown>>(options?: PoolOptions & { returnExceptions?: false }): OperatorFunction<I, ResultOf<I>>;
-export function asCompletedAll<I extends TaskInput<unknown>>(options?: PoolOptions): OperatorFunction<I, unknown>;
+export function asCompletedAll<I extends TaskInput<unknown>>(options: PoolOptions): OperatorFunction<I, Settled<ResultOf<I>>>;
 export function asCompletedAll<I extends TaskInput<unknown>>(options?: PoolOptions): OperatorFunction<I, unknown> {
   const parsed = parsePoolOptions('asCompletedAll', options);
   return (source) =>

@@ -31,9 +31,8 @@ import type { PoolOptions, ResultOf, Settled, TaskInput } from '../types';
  * @param options `concurrency`, `timeout` (ms), `returnExceptions`, `onProgress`.
  * @see gather
  */
-export function gatherAll<I extends TaskInput<unknown>>(options: PoolOptions & { returnExceptions: true }): OperatorFunction<I, Settled<ResultOf<I>>[]>;
 export function gatherAll<I extends TaskInput<unknown>>(options?: PoolOptions & { returnExceptions?: false }): OperatorFunction<I, ResultOf<I>[]>;
-export function gatherAll<I extends TaskInput<unknown>>(options?: PoolOptions): OperatorFunction<I, unknown[]>;
+export function gatherAll<I extends TaskInput<unknown>>(options: PoolOptions): OperatorFunction<I, Settled<ResultOf<I>>[]>;
 export function gatherAll<I extends TaskInput<unknown>>(options?: PoolOptions): OperatorFunction<I, unknown[]> {
   const parsed = parsePoolOptions('gatherAll', options);
   return (source) =>

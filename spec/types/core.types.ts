@@ -29,6 +29,11 @@ export type G1 = Expect<Equal<Emitted<typeof tuple>, [number, { name: string }, 
 const settled = gather([num$, str$], { returnExceptions: true });
 export type G2 = Expect<Equal<Emitted<typeof settled>, [Settled<number>, Settled<string>]>>;
 
+// With returnExceptions known only at run time (a boolean), the results may hold errors too.
+declare const maybe: boolean;
+const settledMaybe = gather([num$], { returnExceptions: maybe });
+export type G2b = Expect<Equal<Emitted<typeof settledMaybe>, [Settled<number>]>>;
+
 // A record gives a record with the same keys.
 const record = gather({ count: num$, user: fetchUser });
 export type G3 = Expect<Equal<Emitted<typeof record>['count'], number>>;
