@@ -1,0 +1,85 @@
+/**
+ * One measured run, in a fresh process: `bench/run.ts` starts
+ *
+ *   node --import tsx --expose-gc bench/lib/child.ts <scenario file> <contender> <full|quick> <result file> <budget ms>
+ *
+ * and reads the JSON `RunReport` this writes to the result file. The file is written
+ * synchronously, so a run cut off by its budget (from inside a microtask chain that
+ * never yields) can still report before the process exits.
+ */
+import { writeFileSync } from 'node:fs';
+import { loadScenario } from './scenario';
+import type { Probe, RunReport } from './scenario';
+
+const [scenarioFile, contenderName, mode, resultFile, budgetArg] = process.argv.slice(2);
+
+function report(result: RunReport, code: number): never {
+  writeFileSync(resultFile!, JSON.stringify(result));
+  process.exit(code);
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Peak memory seen by sampling during the run. */
+let peakRss = 0;
+let peakHeap = 0;
+let ticks = 0;
+let started = 0;
+let baselineRss = 0;
+/** The process's maxRSS (bytes) before the run: start-up may have peaked higher than the run will. */
+let maxRssBefore = 0;
+const budgetMs = Number(budgetArg);
+
+function sample(): void {
+  const { rss, heapUsed } = process.memoryUsage();
+  if (rss > peakRss) peakRss = rss;
+  if (heapUsed > peakHeap) peakHeap = heapUsed;
+}
+
+/** The run's peak RSS: the kernel's maxRSS if the run raised it, else the highest sample. */
+function runPeakRss(): number {
+  sample();
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+  return maxRss > maxRssBefore ? Math.max(maxRss, peakRss) : peakRss;
+}
+
+const probe: Probe = {
+  tick() {
+    ticks++;
+    if ((ticks & 63) !== 0) return;
+    if ((ticks & 1023) === 0) sample();
+    const ms = performance.now() - started;
+    if (ms > budgetMs) {
+      report({ status: 'over-budget', ms, baselineRss, peakRss: runPeakRss(), peakHeap, ticks }, 0);
+    }
+  },
+  sample,
+};
+
+async function main(): Promise<void> {
+  if (gc === undefined) throw new Error('bench child: run node with --expose-gc');
+  const scenario = loadScenario(scenarioFile!);
+  const contender = scenario.contenders.find((c) => c.name === contenderName);
+  if (contender === undefined) throw new Error(`bench child: no contender named ${JSON.stringify(contenderName)}`);
+  const params = mode === 'quick' ? scenario.params.quick : scenario.params.full;
+  const prepared = await contender.prepare(params, probe);
+
+  gc();
+  gc();
+  baselineRss = process.memoryUsage().rss;
+  maxRssBefore = process.resourceUsage().maxRSS * 1024;
+  peakRss = baselineRss;
+  peakHeap = process.memoryUsage().heapUsed;
+  const sampler = setInterval(sample, 10);
+  started = performance.now();
+  const check = await prepared.run();
+  const ms = performance.now() - started;
+  clearInterval(sampler);
+  const peak = runPeakRss();
+  await prepared.teardown?.();
+  report({ status: 'done', ms, baselineRss, peakRss: peak, peakHeap, ticks, check }, 0);
+}
+
+main().catch((err: unknown) => {
+  report({ status: 'error', error: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 1);
+});

@@ -1,0 +1,104 @@
+/**
+ * What a benchmark scenario is. A scenario is a file in `bench/scenarios/` whose
+ * default export is `defineScenario({...})`: a few contenders doing the same work,
+ * each of which `bench/run.ts` runs in a fresh child process, several times, in
+ * alternating order.
+ *
+ * A contender's `prepare` runs first and is not measured (load modules, build
+ * fixtures, start servers); the child then collects garbage, takes the RSS baseline,
+ * and measures `run` alone: wall time, peak RSS, and the peak's growth over the
+ * baseline.
+ */
+
+/** Handed to the contender by the child process that runs it. */
+export interface Probe {
+  /**
+   * Call as the work progresses (once per item is fine: it is cheap). Every 1024 calls
+   * it samples memory; every 64 it checks the clock, and if the run is over its time
+   * budget it ends the process with a partial result: a contender that grows
+   * quadratically stops there instead of running for an hour. Work that runs entirely
+   * in microtasks never lets a timer fire, so this is the only way to sample or stop
+   * it while it runs.
+   */
+  tick(): void;
+  /** Samples memory now (also done every 10 ms by a timer, when the event loop turns). */
+  sample(): void;
+}
+
+export interface Prepared {
+  /** The measured work. Resolves to a check value: every contender must produce the same. */
+  run(): Promise<unknown>;
+  /** Not measured: release what `prepare` set up. */
+  teardown?(): Promise<void> | void;
+}
+
+export interface Contender<P> {
+  /** Shown in the table; also how the child process finds the contender. */
+  readonly name: string;
+  /** The contender the others are compared with (`× ref`). Exactly one per scenario. */
+  readonly reference?: boolean;
+  /** One line for the results: what this contender is and why it is here. */
+  readonly note?: string;
+  /** Goals checked after the runs; the table says met or missed. */
+  readonly target?: {
+    /** The highest peak RSS growth over the baseline, in MB, of any measured run. */
+    readonly rssGrowthMb?: number;
+  };
+  prepare(params: P, probe: Probe): Promise<Prepared> | Prepared;
+}
+
+export interface Scenario<P> {
+  /** A one-line title, e.g. `a generator of 1,000,000 inputs, concurrency 8`. */
+  readonly title: string;
+  /** A paragraph for RESULTS.md: what is compared, and what to look for. */
+  readonly description: string;
+  /** Parameters for a full run, and smaller ones for `BENCH_QUICK=1`. */
+  readonly params: { readonly full: P; readonly quick: P };
+  /** The check value every contender's run must resolve to, if it can be computed up front. */
+  readonly expected?: (params: P) => unknown;
+  /** How many `probe.tick()` calls a finished run makes, to show how far an over-budget run got. */
+  readonly ticks?: (params: P) => number;
+  /** Time budget per run in ms (overridden by `BENCH_BUDGET_MS`). Default 30 s, 10 s when quick. */
+  readonly budgetMs?: { readonly full?: number; readonly quick?: number };
+  /** Extra `node` flags for the child processes, e.g. `--max-old-space-size=4096`. */
+  readonly nodeArgs?: readonly string[];
+  readonly contenders: readonly Contender<P>[];
+}
+
+/** Identity, for type inference: `export default defineScenario({ ... })`. */
+export function defineScenario<P>(scenario: Scenario<P>): Scenario<P> {
+  const references = scenario.contenders.filter((c) => c.reference).length;
+  if (references !== 1) throw new Error(`defineScenario: exactly one contender must be the reference, got ${references}`);
+  const names = new Set(scenario.contenders.map((c) => c.name));
+  if (names.size !== scenario.contenders.length) throw new Error('defineScenario: contender names must be unique');
+  return scenario;
+}
+
+/** Loads a scenario file (a path) and returns its default export, checked. */
+export function loadScenario(file: string): Scenario<unknown> {
+  const mod = require(file) as { default?: Scenario<unknown> };
+  const scenario = mod.default;
+  if (scenario === undefined || !Array.isArray(scenario.contenders)) {
+    throw new Error(`${file}: the default export must be defineScenario({ ... })`);
+  }
+  return scenario;
+}
+
+/** What the child process reports for one run, as JSON in the result file. */
+export type RunReport =
+  | {
+      readonly status: 'done' | 'over-budget';
+      /** Wall time of `run()` in ms (the budget, when over it). */
+      readonly ms: number;
+      /** RSS after `prepare` and a full GC, in bytes. */
+      readonly baselineRss: number;
+      /** Highest RSS seen during the run, in bytes. */
+      readonly peakRss: number;
+      /** Highest `heapUsed` sampled during the run, in bytes. */
+      readonly peakHeap: number;
+      /** `probe.tick()` calls made. */
+      readonly ticks: number;
+      /** `run()`'s check value (`done` only). */
+      readonly check?: unknown;
+    }
+  | { readonly status: 'error'; readonly error: string };

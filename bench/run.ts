@@ -1,0 +1,280 @@
+/**
+ * The benchmark runner: `npm run bench`.
+ *
+ *   npx tsx bench/run.ts                     every scenario in bench/scenarios/
+ *   npx tsx bench/run.ts generator-memory    only the named ones
+ *   BENCH_QUICK=1 npx tsx bench/run.ts       a smoke run: small parameters, 2 runs, no warm-up
+ *
+ * Each scenario (see bench/lib/scenario.ts) has contenders doing the same work. Every
+ * run of every contender is a fresh child process (bench/lib/child.ts), so one
+ * contender's heap, JIT state or leaked handles cannot colour another's figures. A
+ * warm-up round runs first and is discarded; then each measured round runs every
+ * contender once, the order rotated from round to round.
+ *
+ * Prints a table per scenario and writes it to bench/RESULTS.md, replacing that
+ * scenario's section and keeping the others (quick runs are printed only).
+ *
+ * Environment: BENCH_QUICK=1; BENCH_RUNS (measured rounds, default 5, 2 when quick);
+ * BENCH_WARMUP (warm-up rounds, default 1, 0 when quick); BENCH_BUDGET_MS (time budget
+ * per run, overriding the scenario's); BENCH_WRITE=1 (write RESULTS.md even when quick).
+ *
+ * Exits non-zero if a run crashed or a contender's result differed from the expected
+ * one. A contender over its time budget, or missing a target, is a finding, not a failure.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadScenario } from './lib/scenario';
+import type { Contender, RunReport, Scenario } from './lib/scenario';
+import { formatMb, formatMs, formatRatio, summarise, table } from './lib/stats';
+import type { Summary } from './lib/stats';
+
+const ROOT = path.resolve(__dirname, '..');
+const SCENARIO_DIR = path.join(__dirname, 'scenarios');
+const CHILD = path.join(__dirname, 'lib', 'child.ts');
+const RESULTS = path.join(__dirname, 'RESULTS.md');
+
+interface Config {
+  readonly quick: boolean;
+  readonly runs: number;
+  readonly warmups: number;
+  readonly budgetOverride: number | undefined;
+  readonly write: boolean;
+}
+
+function intFromEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new RangeError(`bench: ${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function readConfig(): Config {
+  const quick = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'true';
+  const budget = process.env.BENCH_BUDGET_MS;
+  return {
+    quick,
+    runs: intFromEnv('BENCH_RUNS', quick ? 2 : 5, 1),
+    warmups: intFromEnv('BENCH_WARMUP', quick ? 0 : 1, 0),
+    budgetOverride: budget === undefined || budget === '' ? undefined : intFromEnv('BENCH_BUDGET_MS', 0, 1),
+    write: !quick || process.env.BENCH_WRITE === '1',
+  };
+}
+
+/** Scenario names: the files in bench/scenarios/, without `.ts`. */
+function discover(): string[] {
+  return fs
+    .readdirSync(SCENARIO_DIR)
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => file.slice(0, -3))
+    .sort();
+}
+
+let runCounter = 0;
+
+/** One run of one contender in a fresh `node` process. */
+function runOnce(file: string, scenario: Scenario<unknown>, contender: string, mode: string, budgetMs: number): Promise<RunReport> {
+  const resultFile = path.join(os.tmpdir(), `rxjs-asyncio-bench-${process.pid}-${runCounter++}.json`);
+  const args = ['--import', 'tsx', '--expose-gc', ...(scenario.nodeArgs ?? []), CHILD, file, contender, mode, resultFile, String(budgetMs)];
+  return new Promise<RunReport>((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (chunk: Buffer): void => {
+      if (output.length < 20_000) output += chunk.toString();
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    // The budget is enforced inside the child; this only catches a child that hangs.
+    const killer = setTimeout(() => child.kill('SIGKILL'), budgetMs * 2 + 60_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      let report: RunReport;
+      try {
+        report = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as RunReport;
+        fs.rmSync(resultFile, { force: true });
+      } catch {
+        const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
+        report = { status: 'error', error: `the child process ${why} without a report${output ? `:\n${output}` : ''}` };
+      }
+      resolve(report);
+    });
+  });
+}
+
+/** The contenders in round `round`'s order: rotated by one each round. */
+function rotation<T>(items: readonly T[], round: number): T[] {
+  const k = ((round % items.length) + items.length) % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+function describeRun(report: RunReport): string {
+  if (report.status === 'error') return `ERROR ${report.error.split('\n')[0]}`;
+  const growth = Math.max(0, report.peakRss - report.baselineRss);
+  const time = report.status === 'over-budget' ? `over budget at ${formatMs(report.ms)}` : formatMs(report.ms);
+  return `${time}, peak RSS ${formatMb(report.peakRss)} (+${formatMb(growth)})`;
+}
+
+function sameCheck(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+interface Outcome {
+  readonly markdown: string;
+  readonly ok: boolean;
+}
+
+async function benchScenario(name: string, config: Config): Promise<Outcome> {
+  const file = path.join(SCENARIO_DIR, `${name}.ts`);
+  const scenario = loadScenario(file);
+  const mode = config.quick ? 'quick' : 'full';
+  const params = config.quick ? scenario.params.quick : scenario.params.full;
+  const budgetMs = config.budgetOverride ?? (config.quick ? scenario.budgetMs?.quick ?? 10_000 : scenario.budgetMs?.full ?? 30_000);
+  const contenders = scenario.contenders;
+  const reference = contenders.find((c) => c.reference)!;
+
+  console.log(`\n## ${name}: ${scenario.title}${config.quick ? ' (quick)' : ''}`);
+  console.log(`params ${JSON.stringify(params)}; ${config.runs} runs after ${config.warmups} warm-up round(s); budget ${formatMs(budgetMs)} per run`);
+
+  const reports = new Map<string, RunReport[]>(contenders.map((c) => [c.name, []]));
+  for (let round = -config.warmups; round < config.runs; round++) {
+    const label = round < 0 ? 'warm-up' : `run ${round + 1}/${config.runs}`;
+    for (const contender of rotation(contenders, round + config.warmups)) {
+      const report = await runOnce(file, scenario, contender.name, mode, budgetMs);
+      console.log(`  ${label.padEnd(9)} ${contender.name.padEnd(16)} ${describeRun(report)}`);
+      if (round >= 0) reports.get(contender.name)!.push(report);
+    }
+  }
+
+  // Results must agree: with the expected value if the scenario gives one, else with the reference's.
+  const expected = scenario.expected?.(params);
+  const referenceCheck = reports.get(reference.name)!.find((r) => r.status === 'done');
+  const wrong = new Set<string>();
+  for (const contender of contenders) {
+    for (const report of reports.get(contender.name)!) {
+      if (report.status !== 'done') continue;
+      const want = scenario.expected ? expected : referenceCheck?.status === 'done' ? referenceCheck.check : report.check;
+      if (!sameCheck(report.check, want)) wrong.add(contender.name);
+    }
+  }
+
+  const ticks = scenario.ticks?.(params);
+  const summaries = new Map<string, Summary>(contenders.map((c) => [c.name, summarise(reports.get(c.name)!, ticks)]));
+  const ref = summaries.get(reference.name)!;
+  const rows = contenders.map((contender) => row(contender, summaries.get(contender.name)!, ref, budgetMs, wrong.has(contender.name)));
+  const header = ['contender', 'time (median)', 'min–max', '× ref', 'peak RSS', 'RSS growth (median / max)', 'runs', 'target'];
+  const rendered = table(header, rows);
+  console.log('');
+  console.log(rendered);
+
+  const errors = [...reports.values()].flat().filter((r): r is Extract<RunReport, { status: 'error' }> => r.status === 'error');
+  for (const error of errors.slice(0, 3)) console.error(`\nA run failed:\n${error.error}`);
+  for (const name of wrong) console.error(`\n${name}: a run's result differs from the expected ${JSON.stringify(expected ?? referenceCheck)}`);
+
+  const markdown = [
+    `## ${name}: ${scenario.title}`,
+    '',
+    scenario.description,
+    '',
+    `Parameters \`${JSON.stringify(params)}\`${config.quick ? ' (quick smoke run: not meaningful)' : ''}. ` +
+      `${config.runs} measured runs per contender after ${config.warmups} warm-up round(s), the order rotated each round, ` +
+      `each run in a fresh process; time budget ${formatMs(budgetMs)} per run.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`,
+    '',
+    rendered,
+    '',
+    ...contenders.map((c) => `- **${c.name}**${c.reference ? ' (reference)' : ''}: ${c.note ?? ''}`),
+    '',
+    'Memory: the baseline is the RSS after `prepare` and two full GCs; the peak is the kernel\'s maxRSS ' +
+      '(`process.resourceUsage()`) when the run raised it, else the highest sample (every 1024 results and every 10 ms); ' +
+      'growth is peak − baseline. Over-budget runs count for memory (they peak before the cut) but not for time.',
+  ].join('\n');
+  return { markdown, ok: errors.length === 0 && wrong.size === 0 };
+}
+
+function row(contender: Contender<unknown>, s: Summary, ref: Summary, budgetMs: number, wrong: boolean): string[] {
+  const allOver = s.done === 0 && s.overBudget > 0;
+  const time = allOver ? `> ${formatMs(budgetMs)}` : formatMs(s.msMedian);
+  const range = s.done > 0 ? `${formatMs(s.msMin)}–${formatMs(s.msMax)}` : '–';
+  const ratio = contender.reference ? '1.00×' : allOver ? formatRatio(budgetMs / ref.msMedian, true) : formatRatio(s.msMedian / ref.msMedian);
+  let runs = `${s.done}/${s.runs} done`;
+  if (s.overBudget > 0) runs += `, ${s.overBudget} over budget${s.progress === undefined ? '' : ` (at ${(s.progress * 100).toFixed(s.progress < 0.1 ? 1 : 0)}%)`}`;
+  if (s.errors > 0) runs += `, ${s.errors} failed`;
+  if (wrong) runs += ', WRONG RESULT';
+  const goal = contender.target?.rssGrowthMb;
+  const target = goal === undefined ? '' : `growth ≤ ${goal} MB: ${s.growthMax <= goal * 1_048_576 ? 'met' : 'missed'}`;
+  return [
+    `${contender.name}${contender.reference ? ' (ref)' : ''}`,
+    time,
+    range,
+    ratio,
+    formatMb(s.peakRssMedian),
+    `+${formatMb(s.growthMedian)} / +${formatMb(s.growthMax)}`,
+    runs,
+    target,
+  ];
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model.trim() ?? 'unknown CPU';
+  return `Node ${process.version}, ${os.platform()} ${os.arch()}, ${cpus.length} × ${model}`;
+}
+
+const PREAMBLE = [
+  '# Benchmark results',
+  '',
+  'Written by `npm run bench` (bench/run.ts). Each section is replaced when its scenario runs again;',
+  '`npm run bench -- <scenario>` runs one. Figures from one machine: compare rows within a table, not across machines.',
+  '',
+].join('\n');
+
+/** Replaces (or appends) each scenario's section in RESULTS.md, between markers. */
+function writeResults(sections: ReadonlyMap<string, string>): void {
+  let text = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf8') : PREAMBLE;
+  for (const [name, markdown] of sections) {
+    const open = `<!-- scenario:${name} -->`;
+    const close = `<!-- /scenario:${name} -->`;
+    const block = `${open}\n${markdown}\n${close}`;
+    const start = text.indexOf(open);
+    const end = text.indexOf(close);
+    if (start >= 0 && end > start) text = text.slice(0, start) + block + text.slice(end + close.length);
+    else text = `${text.trimEnd()}\n\n${block}\n`;
+  }
+  fs.writeFileSync(RESULTS, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const available = discover();
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((name) => !available.includes(name));
+  if (unknown.length > 0) {
+    console.error(`bench: unknown scenario ${unknown.join(', ')}; available: ${available.join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  const selected = asked.length > 0 ? asked : available;
+  console.log(`# bench: ${selected.join(', ')}${config.quick ? ' (quick)' : ''} on ${machine()}`);
+
+  const sections = new Map<string, string>();
+  let ok = true;
+  for (const name of selected) {
+    const outcome = await benchScenario(name, config);
+    sections.set(name, outcome.markdown);
+    ok &&= outcome.ok;
+  }
+  if (config.write) {
+    writeResults(sections);
+    console.log(`\nWrote ${path.relative(ROOT, RESULTS)}`);
+  } else {
+    console.log('\nQuick run: bench/RESULTS.md left as it was (BENCH_WRITE=1 writes it anyway).');
+  }
+  if (!ok) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
