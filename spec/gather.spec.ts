@@ -1,5 +1,6 @@
 import { EmptyError, TimeoutError, of, throwError, timer } from 'rxjs';
-import { map } from 'rxjs/operators';
+import { defer } from 'rxjs';
+import { finalize, map } from 'rxjs/operators';
 import { TestScheduler } from 'rxjs/testing';
 import { gather } from '../lib';
 
@@ -176,6 +177,23 @@ describe('gather', () => {
       const result = await new Promise((resolve) => gather(inputs, { concurrency: 3 }).subscribe(resolve));
       expect(result).toEqual(Array.from({ length: 50 }, (_, i) => i));
       expect(peak).toBe(3);
+    });
+
+    it("starts the next input only after the finished one's teardown has run", () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        let subscribed = 0;
+        let peak = 0;
+        const input = (marbles: string) =>
+          defer(() => {
+            peak = Math.max(peak, ++subscribed);
+            return cold(marbles).pipe(finalize(() => subscribed--));
+          });
+        expectObservable(gather([input('--a|'), input('-b|'), input('--c|'), input('-d|')], { concurrency: 2 })).toBe('-----(r|)', {
+          r: ['a', 'b', 'c', 'd'],
+        });
+        testScheduler.flush();
+        expect(peak).toBe(2);
+      });
     });
 
     it('calls a function input only when its slot is free', () => {

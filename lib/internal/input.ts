@@ -53,8 +53,8 @@ export function toObservable<T>(input: TaskInput<T>, fn: string, param: string):
 export type SettleCallback = (ok: boolean, value: unknown) => void;
 
 /**
- * Starts one input and reports its outcome once: its last value on completion, an
- * `EmptyError` if it completes without a value, or its error. Returns how to stop it,
+ * Starts one input and reports its outcome once, after the input's teardown: its last
+ * value on completion, an `EmptyError` if it completes without a value, or its error. Returns how to stop it,
  * or `undefined` if there is nothing to stop (it settled synchronously, or is a Promise).
  *
  * This is the per-input hot path of every pool, so it avoids Observable machinery where
@@ -81,7 +81,8 @@ export function startInput(input: unknown, settle: SettleCallback, fn: string, i
   if (!(source instanceof Observable) && typeof (source as PromiseLike<unknown>).then === 'function') {
     return awaitPromise(source as PromiseLike<unknown>, settle);
   }
-  let settled = false;
+  let ended = false;
+  let ok = false;
   let hasValue = false;
   let last: unknown;
   const subscription = from(source as ObservableInput<unknown>).subscribe({
@@ -90,16 +91,27 @@ export function startInput(input: unknown, settle: SettleCallback, fn: string, i
       last = value;
     },
     error: (err: unknown) => {
-      settled = true;
-      settle(false, err);
+      ended = true;
+      last = err;
     },
     complete: () => {
-      settled = true;
-      if (hasValue) settle(true, last);
-      else settle(false, emptyError(fn, param ?? `inputs[${index}]`));
+      ended = true;
+      ok = hasValue;
+      if (!hasValue) last = emptyError(fn, param ?? `inputs[${index}]`);
     },
   });
-  return settled ? undefined : subscription;
+  // The outcome is reported only once the input's own teardown has run (as mergeMap
+  // does), so a slot, permit or socket is never handed on while the input still holds
+  // it. A synchronous input is torn down by the time `subscribe` returns; otherwise a
+  // finalizer added now runs right after the source's teardown.
+  if (ended) {
+    settle(ok, last);
+    return undefined;
+  }
+  subscription.add(() => {
+    if (ended) settle(ok, last);
+  });
+  return subscription;
 }
 
 /**

@@ -124,11 +124,8 @@ describe('demos/patterns', () => {
     expect(inOrder(lines, ['  eu aborted', '  asia aborted', '  all cancelled: true'])).toBe(true);
   });
 
-  // Known bug in lib/ (reported): with `concurrency: N`, the pool subscribes the next
-  // input inside the finishing input's `complete`, before that input's teardown has run,
-  // so N + 1 inputs are subscribed for a moment (mergeMap waits for the teardown).
-  // Remove `.failing` once the pool starts the next input after the teardown.
-  it.failing('05-operators: never more than `concurrency` inputs subscribed at once', async () => {
+  // The pool starts the next input only after the finished one's teardown has run.
+  it('05-operators: never more than `concurrency` inputs subscribed at once', async () => {
     const lines = await output(operatorsDemo);
     expect(lines).toContain('  at most 2 ran at once');
     expect(lines).toContain('  complete at ~N ms; at most 2 ran at once');
