@@ -22,6 +22,13 @@ export { waitUntil } from './operators/waitUntil';
 export type { WaitUntilOptions } from './operators/waitUntil';
 export { deadline } from './operators/deadline';
 
+// Concurrency control (asyncio.Semaphore; a sliding-window rate limiter)
+export { Semaphore } from './semaphore';
+export { RateLimiter } from './rateLimiter';
+export type { RateLimiterOptions } from './rateLimiter';
+export { withPermit } from './operators/withPermit';
+export { rateLimit } from './operators/rateLimit';
+
 // Errors (TimeoutError and EmptyError are rxjs's own classes, re-exported for convenience)
 export { CancelledError, InvalidStateError } from './errors';
 export { TimeoutError, EmptyError } from 'rxjs';
