@@ -24,6 +24,10 @@ export interface Httpbin {
   readonly maxOpenConnections: number;
   /** Connections accepted so far. */
   readonly connections: number;
+  /** Requests received and not yet answered in full (nor abandoned by their client). */
+  readonly activeRequests: number;
+  /** The most requests that were active at the same time since the server started. */
+  readonly maxActiveRequests: number;
   /** Timers of delayed and trickling responses still pending (0 once their clients are gone). */
   readonly pendingTimers: number;
   /**
@@ -84,6 +88,9 @@ class HttpbinServer implements Httpbin {
   private requestCount = 0;
   // Connections accepted so far.
   private connectionCount = 0;
+  // Requests whose response has not closed yet, and the most there have been at once.
+  private active = 0;
+  private activePeak = 0;
   // The largest size `sockets` has had.
   private peak = 0;
   // Sockets open right now; destroyed on close.
@@ -126,6 +133,14 @@ class HttpbinServer implements Httpbin {
 
   get connections(): number {
     return this.connectionCount;
+  }
+
+  get activeRequests(): number {
+    return this.active;
+  }
+
+  get maxActiveRequests(): number {
+    return this.activePeak;
   }
 
   get pendingTimers(): number {
@@ -228,6 +243,9 @@ class HttpbinServer implements Httpbin {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     this.requestCount++;
+    this.active++;
+    this.activePeak = Math.max(this.activePeak, this.active);
+    res.once('close', () => this.active--);
     this.check();
     const url = new URL(req.url ?? '/', 'http://httpbin.invalid');
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -402,9 +420,9 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
  *
  * Anything else is a 404. Timers of delayed and trickling responses are cleared as
  * soon as the client goes away, and `close()` destroys every socket and timer, so
- * nothing lingers after a test. The counters (`requests`, `openConnections`,
- * `maxOpenConnections`, `connections`) and the `waitFor*` promises let a test prove
- * that a client closed its sockets, without sleeping.
+ * nothing lingers after a test. The counters (`requests`, `activeRequests`,
+ * `openConnections`, their peaks, `connections`, `pendingTimers`) and the `waitFor*`
+ * promises let a test prove that a client closed its sockets, without sleeping.
  *
  * Bad options throw at once; the promise rejects if the server cannot listen (e.g.
  * the port is taken).

@@ -176,14 +176,18 @@ describe('startHttpbin', () => {
     await httpbin.waitForRequests(3);
     expect(httpbin.openConnections).toBe(3);
     expect(httpbin.connections).toBe(3);
+    expect(httpbin.activeRequests).toBe(3);
     hangs[0]!.abort();
     await httpbin.waitForOpenConnections(2);
     expect(httpbin.openConnections).toBe(2);
     expect(httpbin.maxOpenConnections).toBe(3);
+    expect(httpbin.activeRequests).toBe(2);
     hangs[1]!.abort();
     hangs[2]!.abort();
     await httpbin.waitForOpenConnections(0);
     expect(httpbin.maxOpenConnections).toBe(3);
+    expect(httpbin.maxActiveRequests).toBe(3);
+    expect(httpbin.activeRequests).toBe(0);
   });
 
   it('rejects a wait that is not met in time, with the counts in the message', async () => {
