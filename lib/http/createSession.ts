@@ -1,0 +1,489 @@
+import { EmptyError, Observable, TimeoutError, asyncScheduler, map } from 'rxjs';
+import type { Subscriber, Unsubscribable } from 'rxjs';
+import { CancelledError } from '../errors';
+import { checkBoolean, checkConcurrency, checkFunction, checkOptions, fail } from '../internal/validate';
+import type { Semaphore } from '../semaphore';
+import { createAxiosPool } from './axiosTransport';
+import type { AxiosPool } from './axiosTransport';
+import { HttpStatusError } from './errors/HttpStatusError';
+import { NetworkError } from './errors/NetworkError';
+import { SessionClosedError } from './errors/SessionClosedError';
+import {
+  CONFIG_KEYS,
+  REQUEST_KEYS,
+  SHORTCUT_KEYS,
+  checkBaseUrl,
+  checkConfig,
+  checkKeys,
+  checkHeaders,
+  checkMethod,
+  checkTimeout,
+  checkUrl,
+  resolveUrl,
+} from './request';
+import type { CheckedConfig } from './request';
+import type { HttpMethod, HttpRequest, HttpResponse, RequestConfig, RequestOptions, ResponseType, SessionOptions, Transport } from './types';
+
+const OPTION_KEYS = ['baseURL', 'headers', 'timeout', 'maxSockets', 'raiseForStatus', 'semaphore', 'transport'] as const;
+
+/** `Symbol.dispose` and `Symbol.asyncDispose`, or the names Node 20 gives them where the runtime lacks them. */
+const DISPOSE: symbol = Symbol.dispose ?? Symbol.for('nodejs.dispose');
+const ASYNC_DISPOSE: symbol = Symbol.asyncDispose ?? Symbol.for('nodejs.asyncDispose');
+
+/** A shortcut's config: a request's, without `responseType` (the shortcut sets it). */
+export type ShortcutConfig = Omit<RequestConfig, 'responseType'>;
+
+/**
+ * An HTTP client session: a keep-alive connection pool, default headers and
+ * policies shared by its requests (aiohttp's ClientSession). Made by
+ * {@link createSession}.
+ *
+ * Every request method checks its arguments at once and returns a cold Observable:
+ * each subscription sends one request, emits one {@link HttpResponse} and completes.
+ *
+ * - **Complete**: once the response's whole body has arrived (any status, unless
+ *   `raiseForStatus`).
+ * - **Error**: `HttpStatusError`, `NetworkError`, rxjs `TimeoutError`,
+ *   `CancelledError` (closed meanwhile) or `SessionClosedError` (closed before).
+ * - **Unsubscribe**: aborts the request and frees its socket, or leaves the queue
+ *   (of the semaphore, or of the pool when `maxSockets` requests are in flight).
+ *
+ * @example
+ * ```ts
+ * const session = createSession({ baseURL: httpbin.url, headers: { authorization: 'Bearer t' } });
+ * session.post<{ json: unknown }>('/anything', { id: 1 }).subscribe((res) => console.log(res.status, res.data.json));
+ * // Logs:
+ * // 200 { id: 1 }
+ * await session.close();
+ * ```
+ */
+export class ClientSession implements Unsubscribable {
+  private readonly baseURL: string | undefined;
+  private readonly headers: Readonly<Record<string, string>>;
+  private readonly timeout: number;
+  private readonly raiseForStatus: boolean;
+  private readonly semaphore: Semaphore | undefined;
+  private readonly transport: Transport;
+  // The axios pool, when the session made its own transport; destroyed by close().
+  private readonly pool: AxiosPool | undefined;
+  // One canceller per request subscribed and not yet ended: close() calls each.
+  private readonly live = new Set<() => void>();
+  // Set by the first close(); later calls return it.
+  private closing: Promise<void> | undefined;
+
+  /** @internal Use {@link createSession}. */
+  constructor(options: SessionOptions | undefined) {
+    const o = checkOptions('createSession', options, OPTION_KEYS);
+    this.baseURL = o.baseURL === undefined ? undefined : checkBaseUrl('createSession', 'options.baseURL', o.baseURL);
+    this.headers = o.headers === undefined ? {} : checkHeaders('createSession', 'options.headers', o.headers);
+    this.timeout = o.timeout === undefined ? Infinity : checkTimeout('createSession', 'options.timeout', o.timeout);
+    const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('createSession', 'options.maxSockets', o.maxSockets);
+    this.raiseForStatus = o.raiseForStatus === undefined ? false : checkBoolean('createSession', 'options.raiseForStatus', o.raiseForStatus);
+    if (o.semaphore !== undefined && typeof (o.semaphore as { run?: unknown } | null)?.run !== 'function') {
+      fail('type', 'createSession', 'options.semaphore', 'a Semaphore', o.semaphore);
+    }
+    this.semaphore = o.semaphore;
+    if (o.transport === undefined) {
+      this.pool = createAxiosPool(maxSockets);
+      this.transport = this.pool.transport;
+    } else {
+      this.transport = checkFunction<Transport>('createSession', 'options.transport', o.transport);
+    }
+  }
+
+  /** Whether `close()` has been called. */
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /**
+   * A GET request: emits the response once its body has arrived, then completes.
+   * `config` adds query `params`, `headers`, a `timeout`, ... for this request only.
+   *
+   * @example
+   * ```ts
+   * session.get<{ args: object }>('/get', { params: { q: 'rxjs' } }).subscribe((res) => console.log(res.status, res.data.args));
+   * // Logs:
+   * // 200 { q: 'rxjs' }
+   * ```
+   */
+  get<T = unknown>(url: string | URL, config?: RequestConfig): Observable<HttpResponse<T>> {
+    return this.send<T>('session.get', 'GET', url, config, CONFIG_KEYS);
+  }
+
+  /**
+   * A POST request with `data` as its body: a plain object or array is sent as JSON,
+   * a string or Buffer as it is, `URLSearchParams` as a form. Emits the response,
+   * then completes.
+   *
+   * @example
+   * ```ts
+   * session.post<{ json: unknown }>('/anything', { n: 1 }).subscribe((res) => console.log(res.data.json));
+   * // Logs:
+   * // { n: 1 }
+   * ```
+   */
+  post<T = unknown>(url: string | URL, data?: unknown, config?: RequestConfig): Observable<HttpResponse<T>> {
+    return this.send<T>('session.post', 'POST', url, config, CONFIG_KEYS, data);
+  }
+
+  /**
+   * A PUT request with `data` as its body (sent as for `post`). Emits the response,
+   * then completes.
+   *
+   * @example
+   * ```ts
+   * session.put('/anything', 'text').subscribe((res) => console.log(res.status));
+   * // Logs:
+   * // 200
+   * ```
+   */
+  put<T = unknown>(url: string | URL, data?: unknown, config?: RequestConfig): Observable<HttpResponse<T>> {
+    return this.send<T>('session.put', 'PUT', url, config, CONFIG_KEYS, data);
+  }
+
+  /**
+   * A PATCH request with `data` as its body (sent as for `post`). Emits the response,
+   * then completes.
+   *
+   * @example
+   * ```ts
+   * session.patch('/anything', { name: 'Ada' }).subscribe((res) => console.log(res.status));
+   * // Logs:
+   * // 200
+   * ```
+   */
+  patch<T = unknown>(url: string | URL, data?: unknown, config?: RequestConfig): Observable<HttpResponse<T>> {
+    return this.send<T>('session.patch', 'PATCH', url, config, CONFIG_KEYS, data);
+  }
+
+  /**
+   * A DELETE request; a body, if any, goes in `config.data`. Emits the response,
+   * then completes.
+   *
+   * @example
+   * ```ts
+   * session.delete('/anything', { data: { id: 3 } }).subscribe((res) => console.log(res.status));
+   * // Logs:
+   * // 200
+   * ```
+   */
+  delete<T = unknown>(url: string | URL, config?: RequestConfig): Observable<HttpResponse<T>> {
+    return this.send<T>('session.delete', 'DELETE', url, config, CONFIG_KEYS);
+  }
+
+  /**
+   * A request of any method, all of it in one config: `url` is required, `method`
+   * (any case) defaults to GET. Emits the response, then completes.
+   *
+   * @example
+   * ```ts
+   * session.request({ method: 'head', url: '/get' }).subscribe((res) => console.log(res.status, res.data));
+   * // Logs:
+   * // 200 ''
+   * ```
+   */
+  request<T = unknown>(config: RequestOptions): Observable<HttpResponse<T>> {
+    if (typeof config !== 'object' || config === null) fail('type', 'session.request', 'config', 'an object with a url', config);
+    const c = checkKeys('session.request', 'config', config, REQUEST_KEYS);
+    const method = c.method === undefined ? 'GET' : checkMethod('session.request', 'config.method', c.method);
+    const url = checkUrl('session.request', 'config.url', c.url);
+    const { method: _m, url: _u, ...rest } = c;
+    return this.send<T>('session.request', method, url, rest, CONFIG_KEYS);
+  }
+
+  /**
+   * GETs `url` and emits its body as a string, then completes.
+   *
+   * @example
+   * ```ts
+   * session.text('/status/204').subscribe((text) => console.log(JSON.stringify(text)));
+   * // Logs:
+   * // ""
+   * ```
+   */
+  text(url: string | URL, config?: ShortcutConfig): Observable<string> {
+    return this.send<string>('session.text', 'GET', url, config, SHORTCUT_KEYS, undefined, 'text').pipe(map((res) => res.data));
+  }
+
+  /**
+   * GETs `url` and emits its body parsed as JSON, then completes. An empty body is
+   * `null` (as in aiohttp); a body that is not JSON fails with a `SyntaxError` naming
+   * the method and URL (its `cause` is the parser's error).
+   *
+   * @example
+   * ```ts
+   * session.json<{ slideshow: { title: string } }>('/json').subscribe((doc) => console.log(doc.slideshow.title));
+   * // Logs:
+   * // Sample Slide Show
+   * ```
+   */
+  json<T = unknown>(url: string | URL, config?: ShortcutConfig): Observable<T> {
+    return this.send<unknown>('session.json', 'GET', url, config, SHORTCUT_KEYS, undefined, 'text').pipe(map((res) => parseJson<T>(res)));
+  }
+
+  /**
+   * GETs `url` and emits its status code, then completes (any status, unless
+   * `raiseForStatus` is on).
+   *
+   * @example
+   * ```ts
+   * session.status('/status/418').subscribe((status) => console.log(status));
+   * // Logs:
+   * // 418
+   * ```
+   */
+  status(url: string | URL, config?: ShortcutConfig): Observable<number> {
+    return this.send<string>('session.status', 'GET', url, config, SHORTCUT_KEYS, undefined, 'text').pipe(map((res) => res.status));
+  }
+
+  /**
+   * Closes the session: requests in flight (or queued) fail with `CancelledError`
+   * and are aborted, the connection pool is destroyed, and later requests fail with
+   * `SessionClosedError`. Resolves once every socket of the pool has closed. Calling
+   * it again returns the same promise.
+   *
+   * @example
+   * ```ts
+   * session.get('/hang').subscribe({ error: (err) => console.log(err.name) });
+   * await session.close();
+   * // Logs:
+   * // CancelledError
+   * ```
+   */
+  close(): Promise<void> {
+    if (this.closing === undefined) {
+      const destroyed = this.pool?.destroy();
+      this.closing = destroyed ?? Promise.resolve();
+      for (const cancel of [...this.live]) cancel();
+      this.live.clear();
+    }
+    return this.closing;
+  }
+
+  /**
+   * Closes the session without waiting for its sockets: what rxjs `using()` calls
+   * when the Observable it scopes ends, so `using(() => createSession(), (s) => ...)`
+   * is the `async with ClientSession()` of RxJS.
+   */
+  unsubscribe(): void {
+    void this.close();
+  }
+
+  /** Checks a call at once, and returns the cold Observable of its request. */
+  private send<T>(
+    fn: string,
+    method: HttpMethod,
+    rawUrl: unknown,
+    rawConfig: RequestConfig | undefined,
+    keys: readonly string[],
+    data?: unknown,
+    responseType?: ResponseType,
+  ): Observable<HttpResponse<T>> {
+    const url = checkUrl(fn, 'url', rawUrl);
+    const config = checkConfig(fn, rawConfig, keys);
+    return new Observable<HttpResponse<T>>((subscriber) => {
+      let target: string;
+      try {
+        target = resolveUrl(this.baseURL, url, config.params);
+      } catch (err) {
+        subscriber.error(this.closed ? new SessionClosedError(method, url) : new NetworkError(method, url, err));
+        return undefined;
+      }
+      if (this.closed) {
+        subscriber.error(new SessionClosedError(method, target));
+        return undefined;
+      }
+      const { signal } = config;
+      const cancelled = (why: string): CancelledError => new CancelledError(`${method} ${target} was cancelled: ${why}`);
+      if (signal?.aborted) {
+        subscriber.error(cancelled('its signal was aborted'));
+        return undefined;
+      }
+      const request: HttpRequest = {
+        method,
+        url: target,
+        headers: { ...this.headers, ...config.headers },
+        data: data === undefined ? config.data : data,
+        responseType: responseType ?? config.responseType ?? 'json',
+        maxRedirects: config.maxRedirects,
+      };
+      const cancelOnClose = (): void => subscriber.error(cancelled('the session was closed'));
+      const cancelOnAbort = (): void => subscriber.error(cancelled('its signal was aborted'));
+      this.live.add(cancelOnClose);
+      signal?.addEventListener('abort', cancelOnAbort, { once: true });
+      const attempt = this.attempt<T>(request, config);
+      const running = (this.semaphore ? this.semaphore.run(attempt) : attempt).subscribe(subscriber);
+      return () => {
+        this.live.delete(cancelOnClose);
+        signal?.removeEventListener('abort', cancelOnAbort);
+        running.unsubscribe();
+      };
+    });
+  }
+
+  /**
+   * One run of the transport under the request's deadline: the response, checked
+   * against `raiseForStatus`, or the transport's failure as a `NetworkError`.
+   */
+  private attempt<T>(request: HttpRequest, config: CheckedConfig): Observable<HttpResponse<T>> {
+    const timeout = config.timeout ?? this.timeout;
+    const raise = config.raiseForStatus ?? this.raiseForStatus;
+    return new Observable<HttpResponse<T>>((subscriber) => {
+      const deadline =
+        timeout === Infinity ? undefined : asyncScheduler.schedule(() => subscriber.error(timeoutError(request, timeout)), timeout);
+      let running: Unsubscribable | undefined;
+      try {
+        running = this.transport(request).subscribe(new ResponseObserver<T>(request, raise, subscriber));
+      } catch (err) {
+        subscriber.error(new NetworkError(request.method, request.url, err));
+      }
+      return () => {
+        deadline?.unsubscribe();
+        running?.unsubscribe();
+      };
+    });
+  }
+}
+
+// The disposers are declared here, under the well-known symbols the type checker knows,
+// and defined on the prototype under the symbols the runtime has (Node 20 may lack them).
+export interface ClientSession {
+  /** Closes the session, without waiting (`using session = createSession()`). */
+  [Symbol.dispose](): void;
+  /** Closes the session and waits for its sockets (`await using session = createSession()`). */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+Object.defineProperties(ClientSession.prototype, {
+  [DISPOSE]: {
+    value: function dispose(this: ClientSession): void {
+      void this.close();
+    },
+    writable: true,
+    configurable: true,
+  },
+  [ASYNC_DISPOSE]: {
+    value: function asyncDispose(this: ClientSession): Promise<void> {
+      return this.close();
+    },
+    writable: true,
+    configurable: true,
+  },
+});
+
+/** Passes the transport's one response on (or its status error), and wraps foreign failures. */
+class ResponseObserver<T> {
+  // Whether the transport has emitted its response.
+  private received = false;
+
+  constructor(
+    private readonly request: HttpRequest,
+    private readonly raise: boolean,
+    private readonly subscriber: Subscriber<HttpResponse<T>>,
+  ) {}
+
+  next(response: HttpResponse): void {
+    if (this.received) return;
+    this.received = true;
+    if (this.raise && response.status >= 400) this.subscriber.error(new HttpStatusError(this.request.method, response));
+    else this.subscriber.next(response as HttpResponse<T>);
+  }
+
+  error(err: unknown): void {
+    this.subscriber.error(isOwnError(err) ? err : new NetworkError(this.request.method, this.request.url, err));
+  }
+
+  complete(): void {
+    if (this.received) this.subscriber.complete();
+    else {
+      const empty = new EmptyError();
+      empty.message = 'the transport completed without a response';
+      this.subscriber.error(new NetworkError(this.request.method, this.request.url, empty));
+    }
+  }
+}
+
+/** Errors the session passes on as they are; any other transport failure becomes a `NetworkError`. */
+function isOwnError(err: unknown): boolean {
+  return (
+    err instanceof NetworkError ||
+    err instanceof HttpStatusError ||
+    err instanceof SessionClosedError ||
+    err instanceof TimeoutError ||
+    err instanceof CancelledError
+  );
+}
+
+/** rxjs's own `TimeoutError`, its message naming the request, its `info.meta` the request. */
+function timeoutError(request: HttpRequest, timeout: number): TimeoutError<null, { method: HttpMethod; url: string; timeout: number }> {
+  const err = new TimeoutError({ seen: 0, lastValue: null, meta: { method: request.method, url: request.url, timeout } });
+  err.message = `${request.method} ${request.url} timed out after ${timeout} ms`;
+  return err;
+}
+
+/** The body of a `session.json()` response: text parsed strictly, anything else (a fake transport's object) as it is. */
+function parseJson<T>(res: HttpResponse): T {
+  if (typeof res.data !== 'string') return res.data as T;
+  if (res.data.trim() === '') return null as T;
+  try {
+    return JSON.parse(res.data) as T;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new SyntaxError(`GET ${res.url}: the body is not valid JSON: ${reason}`, { cause: err });
+  }
+}
+
+/**
+ * Creates an HTTP client session (aiohttp's `ClientSession`): one keep-alive
+ * connection pool, default headers, a per-request deadline and a status policy,
+ * shared by every request made through it.
+ *
+ * Every request method (`get`, `post`, `put`, `patch`, `delete`, `request`, and the
+ * shortcuts `text`, `json`, `status`) checks its arguments at once and returns a cold
+ * Observable: nothing is sent before subscription, and each subscription sends one
+ * request. With a `semaphore`, each request first waits for a permit.
+ *
+ * ```text
+ * session.get(url):   ----r|        one response, then complete
+ * with timeout:       ----#         TimeoutError, the request aborted
+ * unsubscribed:       --!           the request aborted, its socket closed
+ * ```
+ *
+ * - **Complete**: after the one response, when its whole body has arrived. Any
+ *   status is a response, unless `raiseForStatus` is on: then >= 400 fails with
+ *   `HttpStatusError`.
+ * - **Error**: rxjs `TimeoutError` past the deadline; `NetworkError` for connection
+ *   refused or reset, DNS failure or an invalid URL; `CancelledError` if the session
+ *   is closed (or `config.signal` aborts) meanwhile; `SessionClosedError` if it was
+ *   closed before. Every message names the method and the URL.
+ * - **Unsubscribe**: aborts the request in flight (its socket is destroyed, not
+ *   returned to the pool), or leaves the semaphore's queue.
+ *
+ * The session is `Unsubscribable`, so rxjs `using()` scopes it (the `async with` of
+ * RxJS), and disposable (`using` / `await using`). Bad options throw at once a
+ * `TypeError` or `RangeError` naming `createSession`, the option and the value.
+ *
+ * @example
+ * ```ts
+ * import { createSession } from 'rxjs-asyncio/http';
+ * import { gather } from 'rxjs-asyncio';
+ * import { using } from 'rxjs';
+ *
+ * using(
+ *   () => createSession({ baseURL: 'https://httpbin.org', timeout: 5000, maxSockets: 10 }),
+ *   (session) => gather([session.status('/status/201'), session.json<{ url: string }>('/get')]),
+ * ).subscribe(([status, body]) => console.log(status, body.url));
+ * // Logs (the session closes after):
+ * // 201 https://httpbin.org/get
+ * ```
+ *
+ * @param options `baseURL`, `headers`, `timeout` (ms per request, default none),
+ * `maxSockets` (default 100), `raiseForStatus` (default `false`), `semaphore`,
+ * `transport` (default: axios).
+ * @returns The session.
+ * @see {@link ClientSession} for its methods.
+ */
+export function createSession(options?: SessionOptions): ClientSession {
+  return new ClientSession(options);
+}

@@ -1,0 +1,28 @@
+// Public surface of `rxjs-asyncio/http`: a client session on axios (aiohttp's ClientSession).
+
+// The session
+export { createSession } from './createSession';
+export type { ClientSession, ShortcutConfig } from './createSession';
+
+// Requests, responses and transports
+export type {
+  HeadersInit,
+  HttpHeaders,
+  HttpMethod,
+  HttpRequest,
+  HttpResponse,
+  ParamsInit,
+  ParamValue,
+  RequestConfig,
+  RequestOptions,
+  ResponseType,
+  SessionOptions,
+  Transport,
+} from './types';
+
+// Errors (timeouts fail with rxjs's own TimeoutError; closing cancels with CancelledError)
+export { HttpStatusError } from './errors/HttpStatusError';
+export { NetworkError } from './errors/NetworkError';
+export { SessionClosedError } from './errors/SessionClosedError';
+export { CancelledError } from '../errors';
+export { TimeoutError } from 'rxjs';

@@ -1,0 +1,68 @@
+import type { Observable } from 'rxjs';
+import { createSession } from '../../lib/http';
+import type { ClientSession, SessionOptions } from '../../lib/http';
+import { startHttpbin } from '../../lib/testing';
+import type { Httpbin } from '../../lib/testing';
+import { ResourceTracker } from '../testing/resources';
+
+/** How an Observable ended: its values, and its error or completion. */
+export interface Outcome<T> {
+  readonly values: T[];
+  readonly error?: unknown;
+  readonly completed: boolean;
+}
+
+/** Subscribes and resolves with everything the Observable did, once it ends. */
+export function outcome<T>(source: Observable<T>): Promise<Outcome<T>> {
+  return new Promise((resolve) => {
+    const values: T[] = [];
+    source.subscribe({
+      next: (value) => values.push(value),
+      error: (error: unknown) => resolve({ values, error, completed: false }),
+      complete: () => resolve({ values, completed: true }),
+    });
+  });
+}
+
+/** Resolves with the error the Observable fails with; rejects if it completes instead. */
+export async function failure(source: Observable<unknown>): Promise<any> {
+  const result = await outcome(source);
+  if (result.completed) throw new Error(`expected an error, got completion after ${JSON.stringify(result.values).slice(0, 200)}`);
+  return result.error;
+}
+
+/**
+ * Per test: a fresh httpbin, sessions made through `session()` closed afterwards, and
+ * a check that no timer, socket or server of the test is left alive.
+ */
+export function useHttpbin(): { readonly httpbin: Httpbin; session(options?: SessionOptions): ClientSession } {
+  const resources = new ResourceTracker();
+  const sessions: ClientSession[] = [];
+  let current: Httpbin | undefined;
+
+  beforeEach(async () => {
+    resources.start();
+    current = await startHttpbin();
+  });
+
+  afterEach(async () => {
+    await Promise.all(sessions.splice(0).map((s) => s.close()));
+    await current?.close();
+    current = undefined;
+    const leaks = await resources.leaks();
+    resources.stop();
+    expect(leaks).toEqual([]);
+  });
+
+  return {
+    get httpbin(): Httpbin {
+      if (current === undefined) throw new Error('httpbin is only running inside a test');
+      return current;
+    },
+    session(options?: SessionOptions): ClientSession {
+      const session = createSession({ baseURL: current?.url, ...options });
+      sessions.push(session);
+      return session;
+    },
+  };
+}
