@@ -1,0 +1,84 @@
+import { STATUS_CODES } from 'node:http';
+import { Observable, from, map } from 'rxjs';
+import type { ObservableInput } from 'rxjs';
+import { checkFunction } from '../internal/validate';
+import type { HttpRequest, HttpResponse, Transport } from '../http/types';
+
+/** What a fake handler may emit: any part of a response; the rest is filled in. */
+export type FakeResponse = Partial<HttpResponse>;
+
+/** A transport built by {@link fakeTransport}, which also records what it was asked. */
+export interface FakeTransport extends Transport {
+  /** Every request subscribed to so far, in order (one per subscription). */
+  readonly requests: readonly HttpRequest[];
+}
+
+/**
+ * Builds a session transport from a function of the request, so that code using a
+ * session can be tested without a network, in virtual time.
+ *
+ * Each subscription to a request of the session records the `HttpRequest` in
+ * `requests`, calls `handler(request)` and subscribes to what it returns: a cold
+ * marble Observable (`cold('--r|', { r: { status: 200, data } })`), `of(...)`, a
+ * Promise, ... Each response it emits is completed with defaults: `url` the
+ * request's, `status` 200, `statusText` the standard reason phrase, `headers` `{}`
+ * (names lower-cased), `data` `''`. The session then applies its own policies as
+ * with a real transport: `timeout` (in virtual time, as it uses `asyncScheduler`),
+ * `raiseForStatus`, the semaphore, `close()`.
+ *
+ * ```text
+ * handler returns:    --r|
+ * session.get(url):   --r|
+ * with timeout 1:     -#          TimeoutError; the handler's Observable unsubscribed at 1
+ * ```
+ *
+ * - **Complete**: the request completes when the handler's Observable does; completing
+ *   without a response fails the request with a `NetworkError` (cause: an `EmptyError`).
+ * - **Error**: an error of the handler's Observable (or a throw of `handler`) fails the
+ *   request: rxjs `TimeoutError`, `CancelledError` and the session's own error classes
+ *   as they are, anything else as a `NetworkError` whose `cause` it is.
+ * - **Unsubscribe**: unsubscribing from the request (or its timeout, or closing the
+ *   session) unsubscribes the handler's Observable, as `expectSubscriptions` shows.
+ *
+ * @example
+ * ```ts
+ * import { TestScheduler } from 'rxjs/testing';
+ * import { createSession } from 'rxjs-asyncio/http';
+ * import { fakeTransport } from 'rxjs-asyncio/testing';
+ *
+ * new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ cold, expectObservable }) => {
+ *   const transport = fakeTransport(() => cold('--r|', { r: { data: { id: 1 } } }));
+ *   const session = createSession({ transport, baseURL: 'https://api.test' });
+ *   expectObservable(session.json('/users/1')).toBe('--u|', { u: { id: 1 } });
+ *   // transport.requests[0].url is 'https://api.test/users/1' once flushed.
+ * });
+ * ```
+ *
+ * @param handler Called once per request subscription, with the request.
+ * @returns A transport for `createSession({ transport })`, with its `requests` log.
+ */
+export function fakeTransport(handler: (request: HttpRequest) => ObservableInput<FakeResponse>): FakeTransport {
+  checkFunction('fakeTransport', 'handler', handler);
+  const requests: HttpRequest[] = [];
+  const transport = (request: HttpRequest): Observable<HttpResponse> =>
+    new Observable<HttpResponse>((subscriber) => {
+      requests.push(request);
+      return from(handler(request))
+        .pipe(map((response) => complete(request, response)))
+        .subscribe(subscriber);
+    });
+  return Object.assign(transport, { requests });
+}
+
+function complete(request: HttpRequest, response: FakeResponse): HttpResponse {
+  const status = response.status ?? 200;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = value;
+  return {
+    url: response.url ?? request.url,
+    status,
+    statusText: response.statusText ?? STATUS_CODES[status] ?? '',
+    headers,
+    data: 'data' in response ? response.data : '',
+  };
+}
