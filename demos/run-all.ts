@@ -10,14 +10,19 @@
  * `needsHttpbin`: the runner then starts the embedded httpbin once, before the first
  * of them, passes its URL in `env.httpbinUrl`, and closes it at the end.
  *
+ *   HTTPBIN_URL=http://host:port npx tsx demos/run-all.ts   HTTP demos against that server
+ *
  * Exits non-zero if any demo throws (the others still run).
  */
 import * as path from 'node:path';
+import type { Httpbin } from '../lib/testing';
 
 /** What the runner hands to every demo's `main`. */
 export interface DemoEnv {
-  /** Base URL of the embedded httpbin (no trailing slash); set for sections with `needsHttpbin`. */
+  /** Base URL of the httpbin (no trailing slash); set for sections with `needsHttpbin`. */
   readonly httpbinUrl?: string;
+  /** The embedded httpbin itself, when it is the one in use: its counters show what the server saw. */
+  readonly httpbin?: Httpbin;
 }
 
 export interface DemoSection {
@@ -39,12 +44,21 @@ export const sections: readonly DemoSection[] = [
   { title: 'waitFor and deadline: time limits with rxjs TimeoutError', file: 'patterns/04-wait-for.ts' },
   { title: 'operators: gatherAll, asCompletedAll, waitUntil over a stream of inputs', file: 'patterns/05-operators.ts' },
   { title: 'tasks: createTask, result(), exception(), cancel()', file: 'patterns/06-tasks.ts' },
-  // e.g. { title: 'a crawler with a session and a Semaphore', file: 'guide/01-crawler.ts', needsHttpbin: true },
+  // The asyncio guide's own examples, in its order, over HTTP.
+  { title: 'guide: one request in a scoped session (async with → using)', file: 'guide/01-session.ts', needsHttpbin: true },
+  { title: 'guide: gather three statuses', file: 'guide/02-gather.ts', needsHttpbin: true },
+  { title: 'guide: as_completed over delays of 3, 1 and 2 seconds', file: 'guide/03-as-completed.ts', needsHttpbin: true },
+  { title: 'guide: wait FIRST_COMPLETED, then cancel what is pending', file: 'guide/04-wait.ts', needsHttpbin: true },
+  { title: 'guide: an overall timeout', file: 'guide/05-overall-timeout.ts', needsHttpbin: true },
+  { title: 'guide: a per-request timeout', file: 'guide/06-request-timeout.ts', needsHttpbin: true },
+  { title: 'guide: error handling with returnExceptions', file: 'guide/07-errors.ts', needsHttpbin: true },
+  { title: 'guide: a Semaphore caps the fan-out', file: 'guide/08-semaphore.ts', needsHttpbin: true },
 ];
 
-/** A running server the HTTP demos talk to. */
+/** A running server the HTTP demos talk to: the embedded httpbin, or one named by HTTPBIN_URL. */
 interface DemoServer {
   readonly url: string;
+  readonly httpbin?: Httpbin;
   close(): Promise<void>;
 }
 
@@ -54,11 +68,14 @@ interface DemoServer {
  * never load the HTTP code.
  */
 async function startDemoServer(): Promise<DemoServer> {
-  const testing = require('../lib/testing') as { startHttpbin?: () => Promise<DemoServer> };
-  if (typeof testing.startHttpbin !== 'function') {
-    throw new Error('run-all: ../lib/testing does not export startHttpbin() yet, so HTTP demos cannot run');
+  const external = process.env.HTTPBIN_URL;
+  if (external !== undefined && external !== '') {
+    console.log(`(using the httpbin at ${external})`);
+    return { url: external.replace(/\/+$/, ''), close: async () => undefined };
   }
-  return testing.startHttpbin();
+  const { startHttpbin } = require('../lib/testing') as typeof import('../lib/testing');
+  const httpbin = await startHttpbin();
+  return { url: httpbin.url, httpbin, close: () => httpbin.close() };
 }
 
 function loadMain(section: DemoSection): DemoMain {
@@ -84,7 +101,7 @@ export async function runAll(selected: readonly DemoSection[]): Promise<string[]
       console.log(`== ${number}. ${section.title} ==`);
       try {
         if (section.needsHttpbin && server === undefined) server = await startDemoServer();
-        const env: DemoEnv = server === undefined ? {} : { httpbinUrl: server.url };
+        const env: DemoEnv = server === undefined ? {} : { httpbinUrl: server.url, httpbin: server.httpbin };
         await loadMain(section)(env);
       } catch (err) {
         failed.push(section.file);
