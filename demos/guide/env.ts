@@ -8,6 +8,8 @@
 import type { DemoEnv } from '../run-all';
 import { timeScale } from '../lib/timing';
 
+export { describeError } from '../lib/timing';
+
 /** The httpbin to talk to, without a trailing slash. */
 export function httpbinUrl(env: DemoEnv): string {
   const url = env.httpbinUrl ?? process.env.HTTPBIN_URL;
@@ -30,13 +32,3 @@ export function since(start: number): string {
   return `${(Math.round((performance.now() - start) / timeScale() / 100) / 10).toFixed(1)}s`;
 }
 
-/**
- * An error as one line, its name first: `NetworkError: GET ... failed: read ECONNRESET`.
- * Durations in the message are the scaled ones this run used, so they are given back in
- * the guide's own milliseconds.
- */
-export function describeError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const message = err.message.replace(/(\d+) ms/g, (_all, n: string) => `${Math.round(Number(n) / timeScale())} ms`);
-  return `${err.name}: ${message}`;
-}

@@ -92,8 +92,13 @@ export function download(name: string, ms: number, options: DownloadOptions = {}
   });
 }
 
-/** An error as one line: `Error: b.txt: 404 Not Found`, `TimeoutError: ...`. */
+/**
+ * An error as one line, its name first: `Error: b.txt: 404 Not Found`, `TimeoutError: ...`.
+ * Durations in the message (`... after 25 ms`) are the scaled ones this run used, so
+ * they are given back in the demo's own milliseconds.
+ */
 export function describeError(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
+  if (!(err instanceof Error)) return String(err);
+  const message = err.message.replace(/(\d+) ms/g, (_all, n: string) => `${Math.round(Number(n) / timeScale())} ms`);
+  return `${err.name}: ${message}`;
 }
