@@ -16,6 +16,7 @@ import { createSession } from '../../lib/http';
 import type { ClientSession, HttpResponse } from '../../lib/http';
 import type { DemoEnv } from '../run-all';
 import { describeError, httpbinUrl } from './env';
+import { runIfMain } from '../lib/main';
 
 export async function main(env: DemoEnv = {}): Promise<void> {
   const base = httpbinUrl(env);
@@ -41,9 +42,4 @@ export async function main(env: DemoEnv = {}): Promise<void> {
   console.log(`GET /status/201 → ${full.status} ${full.statusText}`);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runIfMain(module, main, { needsHttpbin: true });

@@ -11,6 +11,7 @@ import { asCompleted } from '../../lib';
 import { createSession } from '../../lib/http';
 import type { DemoEnv } from '../run-all';
 import { httpbinUrl, seconds, since } from './env';
+import { runIfMain } from '../lib/main';
 
 export async function main(env: DemoEnv = {}): Promise<void> {
   const session = createSession({ baseURL: httpbinUrl(env) });
@@ -33,9 +34,4 @@ export async function main(env: DemoEnv = {}): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runIfMain(module, main, { needsHttpbin: true });

@@ -13,6 +13,7 @@ import { FIRST_COMPLETED, wait } from '../../lib';
 import { createSession } from '../../lib/http';
 import type { DemoEnv } from '../run-all';
 import { httpbinUrl, seconds, since } from './env';
+import { runIfMain } from '../lib/main';
 
 export async function main(env: DemoEnv = {}): Promise<void> {
   const session = createSession({ baseURL: httpbinUrl(env) });
@@ -44,9 +45,4 @@ export async function main(env: DemoEnv = {}): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runIfMain(module, main, { needsHttpbin: true });

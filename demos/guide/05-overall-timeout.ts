@@ -14,6 +14,7 @@ import { gather, waitFor } from '../../lib';
 import { createSession } from '../../lib/http';
 import type { DemoEnv } from '../run-all';
 import { describeError, httpbinUrl, ms, seconds, since } from './env';
+import { runIfMain } from '../lib/main';
 
 export async function main(env: DemoEnv = {}): Promise<void> {
   const session = createSession({ baseURL: httpbinUrl(env) });
@@ -41,9 +42,4 @@ export async function main(env: DemoEnv = {}): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runIfMain(module, main, { needsHttpbin: true });

@@ -13,6 +13,7 @@ import { gather } from '../../lib';
 import { createSession } from '../../lib/http';
 import type { DemoEnv } from '../run-all';
 import { describeError, httpbinUrl, ms, seconds } from './env';
+import { runIfMain } from '../lib/main';
 
 export async function main(env: DemoEnv = {}): Promise<void> {
   const base = httpbinUrl(env);
@@ -31,9 +32,4 @@ export async function main(env: DemoEnv = {}): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runIfMain(module, main, { needsHttpbin: true });

@@ -13,6 +13,7 @@ import { gather } from '../../lib';
 import { HttpStatusError, NetworkError, createSession } from '../../lib/http';
 import type { DemoEnv } from '../run-all';
 import { httpbinUrl, ms, seconds } from './env';
+import { runIfMain } from '../lib/main';
 
 /** What a result slot holds, in words: the caller's side of `instanceof`. */
 function explain(result: unknown): string {
@@ -44,9 +45,4 @@ export async function main(env: DemoEnv = {}): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runIfMain(module, main, { needsHttpbin: true });

@@ -14,6 +14,7 @@ import { Semaphore, gather } from '../../lib';
 import { createSession } from '../../lib/http';
 import type { DemoEnv } from '../run-all';
 import { httpbinUrl, seconds, since } from './env';
+import { runIfMain } from '../lib/main';
 
 export async function main(env: DemoEnv = {}): Promise<void> {
   const semaphore = new Semaphore(3);
@@ -43,9 +44,4 @@ export async function main(env: DemoEnv = {}): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runIfMain(module, main, { needsHttpbin: true });

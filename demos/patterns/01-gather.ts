@@ -7,6 +7,7 @@
 import { lastValueFrom } from 'rxjs';
 import { gather } from '../../lib';
 import { at, describeError, download, startClock } from '../lib/timing';
+import { runIfMain } from '../lib/main';
 
 export async function main(): Promise<void> {
   console.log('Three downloads start together: a.txt takes 300 ms, b.txt 100 ms, c.txt 200 ms.');
@@ -50,9 +51,4 @@ export async function main(): Promise<void> {
   console.log(`gather emitted at ${at()}: user=${page.user} posts=${page.posts}`);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runIfMain(module, main);

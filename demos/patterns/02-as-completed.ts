@@ -7,6 +7,7 @@
 import { lastValueFrom, tap } from 'rxjs';
 import { asCompleted } from '../../lib';
 import { at, describeError, download, scaled, startClock } from '../lib/timing';
+import { runIfMain } from '../lib/main';
 
 /** The downloads of the concurrency story, pulled one by one from a generator that says when it is asked. */
 function* files(): Generator<ReturnType<typeof download>> {
@@ -48,9 +49,4 @@ export async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runIfMain(module, main);

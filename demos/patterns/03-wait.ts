@@ -8,6 +8,7 @@ import { lastValueFrom } from 'rxjs';
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, createTask, wait } from '../../lib';
 import type { Task } from '../../lib';
 import { at, describeError, download, scaled, startClock } from '../lib/timing';
+import { runIfMain } from '../lib/main';
 
 /** Tasks started from named downloads, so that `done` and `pending` can be printed by name. */
 function startNamed(jobs: readonly (readonly [name: string, ms: number, fail?: string])[]): {
@@ -68,9 +69,4 @@ export async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runIfMain(module, main);

@@ -7,6 +7,7 @@
 import { TimeoutError, interval, lastValueFrom, take, tap, timeout } from 'rxjs';
 import { createTask, deadline, waitFor } from '../../lib';
 import { at, describeError, download, scaled, startClock } from '../lib/timing';
+import { runIfMain } from '../lib/main';
 
 export async function main(): Promise<void> {
   console.log('waitFor(report that takes 100 ms, 300 ms): in time, so it mirrors the result.');
@@ -57,9 +58,4 @@ export async function main(): Promise<void> {
   console.log(`  completed at ${at()} after tick ${ticks}: no TimeoutError`);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runIfMain(module, main);

@@ -8,6 +8,7 @@ import { from, lastValueFrom, map, tap } from 'rxjs';
 import { FIRST_COMPLETED, asCompletedAll, gatherAll, waitUntil } from '../../lib';
 import type { Task } from '../../lib';
 import { at, download, meter, startClock } from '../lib/timing';
+import { runIfMain } from '../lib/main';
 
 /** Four jobs: a.txt is slow; the others are quick enough to take turns in a second slot. */
 const JOBS = [
@@ -66,9 +67,4 @@ export async function main(): Promise<void> {
   console.log(`  all cancelled: ${pending.every((task) => task.cancelled())}`);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runIfMain(module, main);

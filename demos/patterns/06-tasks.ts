@@ -7,6 +7,7 @@
 import { defer, lastValueFrom } from 'rxjs';
 import { createTask } from '../../lib';
 import { at, describeError, download, startClock } from '../lib/timing';
+import { runIfMain } from '../lib/main';
 
 /** Calls `fn` and prints what it returned, or what it threw. */
 function attempt(label: string, fn: () => unknown): void {
@@ -58,9 +59,4 @@ export async function main(): Promise<void> {
   attempt('exception()', () => backup.exception());
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+runIfMain(module, main);
