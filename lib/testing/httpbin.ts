@@ -2,7 +2,41 @@ import { STATUS_CODES, createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { checkOptions, fail } from '../internal/validate';
+import { checkFiniteDuration, checkOptions, describe, fail } from '../internal/validate';
+
+/**
+ * A fault that `/chaos/:key` can answer with (see {@link ChaosOptions}):
+ *
+ * - `'reset'`: destroys the socket without answering (as `/reset`);
+ * - `'hang'`: never answers (as `/hang`);
+ * - `'slow-body'`: a 200 whose body trickles in over `slowBodyMs` (as `/slow-body`);
+ * - `'status-5xx'`: a 500, 502, 503 or 504 with an empty body;
+ * - `'truncated-json'`: a JSON 200 whose `Content-Length` is larger than what is sent,
+ *   then the socket is destroyed (as `/truncated-json`);
+ * - `'malformed-json'`: a complete 200 with `Content-Type: application/json` whose body
+ *   is not JSON (as `/malformed-json`).
+ */
+export type ChaosKind = 'reset' | 'hang' | 'slow-body' | 'status-5xx' | 'truncated-json' | 'malformed-json';
+
+/** Every {@link ChaosKind}, in a fixed order. */
+export const CHAOS_KINDS: readonly ChaosKind[] = ['reset', 'hang', 'slow-body', 'status-5xx', 'truncated-json', 'malformed-json'];
+
+/**
+ * Seeded faults for `/chaos/:key`. Whether a key fails, and how, is a pure function of
+ * `seed` and the key (see {@link chaosFault}), not of arrival order or timing: the same
+ * seed gives the same faults on every run, however the requests interleave, and a test
+ * can compute what each request must end with.
+ */
+export interface ChaosOptions {
+  /** Any safe integer; the same seed, the same faults. */
+  readonly seed: number;
+  /** The share of keys that fail, from 0 to 1. */
+  readonly rate: number;
+  /** The faults to draw from, each as likely. Default: every {@link ChaosKind}. */
+  readonly kinds?: readonly ChaosKind[];
+  /** How long a `'slow-body'` takes to send its body, in ms. Default 2000; at most 10,000. */
+  readonly slowBodyMs?: number;
+}
 
 /** Options of {@link startHttpbin}. */
 export interface HttpbinOptions {
@@ -10,6 +44,8 @@ export interface HttpbinOptions {
   readonly port?: number;
   /** Address to listen on. Default `'127.0.0.1'`. */
   readonly host?: string;
+  /** Turns on `/chaos/:key` (a 404 without it): seeded faults, see {@link ChaosOptions}. */
+  readonly chaos?: ChaosOptions;
 }
 
 /** A running httpbin-style server, from {@link startHttpbin}. */
@@ -31,6 +67,11 @@ export interface Httpbin {
   /** Timers of delayed and trickling responses still pending (0 once their clients are gone). */
   readonly pendingTimers: number;
   /**
+   * The fault `/chaos/:key` answers `key` with, or `undefined` for a normal answer
+   * (always `undefined` when the server was started without `chaos`).
+   */
+  chaosFault(key: string): ChaosKind | undefined;
+  /**
    * Resolves as soon as at most `n` connections are open (at once if that holds
    * already); rejects if that has not happened within `timeoutMs` (default 5000).
    * Lets a test await "the server saw the client close its socket" without sleeping.
@@ -42,6 +83,13 @@ export interface Httpbin {
    * Lets a test await "the request reached the server" before it unsubscribes.
    */
   waitForRequests(n: number, timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves as soon as at most `n` requests are active (received, and neither
+   * answered in full nor abandoned by their client); rejects if that has not happened
+   * within `timeoutMs` (default 5000). Lets a test await "every request the client
+   * cancelled was aborted" while its keep-alive sockets stay open.
+   */
+  waitForActiveRequests(n: number, timeoutMs?: number): Promise<void>;
   /**
    * Stops listening, destroys every open socket and clears every timer of the
    * server (delayed and trickling responses included). Resolves once the server
@@ -56,6 +104,10 @@ const MAX_BYTES = 16 * 1024 * 1024;
 const MAX_SECONDS = 10;
 /** `/slow-body` sends one chunk per this many ms (at least one chunk). */
 const SLOW_BODY_CHUNK_MS = 100;
+/** The statuses a `'status-5xx'` fault draws from. */
+const CHAOS_STATUSES = [500, 502, 503, 504] as const;
+/** Default {@link ChaosOptions.slowBodyMs}. */
+const CHAOS_SLOW_BODY_MS = 2000;
 
 /** httpbin's `/json` sample document. */
 const SLIDESHOW = {
@@ -105,7 +157,7 @@ class HttpbinServer implements Httpbin {
   private drained: (() => void) | undefined;
   private readonly server: Server;
 
-  constructor() {
+  constructor(private readonly chaos: Required<ChaosOptions> | undefined) {
     this.server = createServer((req, res) => this.handle(req, res));
     this.server.on('connection', (socket: Socket) => {
       this.connectionCount++;
@@ -147,6 +199,11 @@ class HttpbinServer implements Httpbin {
     return this.timers.size;
   }
 
+  chaosFault(key: string): ChaosKind | undefined {
+    if (typeof key !== 'string') fail('type', 'httpbin.chaosFault', 'key', 'a string', key);
+    return this.chaos === undefined ? undefined : chaosFault(this.chaos, key);
+  }
+
   listen(port: number, host: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
@@ -162,6 +219,7 @@ class HttpbinServer implements Httpbin {
 
   waitForOpenConnections(n: number, timeoutMs = 5000): Promise<void> {
     checkCount('httpbin.waitForOpenConnections', 'n', n);
+    checkFiniteDuration('httpbin.waitForOpenConnections', 'timeoutMs', timeoutMs);
     return this.waitUntil(
       () => this.sockets.size <= n,
       () => `httpbin: ${this.sockets.size} connections still open after ${timeoutMs} ms, waited for at most ${n}`,
@@ -171,9 +229,20 @@ class HttpbinServer implements Httpbin {
 
   waitForRequests(n: number, timeoutMs = 5000): Promise<void> {
     checkCount('httpbin.waitForRequests', 'n', n);
+    checkFiniteDuration('httpbin.waitForRequests', 'timeoutMs', timeoutMs);
     return this.waitUntil(
       () => this.requestCount >= n,
       () => `httpbin: ${this.requestCount} requests received after ${timeoutMs} ms, waited for ${n}`,
+      timeoutMs,
+    );
+  }
+
+  waitForActiveRequests(n: number, timeoutMs = 5000): Promise<void> {
+    checkCount('httpbin.waitForActiveRequests', 'n', n);
+    checkFiniteDuration('httpbin.waitForActiveRequests', 'timeoutMs', timeoutMs);
+    return this.waitUntil(
+      () => this.active <= n,
+      () => `httpbin: ${this.active} requests still active after ${timeoutMs} ms, waited for at most ${n}`,
       timeoutMs,
     );
   }
@@ -245,7 +314,10 @@ class HttpbinServer implements Httpbin {
     this.requestCount++;
     this.active++;
     this.activePeak = Math.max(this.activePeak, this.active);
-    res.once('close', () => this.active--);
+    res.once('close', () => {
+      this.active--;
+      this.check();
+    });
     this.check();
     const url = new URL(req.url ?? '/', 'http://httpbin.invalid');
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -264,12 +336,9 @@ class HttpbinServer implements Httpbin {
     }
     if (route === 'json' && param === undefined) return sendJson(res, 200, SLIDESHOW);
     if (route === 'hang' && param === undefined) return; // Never answered: the socket stays open until the client or close() ends it.
-    if (route === 'reset' && param === undefined) {
-      // A TCP RST where the runtime can send one, else a plain close.
-      if (typeof req.socket.resetAndDestroy === 'function') req.socket.resetAndDestroy();
-      else req.socket.destroy();
-      return;
-    }
+    if (route === 'reset' && param === undefined) return reset(req);
+    if (route === 'truncated-json' && param === undefined) return sendTruncatedJson(req, res);
+    if (route === 'malformed-json' && param === undefined) return sendMalformedJson(res);
     if (param === undefined || rest.length > 0) return sendText(res, 404, 'Not Found\n');
     if (route === 'status') {
       const code = Number(param);
@@ -296,7 +365,30 @@ class HttpbinServer implements Httpbin {
       this.trickle(res, seconds * 1000);
       return;
     }
+    if (route === 'chaos') return this.chaosAnswer(req, res, param);
     sendText(res, 404, 'Not Found\n');
+  }
+
+  /** `/chaos/:key`: the key's fault, if it draws one, else a JSON `{ key }`. */
+  private chaosAnswer(req: IncomingMessage, res: ServerResponse, key: string): void {
+    if (this.chaos === undefined) return sendText(res, 404, 'Not Found (chaos mode is off: startHttpbin({ chaos }))\n');
+    const fault = chaosFault(this.chaos, key);
+    switch (fault) {
+      case undefined:
+        return sendJson(res, 200, { key });
+      case 'reset':
+        return reset(req);
+      case 'hang':
+        return;
+      case 'slow-body':
+        return this.trickle(res, this.chaos.slowBodyMs);
+      case 'status-5xx':
+        return sendText(res, CHAOS_STATUSES[draws(this.chaos.seed, key)[2] % CHAOS_STATUSES.length]!, '');
+      case 'truncated-json':
+        return sendTruncatedJson(req, res);
+      case 'malformed-json':
+        return sendMalformedJson(res);
+    }
   }
 
   /** Sends the headers now, then chunk i of n at (i + 1) * ms / n, the last one at `ms`. */
@@ -311,6 +403,87 @@ class HttpbinServer implements Httpbin {
     };
     this.later(res, ms / n, () => send(0));
   }
+}
+
+/** A TCP RST where the runtime can send one, else a plain close. */
+function reset(req: IncomingMessage): void {
+  if (typeof req.socket.resetAndDestroy === 'function') req.socket.resetAndDestroy();
+  else req.socket.destroy();
+}
+
+/** A JSON 200 that promises more bytes than it sends: half the document, then the socket is destroyed. */
+function sendTruncatedJson(req: IncomingMessage, res: ServerResponse): void {
+  const text = `${JSON.stringify(SLIDESHOW, null, 2)}\n`;
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.write(text.slice(0, text.length >> 1), () => req.socket.destroy());
+}
+
+/** A complete JSON 200 whose body is not JSON. */
+function sendMalformedJson(res: ServerResponse): void {
+  const text = '{"slideshow": {"title": "Sample Slide Show", "slides": [1, 2,}\n';
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/**
+ * Three 32-bit draws from `seed` and `key`: FNV-1a over `seed:key`, then mulberry32.
+ * Pure and cheap, so a server and its tests (or another process) agree on every key.
+ */
+function draws(seed: number, key: string): [number, number, number] {
+  let h = 0x811c9dc5;
+  const text = `${seed}:${key}`;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  const next = (): number => {
+    h = (h + 0x6d2b79f5) | 0;
+    let t = Math.imul(h ^ (h >>> 15), 1 | h);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+  return [next(), next(), next()];
+}
+
+/**
+ * The fault `/chaos/:key` answers with under `chaos`, or `undefined` for a normal
+ * answer: a pure function of `chaos.seed`, `chaos.rate`, `chaos.kinds` and the key,
+ * so a client (in this process or another) knows what each of its requests must end
+ * with. About `rate` of all keys draw a fault, each kind as likely.
+ */
+export function chaosFault(chaos: Pick<ChaosOptions, 'seed' | 'rate' | 'kinds'>, key: string): ChaosKind | undefined {
+  const [a, b] = draws(chaos.seed, key);
+  if (a / 2 ** 32 >= chaos.rate) return undefined;
+  const kinds = chaos.kinds ?? CHAOS_KINDS;
+  return kinds[b % kinds.length];
+}
+
+/** Checks `options.chaos` of startHttpbin, and fills in its defaults. */
+function checkChaos(chaos: unknown): Required<ChaosOptions> {
+  const fn = 'startHttpbin';
+  if (typeof chaos !== 'object' || chaos === null || Array.isArray(chaos)) fail('type', fn, 'options.chaos', 'an object', chaos);
+  const known = ['seed', 'rate', 'kinds', 'slowBodyMs'];
+  for (const [key, value] of Object.entries(chaos)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`${fn}: options.chaos.${key} is not a known option (expected one of ${known.join(', ')}), got ${describe(value)}`);
+    }
+  }
+  const { seed, rate, kinds = CHAOS_KINDS, slowBodyMs = CHAOS_SLOW_BODY_MS } = chaos as Partial<ChaosOptions>;
+  if (typeof seed !== 'number') fail('type', fn, 'options.chaos.seed', 'a safe integer', seed);
+  if (!Number.isSafeInteger(seed)) fail('range', fn, 'options.chaos.seed', 'a safe integer', seed);
+  if (typeof rate !== 'number') fail('type', fn, 'options.chaos.rate', 'a number from 0 to 1', rate);
+  if (!(rate >= 0 && rate <= 1)) fail('range', fn, 'options.chaos.rate', 'a number from 0 to 1', rate);
+  const expectedKinds = `a non-empty array of ${CHAOS_KINDS.map((k) => `'${k}'`).join(', ')}`;
+  if (!Array.isArray(kinds)) fail('type', fn, 'options.chaos.kinds', expectedKinds, kinds);
+  if (kinds.length === 0) fail('range', fn, 'options.chaos.kinds', expectedKinds, kinds);
+  kinds.forEach((kind: unknown, i) => {
+    if (typeof kind !== 'string') fail('type', fn, `options.chaos.kinds[${i}]`, `one of ${CHAOS_KINDS.join(', ')}`, kind);
+    if (!(CHAOS_KINDS as readonly string[]).includes(kind)) fail('range', fn, `options.chaos.kinds[${i}]`, `one of ${CHAOS_KINDS.join(', ')}`, kind);
+  });
+  const expectedMs = `a positive number of milliseconds, at most ${MAX_SECONDS * 1000}`;
+  if (typeof slowBodyMs !== 'number') fail('type', fn, 'options.chaos.slowBodyMs', expectedMs, slowBodyMs);
+  if (!(slowBodyMs > 0 && slowBodyMs <= MAX_SECONDS * 1000)) fail('range', fn, 'options.chaos.slowBodyMs', expectedMs, slowBodyMs);
+  return { seed, rate, kinds: [...kinds], slowBodyMs };
 }
 
 function checkCount(fn: string, param: string, value: unknown): void {
@@ -417,6 +590,9 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
  * | `/hang` | never answers |
  * | `/reset` | destroys the socket without answering |
  * | `/slow-body/:seconds` | headers at once, then a text body in chunks (one per 100 ms) until that time |
+ * | `/truncated-json` | a JSON 200 with a `Content-Length` larger than what is sent, then the socket is destroyed |
+ * | `/malformed-json` | a complete JSON 200 whose body does not parse |
+ * | `/chaos/:key` | with `chaos`: the key's seeded fault ({@link chaosFault}), or JSON `{ key }`; else a 404 |
  *
  * Anything else is a 404. Timers of delayed and trickling responses are cleared as
  * soon as the client goes away, and `close()` destroys every socket and timer, so
@@ -435,16 +611,16 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
  * // Logs:
  * // 200 { x: '1' }
  *
- * @param options `port` (default 0) and `host` (default `'127.0.0.1'`).
+ * @param options `port` (default 0), `host` (default `'127.0.0.1'`) and `chaos` (default none).
  * @returns A promise of the running server.
  */
 export function startHttpbin(options?: HttpbinOptions): Promise<Httpbin> {
-  const { port = 0, host = '127.0.0.1' } = checkOptions('startHttpbin', options, ['port', 'host']);
+  const { port = 0, host = '127.0.0.1', chaos } = checkOptions('startHttpbin', options, ['port', 'host', 'chaos']);
   if (typeof port !== 'number') fail('type', 'startHttpbin', 'options.port', 'an integer from 0 to 65535', port);
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
     fail('range', 'startHttpbin', 'options.port', 'an integer from 0 to 65535', port);
   }
   if (typeof host !== 'string' || host === '') fail('type', 'startHttpbin', 'options.host', 'a non-empty string', host);
-  const server = new HttpbinServer();
+  const server = new HttpbinServer(chaos === undefined ? undefined : checkChaos(chaos));
   return server.listen(port, host).then(() => server);
 }

@@ -1,5 +1,7 @@
 import { startHttpbin } from '../../lib/testing';
 import type { Httpbin } from '../../lib/testing';
+import { CHAOS_KINDS, chaosFault } from '../../lib/testing/httpbin';
+import type { ChaosKind } from '../../lib/testing/httpbin';
 import { call, json } from './rawClient';
 import { ResourceTracker } from './resources';
 
@@ -247,6 +249,151 @@ describe('startHttpbin options', () => {
     [{ host: 1 }, TypeError, 'startHttpbin: options.host must be a non-empty string, got 1'],
     [{ hots: 'x' }, TypeError, 'startHttpbin: options.hots is not a known option'],
     [42, TypeError, 'startHttpbin: options must be an object, got 42'],
+  ])('throws at once for %p', (options, kind, message) => {
+    expect(() => startHttpbin(options as never)).toThrow(kind);
+    expect(() => startHttpbin(options as never)).toThrow(message);
+  });
+});
+
+describe('startHttpbin fault bodies and chaos mode', () => {
+  const resources = new ResourceTracker();
+  const servers: Httpbin[] = [];
+  const start = async (options?: Parameters<typeof startHttpbin>[0]): Promise<Httpbin> => {
+    const httpbin = await startHttpbin(options);
+    servers.push(httpbin);
+    return httpbin;
+  };
+
+  beforeEach(() => {
+    resources.start();
+  });
+
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+    expect(await resources.leaks()).toEqual([]);
+    resources.stop();
+  });
+
+  it('sends /truncated-json with a Content-Length larger than its body, then destroys the socket', async () => {
+    const httpbin = await start();
+    // Node's client fails a body cut short with "aborted" (ECONNRESET).
+    await expect(call(`${httpbin.url}/truncated-json`).response).rejects.toMatchObject({ code: 'ECONNRESET' });
+    await httpbin.waitForOpenConnections(0);
+    expect(httpbin.activeRequests).toBe(0);
+  });
+
+  it('sends /malformed-json complete, as application/json, with a body that does not parse', async () => {
+    const httpbin = await start();
+    const res = await call(`${httpbin.url}/malformed-json`).response;
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(Number(res.headers['content-length'])).toBe(res.body.length);
+    expect(() => JSON.parse(res.body.toString())).toThrow(SyntaxError);
+  });
+
+  it('answers /chaos/:key with a 404 when chaos mode is off', async () => {
+    const httpbin = await start();
+    expect((await call(`${httpbin.url}/chaos/1`).response).status).toBe(404);
+    expect(httpbin.chaosFault('1')).toBeUndefined();
+  });
+
+  it('draws faults from the seed and the key alone: same seed, same faults; about `rate` of the keys', () => {
+    const keys = Array.from({ length: 10_000 }, (_, i) => String(i));
+    const draw = (seed: number, rate = 0.1, kinds?: readonly ChaosKind[]) => keys.map((key) => chaosFault({ seed, rate, kinds }, key));
+    expect(draw(7)).toEqual(draw(7));
+    expect(draw(7)).not.toEqual(draw(8));
+    const faults = draw(7).filter((f) => f !== undefined);
+    expect(faults.length).toBeGreaterThan(800);
+    expect(faults.length).toBeLessThan(1200);
+    for (const kind of CHAOS_KINDS) expect(faults.filter((f) => f === kind).length).toBeGreaterThan(100);
+    expect(draw(7, 0).every((f) => f === undefined)).toBe(true);
+    expect(draw(7, 1).every((f) => f !== undefined)).toBe(true);
+    expect(new Set(draw(7, 1, ['hang', 'reset']))).toEqual(new Set(['hang', 'reset']));
+  });
+
+  it('tells which fault each key draws, as chaosFault does, and serves it', async () => {
+    const chaos = { seed: 3, rate: 0.5, kinds: ['status-5xx', 'malformed-json'] as ChaosKind[] };
+    const httpbin = await start({ chaos });
+    const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    const answers = await Promise.all(keys.map((key) => call(`${httpbin.url}/chaos/${key}`).response));
+    keys.forEach((key, i) => {
+      const fault = httpbin.chaosFault(key);
+      expect(fault).toBe(chaosFault(chaos, key));
+      const res = answers[i]!;
+      if (fault === undefined) {
+        expect(res.status).toBe(200);
+        expect(JSON.parse(res.body.toString())).toEqual({ key });
+      } else if (fault === 'status-5xx') {
+        expect([500, 502, 503, 504]).toContain(res.status);
+        expect(res.body.length).toBe(0);
+      } else {
+        expect(res.status).toBe(200);
+        expect(() => JSON.parse(res.body.toString())).toThrow(SyntaxError);
+      }
+    });
+    expect(new Set(keys.map((key) => httpbin.chaosFault(key)))).toEqual(new Set([undefined, 'status-5xx', 'malformed-json']));
+  });
+
+  it.each<[ChaosKind, string]>([
+    ['reset', 'ECONNRESET'],
+    ['truncated-json', 'ECONNRESET'],
+  ])('serves a %s fault as a broken connection', async (kind, code) => {
+    const httpbin = await start({ chaos: { seed: 1, rate: 1, kinds: [kind] } });
+    await expect(call(`${httpbin.url}/chaos/x`).response).rejects.toMatchObject({ code });
+    await httpbin.waitForOpenConnections(0);
+  });
+
+  it('serves a hang fault as no answer, until the client gives up', async () => {
+    const httpbin = await start({ chaos: { seed: 1, rate: 1, kinds: ['hang'] } });
+    const pending = call(`${httpbin.url}/chaos/x`);
+    pending.response.catch(() => undefined);
+    await httpbin.waitForRequests(1);
+    expect(httpbin.activeRequests).toBe(1);
+    pending.abort();
+    await httpbin.waitForActiveRequests(0);
+    await httpbin.waitForOpenConnections(0);
+  });
+
+  it('serves a slow-body fault over slowBodyMs, and clears its timers when the client goes away', async () => {
+    const httpbin = await start({ chaos: { seed: 1, rate: 1, kinds: ['slow-body'], slowBodyMs: 300 } });
+    const res = await call(`${httpbin.url}/chaos/x`).response;
+    expect(res.status).toBe(200);
+    expect(res.body.toString().trim().split('\n')).toEqual(['chunk 1 of 3', 'chunk 2 of 3', 'chunk 3 of 3']);
+    expect(res.endAfter).toBeGreaterThanOrEqual(290);
+    const pending = call(`${httpbin.url}/chaos/y`);
+    pending.response.catch(() => undefined);
+    await httpbin.waitForRequests(2);
+    expect(httpbin.pendingTimers).toBe(1);
+    pending.abort();
+    await httpbin.waitForOpenConnections(0);
+    expect(httpbin.pendingTimers).toBe(0);
+  });
+
+  it('waits for the active requests to drop, apart from the open connections', async () => {
+    const httpbin = await start();
+    const hangs = [call(`${httpbin.url}/hang`), call(`${httpbin.url}/hang`)];
+    for (const hang of hangs) hang.response.catch(() => undefined);
+    await httpbin.waitForRequests(2);
+    await expect(httpbin.waitForActiveRequests(1, 20)).rejects.toThrow('httpbin: 2 requests still active after 20 ms, waited for at most 1');
+    hangs[0]!.abort();
+    await httpbin.waitForActiveRequests(1);
+    hangs[1]!.abort();
+    await httpbin.waitForActiveRequests(0);
+    await httpbin.waitForOpenConnections(0);
+  });
+
+  it.each([
+    [{ chaos: 1 }, TypeError, 'startHttpbin: options.chaos must be an object, got 1'],
+    [{ chaos: { seed: 1, rate: 0.1, sede: 2 } }, TypeError, 'startHttpbin: options.chaos.sede is not a known option (expected one of seed, rate, kinds, slowBodyMs), got 2'],
+    [{ chaos: { rate: 0.1 } }, TypeError, 'startHttpbin: options.chaos.seed must be a safe integer, got undefined'],
+    [{ chaos: { seed: 1.5, rate: 0.1 } }, RangeError, 'startHttpbin: options.chaos.seed must be a safe integer, got 1.5'],
+    [{ chaos: { seed: 1, rate: '0.1' } }, TypeError, 'startHttpbin: options.chaos.rate must be a number from 0 to 1, got "0.1"'],
+    [{ chaos: { seed: 1, rate: NaN } }, RangeError, 'startHttpbin: options.chaos.rate must be a number from 0 to 1, got NaN'],
+    [{ chaos: { seed: 1, rate: 1.5 } }, RangeError, 'startHttpbin: options.chaos.rate must be a number from 0 to 1, got 1.5'],
+    [{ chaos: { seed: 1, rate: 0.1, kinds: [] } }, RangeError, "startHttpbin: options.chaos.kinds must be a non-empty array of 'reset', 'hang', 'slow-body', 'status-5xx', 'truncated-json', 'malformed-json', got an array of length 0"],
+    [{ chaos: { seed: 1, rate: 0.1, kinds: ['reset', 'fire'] } }, RangeError, 'startHttpbin: options.chaos.kinds[1] must be one of reset, hang, slow-body, status-5xx, truncated-json, malformed-json, got "fire"'],
+    [{ chaos: { seed: 1, rate: 0.1, slowBodyMs: 0 } }, RangeError, 'startHttpbin: options.chaos.slowBodyMs must be a positive number of milliseconds, at most 10000, got 0'],
+    [{ chaos: { seed: 1, rate: 0.1, slowBodyMs: Infinity } }, RangeError, 'startHttpbin: options.chaos.slowBodyMs must be a positive number of milliseconds, at most 10000, got Infinity'],
   ])('throws at once for %p', (options, kind, message) => {
     expect(() => startHttpbin(options as never)).toThrow(kind);
     expect(() => startHttpbin(options as never)).toThrow(message);
