@@ -110,6 +110,8 @@ describe('asCompleted', () => {
   });
 
   describe('lazy iterables', () => {
+    // A generator is pulled only when a slot is free: never more than `concurrency`
+    // inputs taken ahead of those finished, so memory stays bounded.
     it('never pulls a generator more than N ahead of what has finished', async () => {
       const concurrency = 4;
       let pulled = 0;

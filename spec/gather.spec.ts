@@ -17,6 +17,8 @@ describe('gather', () => {
   });
 
   describe('results', () => {
+    // The happy path: one array `r` at the frame the slowest input completes, each
+    // input's last value in the position it was given.
     it('emits every result once all inputs complete, in submission order', () => {
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
         // prettier-ignore
@@ -84,6 +86,8 @@ describe('gather', () => {
   });
 
   describe('failures', () => {
+    // A failure ends the run at its own frame: the `!` of every sibling still running
+    // lands on that same frame, which is the proof that they were cancelled.
     it('fails at once with the first error and unsubscribes the inputs still running', () => {
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
         // prettier-ignore
@@ -148,6 +152,8 @@ describe('gather', () => {
   });
 
   describe('concurrency', () => {
+    // With a limit, later inputs are subscribed (`^`) only at the frame an earlier one
+    // ends (`!`): the subscription marbles show each slot being handed on.
     it('starts at most N inputs at once, in submission order, each as a slot frees', () => {
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
         // prettier-ignore
@@ -220,6 +226,8 @@ describe('gather', () => {
   });
 
   describe('timeout', () => {
+    // The deadline counts from subscription; at that frame the run fails with rxjs's
+    // TimeoutError and every input still running shows its `!`.
     it('fails with rxjs TimeoutError at the deadline and unsubscribes the running inputs', () => {
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
         // prettier-ignore
@@ -251,6 +259,8 @@ describe('gather', () => {
   });
 
   describe('unsubscribing', () => {
+    // The third argument of expectObservable (`^--!`) is the subscriber leaving early;
+    // the inputs' own `!` at that frame shows the leaving reached them.
     it('unsubscribes every running input when the subscriber leaves', () => {
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
         // prettier-ignore
@@ -280,6 +290,7 @@ describe('gather', () => {
   });
 
   describe('progress', () => {
+    // onProgress is called at each input's settling frame, before a failure is raised.
     it('reports { done, failed, total } after each input settles, a failure before it is raised', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         const reports: unknown[] = [];
@@ -323,6 +334,7 @@ describe('gather', () => {
   });
 
   describe('other inputs', () => {
+    // Promises, factories and iterables do not run in virtual time: ordinary async tests.
     it('accepts Promises, functions returning them, arrays and iterables as inputs', async () => {
       const result = await new Promise((resolve) =>
         gather([Promise.resolve(1), () => Promise.resolve('two'), [1, 2, 3], new Set(['s']), timer(1).pipe(map(() => 'timer'))]).subscribe(resolve),

@@ -82,6 +82,7 @@ describe('createTask', () => {
   });
 
   describe('state', () => {
+    // The synchronous side of a Task, as asyncio has it: done(), result(), exception().
     it('result() and exception() throw InvalidStateError while pending', () => {
       const task = createTask(new Subject<number>());
       expect(task.done()).toBe(false);
@@ -106,6 +107,8 @@ describe('createTask', () => {
   });
 
   describe('cancel()', () => {
+    // cancel() unsubscribes the source (its `!` is the cancelling frame) and every
+    // subscriber, early or late, receives CancelledError.
     it('unsubscribes the source and fails every subscriber with CancelledError', () => {
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
         // prettier-ignore

@@ -162,6 +162,8 @@ describe('wait', () => {
   });
 
   describe('unsubscribing before it emits', () => {
+    // Leaving before wait has emitted cancels the tasks wait started (their `!` is the
+    // frame the subscriber left), but not Tasks the caller passed in.
     it('cancels the tasks wait started itself', () => {
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
         // prettier-ignore

@@ -109,6 +109,8 @@ describe('waitUntil', () => {
   });
 
   describe('unsubscribing before it emits', () => {
+    // As for wait: tasks this operator started are cancelled with the subscriber's
+    // leaving; Tasks that came from the source are left alone.
     it('cancels the tasks it started and unsubscribes the source', () => {
       testScheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
         // prettier-ignore
