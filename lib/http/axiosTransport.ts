@@ -5,23 +5,19 @@ import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { Observable } from 'rxjs';
 import type { Subscription } from 'rxjs';
-import type { HttpHeaders, HttpRequest, HttpResponse, Transport } from './types';
-
-/** The default transport of a session, with the keep-alive pool it owns. */
-export interface AxiosPool {
-  /** Sends requests through axios and the pool. */
-  readonly transport: Transport;
-  /**
-   * Destroys both agents and every socket they opened, idle or in use, and refuses
-   * new ones; resolves once each of those sockets has emitted `'close'`.
-   */
-  destroy(): Promise<void>;
-}
+import { checkConcurrency, checkOptions } from '../internal/validate';
+import { toData } from './body';
+import { SlotQueue } from './slots';
+import type { HttpHeaders, HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
 
 /**
- * Creates the axios transport of one session, over its own keep-alive agents (one
- * for `http:`, one for `https:`), with at most `maxSockets` requests in flight in
- * all, so at most that many sockets open.
+ * The default transport of a session: axios over its own keep-alive agents (one for
+ * `http:`, one for `https:`), with at most `maxSockets` requests in flight in all,
+ * so at most that many sockets open.
+ *
+ * ```ts
+ * const session = createSession({ transport: axiosTransport({ maxSockets: 10 }) }); // as createSession({ maxSockets: 10 })
+ * ```
  *
  * Each subscription to `transport(request)` waits for one of the `maxSockets` slots
  * (first come, first served), then sends one request with its own `AbortController`,
@@ -36,45 +32,32 @@ export interface AxiosPool {
  * socket for it, which the dead request destroys; unsubscribing from a thousand
  * queued requests would open and close a thousand connections. So a request is
  * handed to axios only when the agent can give it a socket at once: a slot is free
- * and no aborted socket is still closing. Waiting requests cost nothing to drop, and
- * the queue moves on a microtask after a slot frees, so a burst of unsubscriptions
- * empties it before anything starts.
+ * and no aborted socket is still closing (see {@link SlotQueue}).
+ *
+ * `close()` destroys both agents and every socket they opened, idle or in use, and
+ * refuses new ones; it resolves once each of those sockets has emitted `'close'`.
+ *
+ * @param options `maxSockets` (default 100, `Infinity` for no limit).
+ * @returns The transport, with `close()`.
  */
-export function createAxiosPool(maxSockets: number): AxiosPool {
+export function axiosTransport(options?: PoolTransportOptions): PoolTransport {
+  const o = checkOptions('axiosTransport', options, ['maxSockets']);
+  const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('axiosTransport', 'options.maxSockets', o.maxSockets);
+  return createAxiosTransport(maxSockets);
+}
+
+/** {@link axiosTransport} with its argument checked. */
+export function createAxiosTransport(maxSockets: number): PoolTransport {
   // Every socket the agents opened and that has not emitted 'close' yet.
   const sockets = new Set<Duplex>();
-  // Set by destroy(): no request starts and no socket opens after it.
-  let destroyed = false;
-  // Requests handed to axios and not yet ended.
-  let active = 0;
-  // Starters of the requests waiting for a slot, in arrival order.
-  const queue = new Set<() => void>();
-  // Whether a drain of the queue is scheduled.
-  let draining = false;
-
-  /** Sockets destroyed (by an abort) that still count against the agent's limit until they close. */
-  const closing = (): number => {
-    let n = 0;
-    for (const socket of sockets) if (socket.destroyed) n++;
-    return n;
-  };
-  const hasRoom = (): boolean => !destroyed && active + closing() < maxSockets;
-  const drain = (): void => {
-    draining = false;
-    for (const start of queue) {
-      if (!hasRoom()) return;
-      queue.delete(start);
-      start();
-    }
-  };
-  const scheduleDrain = (): void => {
-    if (draining || queue.size === 0) return;
-    draining = true;
-    queueMicrotask(drain);
-  };
+  // How many of those were destroyed (by an abort) and still count against the agent's limit until they close.
+  const closing = { count: 0 };
+  // Set by close(): no request starts and no socket opens after it.
+  let destroyed: Promise<void> | undefined;
+  const slots = new SlotQueue(maxSockets, () => closing.count);
 
   const agentOptions = { keepAlive: true, maxSockets, maxTotalSockets: maxSockets };
-  const hooks = { refuse: () => destroyed, closed: scheduleDrain };
+  const hooks = { refuse: () => destroyed !== undefined, closed: () => slots.schedule(), closing };
   const httpAgent = track(new HttpAgent(agentOptions), sockets, hooks);
   const httpsAgent = track(new HttpsAgent(agentOptions), sockets, hooks);
   const client = axios.create({
@@ -87,48 +70,64 @@ export function createAxiosPool(maxSockets: number): AxiosPool {
     transformResponse: [],
   });
 
-  const transport: Transport = (request) =>
+  const transport = (request: HttpRequest): Observable<HttpResponse> =>
     new Observable<HttpResponse>((subscriber) => {
       let running: Subscription | undefined;
       const start = (): void => {
-        active++;
+        if (destroyed !== undefined) {
+          subscriber.error(closedError());
+          return;
+        }
         running = send(client, request).subscribe(subscriber);
       };
-      if (queue.size === 0 && hasRoom()) start();
-      else queue.add(start);
+      if (destroyed !== undefined) {
+        subscriber.error(closedError());
+        return undefined;
+      }
+      slots.enter(start);
       return () => {
         if (running === undefined) {
-          queue.delete(start);
+          slots.leave(start);
           return;
         }
         running.unsubscribe();
-        active--;
-        scheduleDrain();
+        slots.release();
       };
     });
 
-  return {
-    transport,
-    destroy: () => {
-      destroyed = true;
-      queue.clear();
-      const open = [...sockets];
-      httpAgent.destroy();
-      httpsAgent.destroy();
-      for (const socket of open) socket.destroy();
-      return Promise.all(open.map((socket) => (socket.closed ? undefined : new Promise((resolve) => socket.once('close', resolve))))).then(
-        () => undefined,
-      );
+  return Object.assign(transport, {
+    close(): Promise<void> {
+      if (destroyed === undefined) {
+        const open = [...sockets];
+        destroyed = Promise.all(open.map((socket) => (socket.closed ? undefined : new Promise((resolve) => socket.once('close', resolve))))).then(
+          () => undefined,
+        );
+        slots.close();
+        httpAgent.destroy();
+        httpsAgent.destroy();
+        for (const socket of open) socket.destroy();
+      }
+      return destroyed;
     },
-  };
+  });
+}
+
+function closedError(): Error {
+  return Object.assign(new Error('the transport is closed'), { code: 'ERR_TRANSPORT_CLOSED' });
 }
 
 /**
  * Records every socket `agent` creates in `sockets` until it closes, then calls
- * `hooks.closed` on a microtask (after the agent has forgotten the socket too). Once
+ * `hooks.closed` on a microtask (after the agent has forgotten the socket too); counts
+ * in `hooks.closing` those destroyed and not yet closed (O(1), where scanning `sockets`
+ * on every check cost O(maxSockets) per request). Once
  * `hooks.refuse()` holds, fails the creation instead (the agent then fails the request).
  */
-function track<A extends HttpAgent>(agent: A, sockets: Set<Duplex>, hooks: { refuse: () => boolean; closed: () => void }): A {
+function track<A extends HttpAgent>(
+  agent: A,
+  sockets: Set<Duplex>,
+  hooks: { refuse: () => boolean; closed: () => void; closing: { count: number } },
+): A {
   const create = agent.createConnection.bind(agent);
   agent.createConnection = (options, callback) => {
     if (hooks.refuse()) {
@@ -139,8 +138,19 @@ function track<A extends HttpAgent>(agent: A, sockets: Set<Duplex>, hooks: { ref
     const socket = create(options, callback);
     if (socket) {
       sockets.add(socket);
+      // Count the socket as closing from its destroy() (however it is called) to its 'close'.
+      let counted = false;
+      const destroy = socket.destroy;
+      socket.destroy = function (this: Duplex, ...args: Parameters<Duplex['destroy']>) {
+        if (!counted && !this.closed) {
+          counted = true;
+          hooks.closing.count++;
+        }
+        return destroy.apply(this, args);
+      };
       socket.once('close', () => {
         sockets.delete(socket);
+        if (counted) hooks.closing.count--;
         queueMicrotask(hooks.closed);
       });
     }
@@ -199,14 +209,4 @@ function toHeaders(headers: AxiosResponse['headers']): HttpHeaders {
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   return out;
-}
-
-/** `'json'`: parsed when the body is JSON, else the text, as axios's default does. */
-function toData(request: HttpRequest, body: string | Buffer): unknown {
-  if (request.responseType !== 'json' || typeof body !== 'string' || body === '') return body;
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return body;
-  }
 }

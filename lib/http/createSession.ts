@@ -3,8 +3,7 @@ import type { Subscriber, Unsubscribable } from 'rxjs';
 import { CancelledError } from '../errors';
 import { checkBoolean, checkConcurrency, checkFunction, checkOptions, fail } from '../internal/validate';
 import type { Semaphore } from '../semaphore';
-import { createAxiosPool } from './axiosTransport';
-import type { AxiosPool } from './axiosTransport';
+import { createAxiosTransport } from './axiosTransport';
 import { HttpStatusError } from './errors/HttpStatusError';
 import { NetworkError } from './errors/NetworkError';
 import { SessionClosedError } from './errors/SessionClosedError';
@@ -64,10 +63,10 @@ export class ClientSession implements Unsubscribable {
   private readonly raiseForStatus: boolean;
   private readonly semaphore: Semaphore | undefined;
   private readonly transport: Transport;
-  // The axios pool, when the session made its own transport; destroyed by close().
-  private readonly pool: AxiosPool | undefined;
   // One canceller per request subscribed and not yet ended: close() calls each.
   private readonly live = new Set<() => void>();
+  // Set by the first close(), before it cancels anything.
+  private isClosed = false;
   // Set by the first close(); later calls return it.
   private closing: Promise<void> | undefined;
 
@@ -84,8 +83,7 @@ export class ClientSession implements Unsubscribable {
     }
     this.semaphore = o.semaphore;
     if (o.transport === undefined) {
-      this.pool = createAxiosPool(maxSockets);
-      this.transport = this.pool.transport;
+      this.transport = createAxiosTransport(maxSockets);
     } else {
       this.transport = checkFunction<Transport>('createSession', 'options.transport', o.transport);
     }
@@ -93,7 +91,7 @@ export class ClientSession implements Unsubscribable {
 
   /** Whether `close()` has been called. */
   get closed(): boolean {
-    return this.closing !== undefined;
+    return this.isClosed;
   }
 
   /**
@@ -243,6 +241,11 @@ export class ClientSession implements Unsubscribable {
    * `SessionClosedError`. Resolves once every socket of the pool has closed. Calling
    * it again returns the same promise.
    *
+   * The pool is the session's own axios transport's, or that of the transport it was
+   * given if that has a `close()` (`undiciTransport()`, `axiosTransport()`): a session
+   * owns such a transport, as aiohttp's session owns its connector. A transport
+   * without `close()` (a function, `fakeTransport`) is left alone.
+   *
    * @example
    * ```ts
    * session.get('/hang').subscribe({ error: (err) => console.log(err.name) });
@@ -253,10 +256,14 @@ export class ClientSession implements Unsubscribable {
    */
   close(): Promise<void> {
     if (this.closing === undefined) {
-      const destroyed = this.pool?.destroy();
-      this.closing = destroyed ?? Promise.resolve();
+      // Closed first, so that nothing a cancellation triggers can start a request;
+      // requests cancelled before the pool goes, so that they fail with CancelledError,
+      // not with the pool's own error.
+      this.isClosed = true;
       for (const cancel of [...this.live]) cancel();
       this.live.clear();
+      const { close } = this.transport as { close?: unknown };
+      this.closing = typeof close === 'function' ? Promise.resolve(close.call(this.transport) as unknown).then(() => undefined) : Promise.resolve();
     }
     return this.closing;
   }

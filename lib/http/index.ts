@@ -4,6 +4,10 @@
 export { createSession } from './createSession';
 export type { ClientSession, ShortcutConfig } from './createSession';
 
+// Transports: axios (the default) and undici (the fast one)
+export { axiosTransport } from './axiosTransport';
+export { undiciTransport } from './undiciTransport';
+
 // Requests, responses and transports
 export type {
   HeadersInit,
@@ -13,6 +17,8 @@ export type {
   HttpResponse,
   ParamsInit,
   ParamValue,
+  PoolTransport,
+  PoolTransportOptions,
   RequestConfig,
   RequestOptions,
   ResponseType,

@@ -70,10 +70,34 @@ export interface HttpRequest {
  * What performs a session's requests: a function from a request to a cold Observable
  * that, when subscribed, sends the request, emits one `HttpResponse` and completes,
  * or fails; unsubscribing aborts the request and frees its connection. The default
- * transport is axios; `fakeTransport` from `rxjs-asyncio/testing` builds one from
- * a function, for marble tests.
+ * transport is axios (`axiosTransport`); `undiciTransport` is the fast one;
+ * `fakeTransport` from `rxjs-asyncio/testing` builds one from a function, for marble
+ * tests.
+ *
+ * A transport may have a `close()` (as those two have): then it owns a connection
+ * pool, and the session it is given to owns the transport: `session.close()` calls
+ * it and waits for it (aiohttp's session closes the connector it owns the same way).
  */
 export type Transport = (request: HttpRequest) => Observable<HttpResponse>;
+
+/** A transport over a connection pool of its own, which `close()` destroys. */
+export interface PoolTransport extends Transport {
+  /**
+   * Destroys the pool: requests in flight fail, sockets idle or in use are destroyed,
+   * requests made later fail (`code` `'ERR_TRANSPORT_CLOSED'`). Resolves once every
+   * socket has closed; calling it again returns the same promise.
+   */
+  close(): Promise<void>;
+}
+
+/** Options of `axiosTransport` and `undiciTransport`. */
+export interface PoolTransportOptions {
+  /**
+   * The most requests in flight at once, so sockets open to an origin (default 100,
+   * `Infinity` for no limit); the others wait, first come, first served.
+   */
+  readonly maxSockets?: number;
+}
 
 /** Options of `createSession`. */
 export interface SessionOptions {
@@ -92,7 +116,11 @@ export interface SessionOptions {
   readonly raiseForStatus?: boolean;
   /** A shared semaphore: each request of the session runs under `semaphore.run()`. */
   readonly semaphore?: Semaphore;
-  /** Performs the requests in place of axios (then `maxSockets` has no effect). */
+  /**
+   * Performs the requests in place of the session's own axios transport (then
+   * `maxSockets` has no effect: give it to the transport, as in
+   * `undiciTransport({ maxSockets })`). If it has a `close()`, `session.close()` calls it.
+   */
   readonly transport?: Transport;
 }
 

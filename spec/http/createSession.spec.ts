@@ -1,6 +1,6 @@
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { HttpStatusError } from '../../lib/http';
-import { failure, outcome, useHttpbin } from './helpers';
+import { failure, outcome, TRANSPORTS, useHttpbin } from './helpers';
 
 interface Echo {
   args: Record<string, string | string[]>;
@@ -11,8 +11,8 @@ interface Echo {
   json?: unknown;
 }
 
-describe('createSession', () => {
-  const t = useHttpbin();
+describe.each(TRANSPORTS)('createSession on %s', (_transport, makeTransport) => {
+  const t = useHttpbin(makeTransport);
 
   describe('requests', () => {
     it('emits one response with url, status, statusText, lower-case headers and parsed data, then completes', async () => {

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
-import { createSession } from '../../lib/http';
-import type { ClientSession, SessionOptions } from '../../lib/http';
+import { createSession, undiciTransport } from '../../lib/http';
+import type { ClientSession, SessionOptions, Transport } from '../../lib/http';
 import { startHttpbin } from '../../lib/testing';
 import type { Httpbin } from '../../lib/testing';
 import { ResourceTracker } from '../testing/resources';
@@ -31,11 +31,28 @@ export async function failure(source: Observable<unknown>): Promise<any> {
   return result.error;
 }
 
+/** Makes the transport of a session with the given `maxSockets`; `undefined`: the session's own (axios). */
+export type MakeTransport = ((maxSockets: number | undefined) => Transport) | undefined;
+
+/**
+ * The transports every session spec runs against, for `describe.each`: what is proven
+ * for the default axios transport is proven for the fast one.
+ */
+export const TRANSPORTS: [string, MakeTransport][] = [
+  ['axios', undefined],
+  ['undici', (maxSockets) => undiciTransport({ maxSockets })],
+];
+
 /**
  * Per test: a fresh httpbin, sessions made through `session()` closed afterwards, and
- * a check that no timer, socket or server of the test is left alive.
+ * a check that no timer, socket or server of the test is left alive. Sessions use the
+ * transport `makeTransport` makes (default: their own axios transport).
  */
-export function useHttpbin(): { readonly httpbin: Httpbin; session(options?: SessionOptions): ClientSession } {
+export function useHttpbin(makeTransport?: MakeTransport): {
+  readonly httpbin: Httpbin;
+  session(options?: SessionOptions): ClientSession;
+  options(options?: SessionOptions): SessionOptions;
+} {
   const resources = new ResourceTracker();
   const sessions: ClientSession[] = [];
   let current: Httpbin | undefined;
@@ -60,9 +77,14 @@ export function useHttpbin(): { readonly httpbin: Httpbin; session(options?: Ses
       return current;
     },
     session(options?: SessionOptions): ClientSession {
-      const session = createSession({ baseURL: current?.url, ...options });
+      const session = createSession(this.options(options));
       sessions.push(session);
       return session;
+    },
+    /** The options of a session on httpbin and the transport: for tests that make and close sessions themselves. */
+    options(options?: SessionOptions): SessionOptions {
+      const transport = options?.transport ?? makeTransport?.(options?.maxSockets);
+      return { baseURL: current?.url, ...options, ...(transport === undefined ? {} : { transport }) };
     },
   };
 }

@@ -1,10 +1,10 @@
 import { firstValueFrom, lastValueFrom, mergeMap, range, toArray, using } from 'rxjs';
 import { CancelledError, SessionClosedError, TimeoutError, createSession } from '../../lib/http';
 import { Semaphore } from '../../lib/semaphore';
-import { failure, outcome, useHttpbin } from './helpers';
+import { failure, outcome, TRANSPORTS, useHttpbin } from './helpers';
 
-describe('createSession lifecycle', () => {
-  const t = useHttpbin();
+describe.each(TRANSPORTS)('createSession lifecycle on %s', (_transport, makeTransport) => {
+  const t = useHttpbin(makeTransport);
 
   describe('unsubscribing', () => {
     it.each(['/hang', '/slow-body/5', '/delay/5'])('aborts %s in flight: the server sees the connection close', async (path) => {
@@ -122,7 +122,7 @@ describe('createSession lifecycle', () => {
     it('works with await using', async () => {
       let escaped: ReturnType<typeof createSession> | undefined;
       {
-        await using session = createSession({ baseURL: t.httpbin.url });
+        await using session = createSession(t.options());
         escaped = session;
         expect((await firstValueFrom(session.get('/get'))).status).toBe(200);
       }
@@ -136,7 +136,7 @@ describe('createSession lifecycle', () => {
       let scoped: ReturnType<typeof createSession> | undefined;
       const statuses = await lastValueFrom(
         using(
-          () => (scoped = createSession({ baseURL: t.httpbin.url })),
+          () => (scoped = createSession(t.options())),
           (session) => range(0, 3).pipe(mergeMap(() => (session as ReturnType<typeof createSession>).status('/get')), toArray()),
         ),
       );
@@ -148,7 +148,7 @@ describe('createSession lifecycle', () => {
     it('closes the session and aborts its requests when unsubscribed', async () => {
       let scoped: ReturnType<typeof createSession> | undefined;
       const subscription = using(
-        () => (scoped = createSession({ baseURL: t.httpbin.url })),
+        () => (scoped = createSession(t.options())),
         (session) => (session as ReturnType<typeof createSession>).get('/hang'),
       ).subscribe({ error: () => undefined });
       await t.httpbin.waitForRequests(1);

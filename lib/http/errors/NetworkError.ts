@@ -6,7 +6,9 @@ import type { HttpMethod } from '../types';
  *
  * `cause` is the underlying error: for the default transport, the error axios
  * raised (its `code` is e.g. `'ECONNREFUSED'`, `'ECONNRESET'`, `'ENOTFOUND'`); for
- * an invalid URL, the `TypeError` of `new URL()`. The message names the method, the
+ * `undiciTransport`, the error of undici or Node (the same codes); for a closed
+ * transport, one with `code` `'ERR_TRANSPORT_CLOSED'`; for an invalid URL, the
+ * `TypeError` of `new URL()`. The message names the method, the
  * URL and the cause.
  *
  * @example
