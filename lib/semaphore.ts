@@ -26,9 +26,12 @@ import { checkPositiveInteger, describe } from './internal/validate';
  * b subscribed:  --^--!
  * ```
  *
- * - **Complete / error**: the input's own teardown runs first, then the permit goes back
- *   (to the next waiter, if any), then the completion or error reaches the subscriber,
- *   who therefore already sees the permit counted in `available`.
+ * - **Complete**: the input's own teardown runs first, then the permit goes back (to the
+ *   next waiter, if any), then the completion reaches the subscriber, who therefore
+ *   already sees the permit counted in `available`.
+ * - **Error**: the input's teardown runs first, then the error reaches the subscriber,
+ *   then the permit goes back: a consumer that gives up on a failure (as `gather` does)
+ *   leaves the queue before the permit could start one of its inputs only to cancel it.
  * - **Unsubscribe**: while queued, the subscription leaves the queue at once; while
  *   holding the permit, the input is unsubscribed, its teardown runs, then the permit
  *   goes back. Whichever way a subscription ends, its permit goes back exactly once, and
@@ -98,8 +101,8 @@ export class Semaphore {
    *
    * A function input is called only once the permit is granted, so a Promise-returning
    * function starts no work while it waits. Completion, error and unsubscription are as
-   * described on the class: teardown first, then the permit goes back, then the
-   * subscriber hears of it.
+   * described on the class: teardown first, then the permit goes back and the
+   * subscriber hears of it (an error before the permit goes back).
    *
    * @example
    * ```ts
@@ -379,11 +382,20 @@ class PermitHolder<T> extends Subscription implements Observer<T>, QueueNode<Per
   private settle(): void {
     if (this.phase !== HOLDING) return;
     this.phase = DONE;
+    if (this.outcome === FAILED) {
+      // The error first: a consumer that gives up on a failure (gather) unsubscribes its
+      // queued inputs before the permit could start one of them only to cancel it.
+      try {
+        this.subscriber.error(this.failure);
+      } finally {
+        this.pool.release();
+      }
+      return;
+    }
     try {
       this.pool.release();
     } finally {
       if (this.outcome === COMPLETED) this.subscriber.complete();
-      else if (this.outcome === FAILED) this.subscriber.error(this.failure);
     }
   }
 }

@@ -236,3 +236,31 @@ describe('onProgress of a gather limited by a Semaphore (virtual time)', () => {
     });
   });
 });
+
+describe('a failure under a shared Semaphore (virtual time)', () => {
+  // When an input fails, gather gives up and leaves the semaphore's queue before the
+  // failed input's permit goes back: the input queued behind it is never started, so
+  // no request is opened only to be aborted in the same frame.
+  it('never starts the next queued input only to cancel it', () => {
+    const testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const semaphore = new Semaphore(1);
+      // prettier-ignore
+      const a = cold('--a|');
+      const b = cold('   -#');
+      const c = cold('      --c|');
+      let calls = 0;
+      const third = () => {
+        calls++;
+        return c;
+      };
+      expectObservable(gather([semaphore.run(a), semaphore.run(b), semaphore.run(third)])).toBe('----#');
+      expectSubscriptions(b.subscriptions).toBe('---^!');
+      expectSubscriptions(c.subscriptions).toBe([]);
+      testScheduler.flush();
+      expect(calls).toBe(0);
+      expect(semaphore.available).toBe(1);
+      expect(semaphore.waiting).toBe(0);
+    });
+  });
+});
