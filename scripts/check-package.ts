@@ -1,0 +1,302 @@
+// `npm run check:package`: is what `npm publish` would ship usable?
+//
+// Builds dist/, lints the package (publint --strict, attw), packs it, installs the
+// tarball into a fresh project in the system's temp directory (as a user would, with
+// rxjs beside it) and there: requires and imports every entry point, runs a request
+// on each transport against the package's own httpbin, type-checks a consumer under
+// moduleResolution node16, nodenext and bundler, and bundles the core entry for the
+// browser with esbuild, which must pull in neither axios nor any `node:` module.
+//
+// Options: --no-build (use dist/ as it is), --keep (leave the temp project, and say where).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import type { Metafile } from 'esbuild';
+
+const root = resolve(__dirname, '..');
+const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
+const args = new Set(process.argv.slice(2));
+
+// The versions the consumer project installs beside the tarball (the repo's own).
+const devDependencies = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies as Record<string, string>;
+const rxjsVersion = devDependencies.rxjs;
+const typesNodeVersion = devDependencies['@types/node'];
+
+class CheckFailed extends Error {}
+
+/** Runs a command; fails the check with its output if it exits non-zero. Returns stdout. */
+function run(command: string, argv: readonly string[], cwd: string, input?: string): string {
+  const result = spawnSync(command, argv, { cwd, encoding: 'utf8', input, maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw new CheckFailed(`${command} ${argv.join(' ')}: ${result.error.message}`);
+  if (result.status !== 0) {
+    const output = `${result.stdout}\n${result.stderr}`.trim();
+    throw new CheckFailed(`\`${command} ${argv.join(' ')}\` exited with ${result.status} (in ${cwd}):\n${output}`);
+  }
+  return result.stdout;
+}
+
+const failures: string[] = [];
+const started = Date.now();
+
+/** One check: prints ✓ or ✗ with its time. A `required` check stops the run when it fails. */
+async function check(name: string, body: () => unknown, required = false): Promise<void> {
+  const t0 = Date.now();
+  try {
+    await body();
+    console.log(`✓ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    const message = error instanceof CheckFailed ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    console.log(`✗ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n${indent(message)}`);
+    failures.push(name);
+    if (required) finish();
+  }
+}
+
+const indent = (text: string): string => text.replace(/^/gm, '    ');
+
+let project: string | undefined;
+
+function finish(): never {
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (project !== undefined) {
+    if (args.has('--keep') || failures.length > 0) console.log(`consumer project kept in ${project}`);
+    else rmSync(project, { recursive: true, force: true });
+  }
+  if (failures.length > 0) {
+    console.error(`\ncheck:package FAILED (${failures.length}: ${failures.join('; ')}) in ${seconds} s`);
+    process.exit(1);
+  }
+  console.log(`\ncheck:package passed in ${seconds} s`);
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------
+// What runs inside the consumer project: the same checks through require and import.
+
+/** The body of a runtime check; `core`, `http`, `testing`, `rxjs` and `assert` are in scope. */
+const runtimeBody = `
+  const { firstValueFrom, of, NEVER } = rxjs;
+  // The core works, and its errors are the ones every entry point hands out.
+  assert.deepEqual(await firstValueFrom(core.gather([of(1), () => Promise.resolve('two')], { concurrency: 1 })), [1, 'two']);
+  await assert.rejects(firstValueFrom(core.waitFor(NEVER, 5)), rxjs.TimeoutError);
+  assert.equal(core.TimeoutError, rxjs.TimeoutError, 'TimeoutError is rxjs own');
+  assert.equal(http.TimeoutError, rxjs.TimeoutError, 'http TimeoutError is rxjs own');
+  assert.equal(http.CancelledError, core.CancelledError, 'one CancelledError class for both entry points');
+  // A marble-testable session on a fake transport.
+  const fake = http.createSession({ transport: testing.fakeTransport(() => of({ status: 201 })) });
+  assert.equal((await firstValueFrom(fake.get('http://example.test/'))).status, 201);
+  // A real request on each transport (axios, undici), against the package's own httpbin.
+  const httpbin = await testing.startHttpbin();
+  try {
+    for (const transport of [http.axiosTransport(), http.undiciTransport()]) {
+      const session = http.createSession({ baseURL: httpbin.url, transport, semaphore: new core.Semaphore(2) });
+      try {
+        const response = await firstValueFrom(session.get('/get'));
+        assert.equal(response.status, 200);
+      } finally {
+        await session.close();
+      }
+    }
+  } finally {
+    await httpbin.close();
+  }
+  const names = (m) => Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').sort();
+  console.log(JSON.stringify({ core: names(core), http: names(http), testing: names(testing) }));
+`;
+
+const requireCheck = `'use strict';
+const assert = require('node:assert/strict');
+const rxjs = require('rxjs');
+const core = require('rxjs-asyncio');
+const http = require('rxjs-asyncio/http');
+const testing = require('rxjs-asyncio/testing');
+(async () => {${runtimeBody}})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+const importCheck = `import assert from 'node:assert/strict';
+import * as rxjs from 'rxjs';
+import * as core from 'rxjs-asyncio';
+import * as http from 'rxjs-asyncio/http';
+import * as testing from 'rxjs-asyncio/testing';
+${runtimeBody}`;
+
+/** A consumer's code, type-checked: typed results, a bad call rejected, classes shared across entry points. */
+const consumer = (entries: 'all' | 'core'): string => `import { gather, Semaphore, TimeoutError, CancelledError, type TaskInput } from 'rxjs-asyncio';
+import { TimeoutError as RxjsTimeoutError, of, type Observable } from 'rxjs';
+${
+  entries === 'all'
+    ? `import { createSession, undiciTransport, type ClientSession, type HttpResponse } from 'rxjs-asyncio/http';
+import { fakeTransport, startHttpbin, type Httpbin } from 'rxjs-asyncio/testing';
+`
+    : ''
+}
+const input: TaskInput<string> = () => Promise.resolve('a');
+export const pair: Observable<[number, string]> = gather([of(1), input]);
+// @ts-expect-error: the second result is a string
+export const wrong: Observable<[number, number]> = gather([of(1), input]);
+// @ts-expect-error: concurrency is a number
+gather([of(1)], { concurrency: 'two' });
+export const timeout: RxjsTimeoutError = new TimeoutError();
+export const cancelled: Error = new CancelledError();
+const semaphore = new Semaphore(2);
+${
+  entries === 'all'
+    ? `// A Semaphore from the core entry point is the one the session takes.
+export const session: ClientSession = createSession({ semaphore, transport: fakeTransport(() => of({ status: 200 })) });
+export const fast: ClientSession = createSession({ transport: undiciTransport({ maxSockets: 10 }) });
+export const response: Observable<HttpResponse<{ id: number }>> = session.get<{ id: number }>('/get');
+export const httpbin: Promise<Httpbin> = startHttpbin();
+`
+    : `export const guarded: Observable<number> = semaphore.run(of(1));
+`
+}`;
+
+const tsconfig = (options: Record<string, unknown>, include: string[]): string =>
+  JSON.stringify(
+    {
+      compilerOptions: { target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], ...options },
+      include,
+    },
+    null,
+    2,
+  );
+
+// ---------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  console.log(`check:package (rxjs ${rxjsVersion}, TypeScript from the repo)`);
+
+  if (!args.has('--no-build')) await check('build (npm run build)', () => run('npm', ['run', '--silent', 'build'], root), true);
+
+  await check('publint --strict', () => {
+    const output = run(bin('publint'), ['--strict'], root);
+    if (!/All good/i.test(output)) throw new CheckFailed(output.trim());
+  });
+
+  project = mkdtempSync(join(tmpdir(), 'rxjs-asyncio-consumer-'));
+  const cwd = project;
+  let tarball = '';
+  await check(
+    'npm pack',
+    () => {
+      // dist/ is built: skip prepack, which would build it again.
+      const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', cwd], root)) as {
+        filename: string;
+        files: { path: string }[];
+      }[];
+      tarball = join(cwd, packed.filename);
+      const files = packed.files.map((file) => file.path);
+      const stray = files.filter((file) => !/^(dist\/|README(\.zh-CN)?\.md$|LICENSE|package\.json$)/.test(file));
+      if (stray.length > 0) throw new CheckFailed(`the tarball holds files users do not need: ${stray.join(', ')}`);
+      for (const needed of ['dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'dist/http/index.mjs', 'dist/testing/index.js']) {
+        if (!files.includes(needed)) throw new CheckFailed(`the tarball lacks ${needed}`);
+      }
+      console.log(`    ${packed.filename}: ${files.length} files`);
+    },
+    true,
+  );
+
+  await check('attw (are the types wrong?)', () => run(bin('attw'), [tarball, '--format', 'table-flipped'], root));
+
+  await check(
+    `npm install <tarball> rxjs@${rxjsVersion} in ${cwd}`,
+    () => {
+      writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'consumer', version: '0.0.0', private: true }, null, 2));
+      run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, `rxjs@${rxjsVersion}`, `@types/node@${typesNodeVersion}`], cwd);
+    },
+    true,
+  );
+
+  // The names each entry point exports, from the source, to compare with what the build exports.
+  const expected = {
+    core: await exportNames('../lib/index'),
+    http: await exportNames('../lib/http/index'),
+    testing: await exportNames('../lib/testing/index'),
+  };
+  const sameNames = (output: string, how: string): void => {
+    const actual = JSON.parse(output.trim().split('\n').pop()!) as typeof expected;
+    for (const entry of ['core', 'http', 'testing'] as const) {
+      const missing = expected[entry].filter((name) => !actual[entry].includes(name));
+      const extra = actual[entry].filter((name) => !expected[entry].includes(name));
+      if (missing.length + extra.length > 0) {
+        throw new CheckFailed(`${how} of the ${entry} entry: missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]`);
+      }
+    }
+  };
+
+  await check("require('rxjs-asyncio'), '/http', '/testing' (CommonJS): exports, a gather, a request per transport", () => {
+    writeFileSync(join(cwd, 'require-check.cjs'), requireCheck);
+    sameNames(run(process.execPath, ['require-check.cjs'], cwd), 'require');
+  });
+
+  await check("import from 'rxjs-asyncio', '/http', '/testing' (ESM): the same", () => {
+    writeFileSync(join(cwd, 'import-check.mjs'), importCheck);
+    sameNames(run(process.execPath, ['import-check.mjs'], cwd), 'import');
+  });
+
+  // Types: .mts resolves through the `import` condition, .cts through `require`.
+  writeFileSync(join(cwd, 'consumer.mts'), consumer('all'));
+  writeFileSync(join(cwd, 'consumer.cts'), consumer('all'));
+  writeFileSync(join(cwd, 'consumer.ts'), consumer('all'));
+  writeFileSync(join(cwd, 'browser.ts'), consumer('core'));
+  const tsc = (config: string): string => run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], cwd);
+  // node16 checks every declaration file too (skipLibCheck off: a broken import in our .d.ts
+  // is an error, not a silent `any`); the others only the consumer, which is enough to see
+  // the types resolve (a `@ts-expect-error` that is not needed, as with `any`, is an error), and faster.
+  const configs: [string, Record<string, unknown>, string[]][] = [
+    ['node16', { module: 'node16', moduleResolution: 'node16' }, ['consumer.mts', 'consumer.cts']],
+    ['nodenext', { module: 'nodenext', moduleResolution: 'nodenext', skipLibCheck: true }, ['consumer.mts', 'consumer.cts']],
+    ['bundler', { module: 'esnext', moduleResolution: 'bundler', skipLibCheck: true }, ['consumer.ts']],
+    // A browser app: no Node types, DOM instead; only the core entry point.
+    ['bundler, browser', { module: 'preserve', moduleResolution: 'bundler', types: [], lib: ['ES2022', 'DOM'] }, ['browser.ts']],
+  ];
+  for (const [name, options, include] of configs) {
+    await check(`tsc, moduleResolution ${name} (${include.join(', ')})`, () => {
+      const file = `tsconfig.${name.replace(/\W+/g, '-')}.json`;
+      writeFileSync(join(cwd, file), tsconfig(options, include));
+      tsc(file);
+    });
+  }
+
+  await check("esbuild --platform=browser of 'rxjs-asyncio': no axios, undici or node: module", async () => {
+    const bundle = async (contents: string): Promise<{ bytes: number; metafile: Metafile }> => {
+      const result = await build({
+        stdin: { contents, resolveDir: cwd, sourcefile: 'app.mjs' },
+        bundle: true,
+        platform: 'browser',
+        format: 'esm',
+        minify: true,
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      return { bytes: result.outputFiles[0]!.contents.length, metafile: result.metafile };
+    };
+    const everything = await bundle("export * from 'rxjs-asyncio';");
+    const inputs = Object.keys(everything.metafile.inputs);
+    const imports = Object.values(everything.metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
+    const offending = [...inputs, ...imports].filter((path) => /node_modules\/(axios|undici)\/|^node:|\/dist\/(http|testing)\//.test(path));
+    if (offending.length > 0) throw new CheckFailed(`the browser bundle pulls in: ${offending.join(', ')}`);
+    if (imports.length > 0) throw new CheckFailed(`the browser bundle leaves imports unresolved: ${imports.join(', ')}`);
+    const justGather = await bundle("import { gather } from 'rxjs-asyncio'; gather([]).subscribe(console.log);");
+    const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} kB`;
+    console.log(`    minified, rxjs included: everything ${kb(everything.bytes)}; gather alone ${kb(justGather.bytes)}`);
+  });
+
+  finish();
+}
+
+/** The run-time names a source entry point exports. */
+async function exportNames(path: string): Promise<string[]> {
+  const module = (await import(path)) as Record<string, unknown>;
+  return Object.keys(module)
+    .filter((k) => k !== 'default' && k !== '__esModule' && k !== 'module.exports')
+    .sort();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
