@@ -125,6 +125,18 @@ export class Task<T> extends Observable<T> {
  * Starts an input now, once, and returns its {@link Task} (asyncio.create_task). The
  * only hot function of the library: the input is subscribed before this returns.
  *
+ * ```
+ * input:                 --a--b|
+ * createTask(input):     -----(b|)    the input subscribed at once, not on subscription
+ * a subscriber at 7:             (b|) late subscribers get the result too
+ * ```
+ *
+ * - Complete: the task emits the input's last value, then completes, to every
+ *   subscriber; an input that completes empty fails the task with `EmptyError`.
+ * - Error: the input's error, to every subscriber, early or late.
+ * - Unsubscribe: a subscriber only stops listening; `task.cancel()` unsubscribes the
+ *   input and fails the task with `CancelledError`.
+ *
  * ```ts
  * const task = createTask(http.get('/delay/1'));
  * // ... later, any number of times:

@@ -28,6 +28,8 @@ export type { ReturnWhen, WaitOptions, WaitResult } from './internal/waiter';
  * - Complete: emits once, then completes. Empty input emits `{ done: [], pending: [] }`
  *   (asyncio raises here; we don't). `FIRST_EXCEPTION` with no failure behaves like
  *   `ALL_COMPLETED`; a task cancelled while waited on counts as done, not as failed.
+ * - Error: never because a task failed (a failed task is in `done`: read its
+ *   `exception()`); only bad arguments throw, at call time.
  * - Timeout: `options.timeout` ms after subscription, emits whatever is done by then;
  *   it does not raise.
  * - Unsubscribe before it emits: the tasks `wait` started itself are cancelled; Tasks

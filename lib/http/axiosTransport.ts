@@ -27,12 +27,18 @@ import type { HttpHeaders, HttpRequest, HttpResponse, PoolTransport, PoolTranspo
  * just leaves the queue; after the response it does nothing. Any status is a
  * response: the session decides what fails.
  *
+ * ```text
+ * transport(request):   ----r|     one HttpResponse once the whole body has arrived
+ * request failed:       --#        the axios error as it is (the session wraps it)
+ * unsubscribed:         --!        the request aborted, its socket destroyed
+ * ```
+ *
  * Why a queue of our own when the agents already queue requests past `maxSockets`:
  * Node's agent keeps a request aborted while queued in its queue and later opens a
  * socket for it, which the dead request destroys; unsubscribing from a thousand
  * queued requests would open and close a thousand connections. So a request is
  * handed to axios only when the agent can give it a socket at once: a slot is free
- * and no aborted socket is still closing (see {@link SlotQueue}).
+ * and no aborted socket is still closing (see `SlotQueue` in lib/http/slots.ts).
  *
  * `close()` destroys both agents and every socket they opened, idle or in use, and
  * refuses new ones; it resolves once each of those sockets has emitted `'close'`.

@@ -40,6 +40,12 @@ export type ShortcutConfig = Omit<RequestConfig, 'responseType'>;
  * Every request method checks its arguments at once and returns a cold Observable:
  * each subscription sends one request, emits one {@link HttpResponse} and completes.
  *
+ * ```text
+ * session.get(url):   ----r|        one response, then complete
+ * with timeout:       ----#         TimeoutError, the request aborted
+ * unsubscribed:       --!           the request aborted, its socket closed
+ * ```
+ *
  * - **Complete**: once the response's whole body has arrived (any status, unless
  *   `raiseForStatus`).
  * - **Error**: `HttpStatusError`, `NetworkError`, rxjs `TimeoutError`,

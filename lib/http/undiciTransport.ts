@@ -26,6 +26,12 @@ const DEFAULT_HEADERS: Readonly<Record<string, string>> = {
  * const session = createSession({ baseURL, transport: undiciTransport({ maxSockets: 50 }) });
  * ```
  *
+ * ```text
+ * transport(request):   ----r|     one HttpResponse once the whole body has arrived
+ * request failed:       --#        the error of undici or Node (the session wraps it)
+ * unsubscribed:         --!        the request aborted, its socket destroyed
+ * ```
+ *
  * It behaves as the axios transport does:
  *
  * - one request per subscription; the response is emitted once its whole body has

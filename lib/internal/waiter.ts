@@ -11,15 +11,19 @@ export const FIRST_COMPLETED = 'FIRST_COMPLETED';
 /** `wait` returns when any task fails, or when all are done if none fails. */
 export const FIRST_EXCEPTION = 'FIRST_EXCEPTION';
 
+/** When `wait` and `waitUntil` emit: `ALL_COMPLETED`, `FIRST_COMPLETED` or `FIRST_EXCEPTION`. */
 export type ReturnWhen = typeof ALL_COMPLETED | typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION;
 const RETURN_WHEN: readonly string[] = [ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION];
 
 /** What `wait` and `waitUntil` emit: `done` in completion order, `pending` in submission order. */
 export interface WaitResult<T> {
+  /** The tasks done (succeeded, failed or cancelled), in completion order. */
   readonly done: Task<T>[];
+  /** The tasks still running, in submission order: they keep running. */
   readonly pending: Task<T>[];
 }
 
+/** Options of `wait` and `waitUntil`. */
 export interface WaitOptions {
   /** When to emit. Default `ALL_COMPLETED`. */
   readonly returnWhen?: ReturnWhen;

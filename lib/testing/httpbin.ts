@@ -23,7 +23,7 @@ export const CHAOS_KINDS: readonly ChaosKind[] = ['reset', 'hang', 'slow-body', 
 
 /**
  * Seeded faults for `/chaos/:key`. Whether a key fails, and how, is a pure function of
- * `seed` and the key (see {@link chaosFault}), not of arrival order or timing: the same
+ * `seed` and the key, not of arrival order or timing: the same
  * seed gives the same faults on every run, however the requests interleave, and a test
  * can compute what each request must end with.
  */
@@ -592,7 +592,7 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
  * | `/slow-body/:seconds` | headers at once, then a text body in chunks (one per 100 ms) until that time |
  * | `/truncated-json` | a JSON 200 with a `Content-Length` larger than what is sent, then the socket is destroyed |
  * | `/malformed-json` | a complete JSON 200 whose body does not parse |
- * | `/chaos/:key` | with `chaos`: the key's seeded fault ({@link chaosFault}), or JSON `{ key }`; else a 404 |
+ * | `/chaos/:key` | with `chaos`: the key's seeded fault (see `chaos`), or JSON `{ key }`; else a 404 |
  *
  * Anything else is a 404. Timers of delayed and trickling responses are cleared as
  * soon as the client goes away, and `close()` destroys every socket and timer, so

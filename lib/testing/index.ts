@@ -2,7 +2,7 @@
 
 // An httpbin-style server on 127.0.0.1
 export { startHttpbin } from './httpbin';
-export type { Httpbin, HttpbinOptions } from './httpbin';
+export type { Httpbin, HttpbinOptions, ChaosOptions, ChaosKind } from './httpbin';
 
 // A transport for marble-testing code that uses a session
 export { fakeTransport } from './fakeTransport';

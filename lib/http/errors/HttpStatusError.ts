@@ -8,6 +8,11 @@ import type { HttpMethod, HttpResponse } from '../types';
  * it, the request fails with this error in place of emitting the response, which
  * the error carries. The message names the method, the URL and the status.
  *
+ * ```text
+ * session.get(url):                       ----r|    r.status 404: a response
+ * with raiseForStatus, session.get(url):  ----#     HttpStatusError (err.response is r)
+ * ```
+ *
  * @example
  * ```ts
  * createSession({ raiseForStatus: true }).get(`${httpbin.url}/status/404`).subscribe({
@@ -18,6 +23,7 @@ import type { HttpMethod, HttpResponse } from '../types';
  * ```
  */
 export class HttpStatusError<T = unknown> extends Error {
+  /** Always `'HttpStatusError'`. */
   override readonly name = 'HttpStatusError';
   /** The status code, >= 400. */
   readonly status: number;

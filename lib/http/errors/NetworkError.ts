@@ -11,6 +11,10 @@ import type { HttpMethod } from '../types';
  * `TypeError` of `new URL()`. The message names the method, the
  * URL and the cause.
  *
+ * ```text
+ * session.get(url):   --#     connection refused at frame 2: NetworkError
+ * ```
+ *
  * @example
  * ```ts
  * createSession().get('http://127.0.0.1:1/').subscribe({
@@ -21,6 +25,7 @@ import type { HttpMethod } from '../types';
  * ```
  */
 export class NetworkError extends Error {
+  /** Always `'NetworkError'`. */
   override readonly name = 'NetworkError';
   /** The method of the request. */
   readonly method: HttpMethod;

@@ -8,6 +8,12 @@ import type { HttpMethod } from '../types';
  * instead; this error is for those subscribed after. The message names the method
  * and the URL.
  *
+ * ```text
+ * session.close() at frame 3
+ * session.get(url), subscribed at 1:   --#     CancelledError at 3, the request aborted
+ * session.get(url), subscribed at 5:   #       SessionClosedError at once, nothing sent
+ * ```
+ *
  * @example
  * ```ts
  * const session = createSession();
@@ -18,6 +24,7 @@ import type { HttpMethod } from '../types';
  * ```
  */
 export class SessionClosedError extends Error {
+  /** Always `'SessionClosedError'`. */
   override readonly name = 'SessionClosedError';
   /** The method of the request. */
   readonly method: HttpMethod;
