@@ -54,6 +54,7 @@ export const sections: readonly DemoSection[] = [
   { title: 'guide: error handling with returnExceptions', file: 'guide/07-errors.ts', needsHttpbin: true },
   { title: 'guide: a Semaphore caps the fan-out', file: 'guide/08-semaphore.ts', needsHttpbin: true },
   { title: 'crawl: 100 pages (1,000 on its own) through one Semaphore(20) and a RateLimiter, with progress', file: 'crawl.ts', needsHttpbin: true },
+  { title: 'README: every code block of the README, run', file: 'lib/readme-snippets.ts', needsHttpbin: false },
 ];
 
 /** A running server the HTTP demos talk to: the embedded httpbin, or one named by HTTPBIN_URL. */
