@@ -15,8 +15,20 @@
 import { Semaphore } from '../../lib';
 import { defineScenario } from '../lib/scenario';
 import type { Probe } from '../lib/scenario';
-import { checkOrdered } from './gather-factories-1e5';
-import type { Job, SizeParams } from './gather-factories-1e5';
+
+type Job = () => Promise<number>;
+
+interface SizeParams {
+  /** Jobs. */
+  readonly n: number;
+}
+
+/** Every `values[i]` must be `i`: how many are not. */
+function checkOrdered(values: readonly unknown[]): { readonly n: number; readonly misplaced: number } {
+  let misplaced = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== i) misplaced++;
+  return { n: values.length, misplaced };
+}
 
 const CONCURRENCY = 100;
 
