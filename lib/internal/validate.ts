@@ -76,6 +76,7 @@ export function checkPositiveInteger(fn: string, param: string, value: unknown):
 export function checkDuration(fn: string, param: string, value: unknown): number {
   if (typeof value !== 'number') fail('type', fn, param, 'a non-negative number of milliseconds', value);
   if (Number.isNaN(value) || value < 0) fail('range', fn, param, 'a non-negative number of milliseconds', value);
+  if (value > 2147483647 && value !== Infinity) fail('range', fn, param, 'at most 2147483647 ms (a longer timer fires after 1 ms) or Infinity', value);
   return value;
 }
 
@@ -83,6 +84,7 @@ export function checkDuration(fn: string, param: string, value: unknown): number
 export function checkFiniteDuration(fn: string, param: string, value: unknown): number {
   if (typeof value !== 'number') fail('type', fn, param, 'a positive, finite number of milliseconds', value);
   if (!(Number.isFinite(value) && value > 0)) fail('range', fn, param, 'a positive, finite number of milliseconds', value);
+  if (value > 2147483647) fail('range', fn, param, 'at most 2147483647 ms (a longer timer fires after 1 ms)', value);
   return value;
 }
 
