@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { checkTaskInput } from './input';
+import { checkTaskInput, isTaskInput } from './input';
 import { DONE, WAIT } from './pool';
 import type { Feed } from './pool';
 import { describe } from './validate';
@@ -19,7 +19,8 @@ const EXPECTED = 'an iterable (array, Set, generator, ...) of task inputs';
 export function readInputs(fn: string, inputs: unknown, allowRecord: boolean): InputList {
   const expected = allowRecord ? `${EXPECTED} or a record of them` : EXPECTED;
   if (Array.isArray(inputs)) {
-    for (let i = 0; i < inputs.length; i++) checkTaskInput(fn, `inputs[${i}]`, inputs[i]);
+    // The parameter's name is built only for an input that fails the check.
+    for (let i = 0; i < inputs.length; i++) if (!isTaskInput(inputs[i])) checkTaskInput(fn, `inputs[${i}]`, inputs[i]);
     return { kind: 'array', items: inputs };
   }
   if (typeof inputs !== 'object' || inputs === null || inputs instanceof Observable) {
@@ -60,7 +61,10 @@ export function feedOf(fn: string, list: InputList): Feed {
         finished = true;
         return DONE;
       }
-      return checkTaskInput(fn, `inputs[${index++}]`, step.value);
+      const value: unknown = step.value;
+      if (!isTaskInput(value)) checkTaskInput(fn, `inputs[${index}]`, value);
+      index++;
+      return value;
     },
     release: () => {
       // Like `break` in a for-of loop: let a generator run its `finally` blocks.
@@ -88,7 +92,8 @@ export class QueueFeed implements Feed {
   constructor(private readonly fn: string) {}
 
   push(value: unknown): void {
-    this.items.push(checkTaskInput(this.fn, `source value #${this.received}`, value));
+    if (!isTaskInput(value)) checkTaskInput(this.fn, `source value #${this.received}`, value);
+    this.items.push(value);
     this.received++;
   }
 

@@ -1,4 +1,4 @@
-import { EmptyError, Observable, from, observable as symbolObservable } from 'rxjs';
+import { EmptyError, Observable, Subscriber, from, observable as symbolObservable } from 'rxjs';
 import type { ObservableInput, Unsubscribable } from 'rxjs';
 import type { TaskInput } from '../types';
 import { describe } from './validate';
@@ -53,75 +53,201 @@ export function toObservable<T>(input: TaskInput<T>, fn: string, param: string):
 export type SettleCallback = (ok: boolean, value: unknown) => void;
 
 /**
+ * Receives the outcomes of many started inputs, by index (a pool). One object for all
+ * its inputs, so starting an input allocates no callback of its own.
+ */
+export interface SettleTarget {
+  inputSettled(index: number, ok: boolean, value: unknown): void;
+  /** How error messages name input `index` (`inputs[3]`), built only when one is needed. */
+  inputName(index: number): string;
+}
+
+/** A {@link SettleCallback} as a {@link SettleTarget}. */
+class CallbackTarget implements SettleTarget {
+  constructor(
+    private readonly settle: SettleCallback,
+    private readonly param: string | undefined,
+  ) {}
+  inputSettled(_index: number, ok: boolean, value: unknown): void {
+    this.settle(ok, value);
+  }
+  inputName(index: number): string {
+    return this.param ?? `inputs[${index}]`;
+  }
+}
+
+/**
  * Starts one input and reports its outcome once, after the input's teardown: its last
  * value on completion, an `EmptyError` if it completes without a value, or its error. Returns how to stop it,
  * or `undefined` if there is nothing to stop (it settled synchronously, or is a Promise).
  *
- * This is the per-input hot path of every pool, so it avoids Observable machinery where
- * it can: a Promise is awaited directly (it cannot be cancelled anyway, so the caller
- * must ignore an outcome that comes after it has ended), and inner subscriptions are never chained to a parent
- * Subscription, whose finalizer array would make removal O(n).
- *
  * `param` names the input in error messages; it is built lazily from `fn` and `index`.
  */
 export function startInput(input: unknown, settle: SettleCallback, fn: string, index: number, param?: string): Unsubscribable | undefined {
+  return startInputFor(new CallbackTarget(settle, param), input, fn, index);
+}
+
+/**
+ * {@link startInput} reporting to `target.inputSettled(index, ...)`. The outcome is
+ * reported once; a handle is returned only for an input that has not settled yet (an
+ * Observable still running), and a pool can keep it in a {@link RunningInputs}.
+ *
+ * This is the per-input hot path of every pool, so it avoids Observable machinery and
+ * allocation where it can: a Promise is awaited directly (it cannot be cancelled anyway,
+ * so the caller must ignore an outcome that comes after it has ended), an Observable is
+ * subscribed with one {@link InputSubscriber} (no SafeSubscriber, observer wrapper or
+ * closures per input), and inner subscriptions are never chained to a parent
+ * Subscription, whose finalizer array would make removal O(n).
+ */
+export function startInputFor(target: SettleTarget, input: unknown, fn: string, index: number): RunningInput | undefined {
   let source: unknown = input;
   if (typeof source === 'function') {
     try {
       source = (source as () => unknown)();
     } catch (err) {
-      settle(false, err);
+      target.inputSettled(index, false, err);
       return undefined;
     }
+    // The common case first: a native Promise needs no further checks.
+    if (source instanceof Promise) return awaitPromise(source, target, index);
     if (!isObservableInput(source)) {
-      settle(false, notInputReturned(fn, param ?? `inputs[${index}]`, source));
+      target.inputSettled(index, false, notInputReturned(fn, target.inputName(index), source));
       return undefined;
     }
   }
   if (!(source instanceof Observable) && typeof (source as PromiseLike<unknown>).then === 'function') {
-    return awaitPromise(source as PromiseLike<unknown>, settle);
+    return awaitPromise(source as PromiseLike<unknown>, target, index);
   }
-  let ended = false;
-  let ok = false;
-  let hasValue = false;
-  let last: unknown;
-  const subscription = from(source as ObservableInput<unknown>).subscribe({
-    next: (value) => {
-      hasValue = true;
-      last = value;
-    },
-    error: (err: unknown) => {
-      ended = true;
-      last = err;
-    },
-    complete: () => {
-      ended = true;
-      ok = hasValue;
-      if (!hasValue) last = emptyError(fn, param ?? `inputs[${index}]`);
-    },
-  });
-  // The outcome is reported only once the input's own teardown has run (as mergeMap
-  // does), so a slot, permit or socket is never handed on while the input still holds
-  // it. A synchronous input is torn down by the time `subscribe` returns; otherwise a
-  // finalizer added now runs right after the source's teardown.
-  if (ended) {
-    settle(ok, last);
+  const subscriber = new InputSubscriber(target, fn, index);
+  from(source as ObservableInput<unknown>).subscribe(subscriber);
+  // A synchronous input has ended, and been torn down, by the time `subscribe` returns:
+  // its outcome is reported now, after that teardown.
+  const state = subscriber.state;
+  subscriber.state = state & ~SUBSCRIBING;
+  if ((state & ENDED) !== 0) {
+    target.inputSettled(index, (state & OK) !== 0, subscriber.last);
     return undefined;
   }
-  subscription.add(() => {
-    if (ended) settle(ok, last);
-  });
-  return subscription;
+  return subscriber;
+}
+
+/** {@link InputSubscriber} state bits. */
+const SUBSCRIBING = 1;
+const ENDED = 2;
+const OK = 4;
+const HAS_VALUE = 8;
+
+/** A running Observable input: how to stop it, and its place in a {@link RunningInputs}. */
+export type RunningInput = InputSubscriber;
+
+/**
+ * Subscribes one input and keeps its last value. A `Subscriber` subclass, so rxjs uses
+ * it as it is (no SafeSubscriber and observer wrapper around it). The outcome is
+ * reported only once the input's own teardown has run (as mergeMap does), so a slot,
+ * permit or socket is never handed on while the input still holds it: on completion or
+ * error it unsubscribes itself (running the source's finalizers), leaves its
+ * {@link RunningInputs}, and then reports, unless it is still inside `subscribe`, in
+ * which case `startInputFor` reports once `subscribe` has returned (rxjs runs the
+ * teardown of a source that ended synchronously as `subscribe` returns).
+ *
+ * Kept small (one of these lives per running input): flags in one `state` field, and
+ * the links of the running list in the object itself.
+ */
+export class InputSubscriber extends Subscriber<unknown> {
+  /** SUBSCRIBING | ENDED | OK | HAS_VALUE. */
+  state = SUBSCRIBING;
+  /** The last value, or the error. */
+  last: unknown = undefined;
+  /** The list this input is in while it runs, and its neighbours there. */
+  list: RunningInputs | undefined = undefined;
+  previous: InputSubscriber | undefined = undefined;
+  following: InputSubscriber | undefined = undefined;
+
+  constructor(
+    private readonly target: SettleTarget,
+    private readonly fn: string,
+    private readonly index: number,
+  ) {
+    super();
+  }
+
+  protected override _next(value: unknown): void {
+    this.state |= HAS_VALUE;
+    this.last = value;
+  }
+
+  protected override _error(err: unknown): void {
+    this.state |= ENDED;
+    this.last = err;
+    this.finish();
+  }
+
+  protected override _complete(): void {
+    if ((this.state & HAS_VALUE) !== 0) this.state |= ENDED | OK;
+    else {
+      this.state |= ENDED;
+      this.last = emptyError(this.fn, this.target.inputName(this.index));
+    }
+    this.finish();
+  }
+
+  private finish(): void {
+    try {
+      this.unsubscribe();
+    } finally {
+      this.list?.remove(this);
+      if ((this.state & SUBSCRIBING) === 0) this.target.inputSettled(this.index, (this.state & OK) !== 0, this.last);
+    }
+  }
+}
+
+/**
+ * The Observable inputs a pool is running, in start order: a doubly linked list through
+ * the inputs themselves, so adding and removing are O(1) and allocate nothing (a Map
+ * keyed by index costs a hash insert and delete per input, and rehashes as it grows and
+ * shrinks).
+ */
+export class RunningInputs {
+  private first: InputSubscriber | undefined = undefined;
+  private last: InputSubscriber | undefined = undefined;
+
+  add(input: RunningInput): void {
+    input.list = this;
+    input.previous = this.last;
+    input.following = undefined;
+    if (this.last === undefined) this.first = input;
+    else this.last.following = input;
+    this.last = input;
+  }
+
+  remove(input: RunningInput): void {
+    if (input.list !== this) return;
+    const { previous, following } = input;
+    if (previous === undefined) this.first = following;
+    else previous.following = following;
+    if (following === undefined) this.last = previous;
+    else following.previous = previous;
+    input.list = input.previous = input.following = undefined;
+  }
+
+  /** Empties the list, then unsubscribes every input that was in it, in start order. */
+  unsubscribeAll(): void {
+    const inputs: InputSubscriber[] = [];
+    for (let input = this.first; input !== undefined; input = input.following) inputs.push(input);
+    for (const input of inputs) input.list = input.previous = input.following = undefined;
+    this.first = this.last = undefined;
+    for (const input of inputs) input.unsubscribe();
+  }
 }
 
 /**
  * Awaits a Promise. There is nothing to stop (a Promise cannot be cancelled), so no
  * handle is returned: every caller ignores an outcome that arrives after it has ended.
  */
-function awaitPromise(promise: PromiseLike<unknown>, settle: SettleCallback): undefined {
+function awaitPromise(promise: PromiseLike<unknown>, target: SettleTarget, index: number): undefined {
   promise.then(
-    (value) => settle(true, value),
-    (err: unknown) => settle(false, err),
+    (value) => target.inputSettled(index, true, value),
+    (err: unknown) => target.inputSettled(index, false, err),
   );
   return undefined;
 }

@@ -1,7 +1,8 @@
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import { asyncScheduler, TimeoutError } from 'rxjs';
 import type { Progress } from '../types';
-import { startInput } from './input';
+import { RunningInputs, startInputFor } from './input';
+import type { SettleTarget } from './input';
 
 /** What a feed's `pull()` returns when it has no more inputs, ever. */
 export const DONE: unique symbol = Symbol('DONE');
@@ -30,10 +31,12 @@ export interface PoolHandlers {
 /**
  * Runs inputs from a feed with at most `concurrency` of them subscribed at once, and
  * reports each outcome by index. Per input the work is O(1): running inputs live in a
- * Map keyed by index, and synchronous outcomes are handled by a trampoline (`pumping`),
- * so a million synchronous inputs neither recurse nor allocate more than they must.
+ * list linked through the inputs themselves ({@link RunningInputs}), the pool itself
+ * receives every outcome (no callback per input), and synchronous outcomes are handled
+ * by a trampoline (`pumping`), so a million synchronous inputs neither recurse nor
+ * allocate more than they must.
  */
-export class Pool {
+export class Pool implements SettleTarget {
   /** Inputs subscribed and not yet settled. */
   private active = 0;
   /** Inputs taken from the feed so far; also the next input's index. */
@@ -48,8 +51,8 @@ export class Pool {
   /** Inside the `pump` loop: outcomes that arrive now are picked up by the loop itself. */
   private pumping = false;
   private drained = false;
-  /** How to stop each running input that did not settle synchronously. */
-  private readonly running = new Map<number, Unsubscribable>();
+  /** The Observable inputs still running (a Promise has nothing to stop, and a synchronous input has ended). */
+  private readonly running = new RunningInputs();
 
   constructor(
     private readonly fn: string,
@@ -94,23 +97,22 @@ export class Pool {
 
   private start(index: number, input: unknown): void {
     this.active++;
-    let sync = true;
-    let done = false;
-    const stop = startInput(
-      input,
-      (ok, value) => {
-        done = true;
-        if (!sync) this.running.delete(index);
-        this.onSettled(index, ok, value);
-      },
-      this.fn,
-      index,
-    );
-    sync = false;
-    if (stop !== undefined && !done) {
+    const stop = startInputFor(this, input, this.fn, index);
+    // A handle comes back only for an input still running.
+    if (stop !== undefined) {
       if (this.closed) stop.unsubscribe();
-      else this.running.set(index, stop);
+      else this.running.add(stop);
     }
+  }
+
+  /** An input's outcome (SettleTarget): synchronously from `start`, or later (by then it has left `running`). */
+  inputSettled(index: number, ok: boolean, value: unknown): void {
+    this.onSettled(index, ok, value);
+  }
+
+  /** How error messages name an input (SettleTarget). */
+  inputName(index: number): string {
+    return `inputs[${index}]`;
   }
 
   private onSettled(index: number, ok: boolean, value: unknown): void {
@@ -134,9 +136,7 @@ export class Pool {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const running = [...this.running.values()];
-    this.running.clear();
-    for (const stop of running) stop.unsubscribe();
+    this.running.unsubscribeAll();
     this.feed.release();
   }
 }

@@ -1,0 +1,292 @@
+/**
+ * gather over 100,000 promise factories, against Promise.all, forkJoin and p-map.
+ *
+ * This file also holds what the other gather-* / as-completed-* / generator-concurrency-100
+ * scenarios share (jobs, result checks, subscribers that count progress), exported by
+ * name: a file in bench/scenarios/ is a scenario, so helpers live in one of them.
+ *
+ * Each input is a factory `() => Promise.resolve(i)`: the smallest asynchronous job,
+ * so what is measured is the machinery around it. The same factories (built in
+ * `prepare`, unmeasured) go to every contender; results are checked position by
+ * position (`{ n, misplaced: 0 }`).
+ */
+import { defer, forkJoin, tap } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { gather } from '../../lib';
+import { defineScenario } from '../lib/scenario';
+import type { Contender, Probe, Scenario } from '../lib/scenario';
+
+export type Job = () => Promise<number>;
+
+export interface SizeParams {
+  /** Inputs. */
+  readonly n: number;
+}
+
+/** `n` factories `() => Promise.resolve(i)`. */
+export function makeJobs(n: number): Job[] {
+  const jobs = new Array<Job>(n);
+  for (let i = 0; i < n; i++) jobs[i] = () => Promise.resolve(i);
+  return jobs;
+}
+
+/** The same jobs, made one at a time as a generator is pulled. */
+export function* generateJobs(n: number): Generator<Job> {
+  for (let i = 0; i < n; i++) yield () => Promise.resolve(i);
+}
+
+/** An ordered result's check: every `values[i]` must be `i`. */
+export interface OrderedCheck {
+  readonly n: number;
+  readonly misplaced: number;
+}
+
+export function checkOrdered(values: readonly unknown[]): OrderedCheck {
+  let misplaced = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== i) misplaced++;
+  return { n: values.length, misplaced };
+}
+
+/** The jobs cut into `parts` consecutive slices (made in `prepare`, unmeasured). */
+export function slices<T>(items: readonly T[], parts: number): T[][] {
+  const size = Math.ceil(items.length / parts);
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
+
+/**
+ * The ordered check of results that come in consecutive parts (each part's values
+ * continue the numbering of the previous one), without concatenating them.
+ */
+export class OrderedParts {
+  private n = 0;
+  private misplaced = 0;
+  add(values: readonly unknown[]): void {
+    for (let i = 0; i < values.length; i++) if (values[i] !== this.n + i) this.misplaced++;
+    this.n += values.length;
+  }
+  check(): OrderedCheck {
+    return { n: this.n, misplaced: this.misplaced };
+  }
+}
+
+/** An unordered result's check (completion order may differ between contenders). */
+export interface CountCheck {
+  readonly n: number;
+  readonly sum: number;
+}
+
+export const sumBelow = (n: number): CountCheck => ({ n, sum: (n * (n - 1)) / 2 });
+
+/**
+ * The one value of an Observable (gather, forkJoin, toArray), as a Promise. A class
+ * observer, not an `{ next, error }` literal: tsx compiles with esbuild's `keepNames`,
+ * which wraps each arrow in an object literal in a `__name()` call.
+ */
+class Single<T> {
+  value: T | undefined;
+  constructor(
+    private readonly resolve: (value: T) => void,
+    readonly error: (err: unknown) => void,
+  ) {}
+  next(value: T): void {
+    this.value = value;
+  }
+  complete(): void {
+    this.resolve(this.value as T);
+  }
+}
+
+export function single<T>(source: Observable<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    source.subscribe(new Single<T>(resolve, reject));
+  });
+}
+
+/** Counts and sums a stream of numbers, ticking the probe once per value. */
+class Summer {
+  n = 0;
+  sum = 0;
+  constructor(
+    private readonly probe: Probe,
+    private readonly resolve: (check: CountCheck) => void,
+    readonly error: (err: unknown) => void,
+  ) {}
+  next(value: number): void {
+    this.n++;
+    this.sum += value;
+    this.probe.tick();
+  }
+  complete(): void {
+    this.resolve({ n: this.n, sum: this.sum });
+  }
+}
+
+export function countAndSum(source: Observable<number>, probe: Probe): Promise<CountCheck> {
+  return new Promise<CountCheck>((resolve, reject) => {
+    source.subscribe(new Summer(probe, resolve, reject));
+  });
+}
+
+/** Collects a stream into an array (what `toArray()` does), ticking the probe once per value. */
+class Collector {
+  readonly values: unknown[] = [];
+  constructor(
+    private readonly probe: Probe,
+    private readonly resolve: (values: unknown[]) => void,
+    readonly error: (err: unknown) => void,
+  ) {}
+  next(value: unknown): void {
+    this.values.push(value);
+    this.probe.tick();
+  }
+  complete(): void {
+    this.resolve(this.values);
+  }
+}
+
+export function collect(source: Observable<unknown>, probe: Probe): Promise<unknown[]> {
+  return new Promise<unknown[]>((resolve, reject) => {
+    source.subscribe(new Collector(probe, resolve, reject));
+  });
+}
+
+/** `import('p-map')` (ESM-only; the type is inferred from the import). */
+export function loadPMap() {
+  return import('p-map');
+}
+
+/** Which optional contenders a factories scenario has. */
+export interface FactoryOptions {
+  /** The concurrency-100 pair (gather and p-map). */
+  readonly limited: boolean;
+  /** `gather 10 parts`: the same jobs as ten gathers of a tenth each, one after another. */
+  readonly parts: boolean;
+}
+
+/**
+ * The contenders over promise factories. forkJoin ticks the probe as each inner is
+ * subscribed and as it emits, so its budget can cut it off (its subscriptions run in one
+ * synchronous loop, and its completions in one unbroken microtask chain, that no timer
+ * can interrupt).
+ */
+export function factoryContenders(options: FactoryOptions): Contender<SizeParams>[] {
+  const contenders: Contender<SizeParams>[] = [
+    {
+      name: 'gather',
+      note: 'rxjs-asyncio: `gather(factories)` (concurrency Infinity)',
+      prepare: ({ n }) => {
+        const jobs = makeJobs(n);
+        return { run: () => single(gather(jobs)).then(checkOrdered) };
+      },
+    },
+  ];
+  if (options.limited) {
+    contenders.push({
+      name: 'gather c=100',
+      note: 'rxjs-asyncio: `gather(factories, { concurrency: 100 })`',
+      prepare: ({ n }) => {
+        const jobs = makeJobs(n);
+        return { run: () => single(gather(jobs, { concurrency: 100 })).then(checkOrdered) };
+      },
+    });
+  }
+  if (options.parts) {
+    contenders.push({
+      name: 'gather 10 parts',
+      note:
+        'rxjs-asyncio: the same factories as ten `gather`s of a tenth each, one after another, in the same process ' +
+        '(warm after the first part). For the growth target inside one table, so both sides share the same rounds and the ' +
+        "machine's load: if gather grows linearly, one gather of all of them takes about as long as this (target: at most 1.2×)",
+      prepare: ({ n }) => {
+        const parts = slices(makeJobs(n), 10);
+        return {
+          run: async () => {
+            const check = new OrderedParts();
+            for (const part of parts) check.add(await single(gather(part)));
+            return check.check();
+          },
+        };
+      },
+    });
+  }
+  contenders.push(
+    {
+      name: 'Promise.all',
+      note: '`Promise.all(factories.map((f) => f()))`: every factory called at once, no limit, no cancellation',
+      prepare: ({ n }) => {
+        const jobs = makeJobs(n);
+        return { run: () => Promise.all(jobs.map((job) => job())).then(checkOrdered) };
+      },
+    },
+    {
+      name: 'forkJoin',
+      note:
+        'rxjs: `forkJoin(factories.map((f) => defer(f)))`, each inner piped through `tap({ subscribe: tick, next: tick })` ' +
+        '(one extra operator per inner) so the probe sees progress and the budget can stop a quadratic run: finished inners ' +
+        "are spliced out of the parent's finalizer array. A finished run ticks twice per input, so an over-budget run at 50% " +
+        'has subscribed every inner and finished none',
+      prepare: ({ n }, probe) => {
+        const jobs = makeJobs(n);
+        const tick = (): void => probe.tick();
+        const tapped = { subscribe: tick, next: tick };
+        return { run: () => single(forkJoin(jobs.map((job) => defer(job).pipe(tap(tapped))))).then(checkOrdered) };
+      },
+    },
+    {
+      name: 'p-map',
+      reference: true,
+      note: 'p-map 7: `pMap(factories, (f) => f(), { concurrency: Infinity })`',
+      prepare: async ({ n }) => {
+        const { default: pMap } = await loadPMap();
+        const jobs = makeJobs(n);
+        return { run: () => pMap(jobs, (job) => job(), { concurrency: Infinity }).then(checkOrdered) };
+      },
+    },
+  );
+  if (options.limited) {
+    contenders.push({
+      name: 'p-map c=100',
+      note: 'p-map 7: `pMap(factories, (f) => f(), { concurrency: 100 })`',
+      prepare: async ({ n }) => {
+        const { default: pMap } = await loadPMap();
+        const jobs = makeJobs(n);
+        return { run: () => pMap(jobs, (job) => job(), { concurrency: 100 }).then(checkOrdered) };
+      },
+    });
+  }
+  return contenders;
+}
+
+export function factoriesScenario(
+  n: number,
+  quickN: number,
+  budgetMs: number,
+  options: FactoryOptions,
+  extra: string,
+): Scenario<SizeParams> {
+  return defineScenario<SizeParams>({
+    title: `gather over ${n.toLocaleString('en-US')} promise factories`,
+    description:
+      'Each input is a factory `() => Promise.resolve(i)`; every contender returns the results in input order ' +
+      '(checked: each position holds its index). The reference is p-map at concurrency Infinity. ' +
+      'Target: gather at most 1.5× p-map\'s time at 100,000, and growing linearly (its time at 1,000,000 at most 12× ' +
+      `its time at 100,000). ${extra}`,
+    params: { full: { n }, quick: { n: quickN } },
+    expected: (params) => ({ n: params.n, misplaced: 0 }),
+    // Only forkJoin ticks: once as each inner is subscribed, once as it emits.
+    ticks: (params) => 2 * params.n,
+    budgetMs: { full: budgetMs, quick: 5_000 },
+    nodeArgs: ['--max-old-space-size=4096'],
+    contenders: factoryContenders(options),
+  });
+}
+
+export default factoriesScenario(
+  100_000,
+  10_000,
+  3_000,
+  { limited: true, parts: false },
+  'forkJoin is quadratic here (~8 s at this size): its budget of 3 s cuts it off, and the table shows how far it got.',
+);
