@@ -41,8 +41,12 @@ export class Task<T> extends Observable<T> {
   /** How to stop the input while it runs. */
   #source: Unsubscribable | undefined;
 
-  /** @internal Use {@link createTask}; `fn` names the function for error messages. */
-  constructor(input: TaskInput<T>, fn = 'createTask', param = 'input') {
+  /**
+   * Starts `input` now, as {@link createTask} does (prefer that). `fn` and `param`
+   * name the caller in error messages.
+   */
+  constructor(input: TaskInput<T>, fn = 'Task', param = 'input') {
+    checkTaskInput(fn, param, input);
     super((subscriber) => this.#outcome.subscribe(subscriber));
     const stop = startInput(input, (ok, value) => this.#settle(ok, value), fn, -1, param);
     if (this.#state === 'pending') this.#source = stop;
@@ -148,5 +152,5 @@ export class Task<T> extends Observable<T> {
  * @see wait
  */
 export function createTask<T>(input: TaskInput<T>): Task<T> {
-  return new Task(checkTaskInput<T>('createTask', 'input', input));
+  return new Task(input, 'createTask');
 }

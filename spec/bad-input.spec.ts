@@ -179,7 +179,7 @@ for (const [kind, value, shown] of [
 row('createTask', 'a function returning a non-input', () => failureOf(createTask(() => 42 as never)), TypeError, 'createTask: input is a function that returned 42, not an ObservableInput', { at: 'subscribe' });
 // Gap: Task's constructor is exported but does not check its input; rxjs's own from()
 // throws "You provided '42' where a stream was expected...", naming neither Task nor input.
-row('Task', 'input wrong type', () => new Task(42 as never), TypeError, `Task: input must be ${INPUT}, got 42`, { gap: 'unchecked' });
+row('Task', 'input wrong type', () => new Task(42 as never), TypeError, `Task: input must be ${INPUT}, got 42`);
 
 // ---------------------------------------------------------------------------------
 // gather, asCompleted, wait, waitFor
