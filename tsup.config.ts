@@ -19,9 +19,7 @@ const requireInEsm: Plugin = {
     build.onLoad({ filter: /[\\/]lib[\\/].*\.ts$/ }, async ({ path }) => {
       const source = await readFile(path, 'utf8');
       if (!/^[^/*\n]*\brequire\(/m.test(source)) return undefined;
-      const banner =
-        "import { createRequire as __createRequire } from 'node:module';\n" +
-        'const require = __createRequire(import.meta.url);\n';
+      const banner = "import { createRequire as __createRequire } from 'node:module';\n" + 'const require = __createRequire(import.meta.url);\n';
       return { contents: banner + source, loader: 'ts' };
     });
   },

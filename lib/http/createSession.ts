@@ -62,6 +62,7 @@ export type ShortcutConfig = Omit<RequestConfig, 'responseType'>;
  * await session.close();
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the interface below only declares the disposers defined on the prototype
 export class ClientSession implements Unsubscribable {
   private readonly baseURL: string | undefined;
   private readonly headers: Readonly<Record<string, string>>;
@@ -361,6 +362,7 @@ export class ClientSession implements Unsubscribable {
 
 // The disposers are declared here, under the well-known symbols the type checker knows,
 // and defined on the prototype under the symbols the runtime has (Node 20 may lack them).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see above
 export interface ClientSession {
   /** Closes the session, without waiting (`using session = createSession()`). */
   [Symbol.dispose](): void;
