@@ -57,8 +57,8 @@ describe('asCompleted under faults', () => {
   it('delivers what finished before its deadline, then TimeoutError, and cancels the rest', async () => {
     const probe = new Probe();
     const routes: Route[] = ['ok', 'hang', 'json', 'slow-body'];
-    // The hangs have no deadline of their own; the others answer in far less than a second.
-    const settled = await settle(asCompleted(inputsOf(t.context(t.session(), Infinity), probe, routes), { timeout: 1000 }));
+    // The hangs have no deadline of their own; the others answer in far less than 2 s.
+    const settled = await settle(asCompleted(inputsOf(t.context(t.session(), Infinity), probe, routes), { timeout: 2000 }));
     expect(settled.error).toBeInstanceOf(TimeoutError);
     expect(settled.values.sort()).toEqual([200, 200]);
     probe.expectEachEndedOnce(routes.length, true);

@@ -52,7 +52,11 @@ describe('Semaphore-limited fan-outs under faults', () => {
   it('holds one limit across two sessions (the semaphore option) and two concurrent fan-outs', async () => {
     const semaphore = t.semaphore(3);
     const [probeA, probeB] = [new Probe(), new Probe()];
-    const routes = MIXES[MIXES.length - 1]![1];
+    // Every fault but those the client aborts (hangs, slow bodies): the server counts an
+    // aborted request as active until it sees its socket close, which may come after the
+    // permit has moved on, so its count could pass 3 for an instant without the limit
+    // being broken on the client. (The Gauge tests above count on the client side.)
+    const routes: Route[] = ['ok', 'status-500', 'reset', 'refused', 'truncated-json', 'malformed-json', 'empty', 'delay', 'json', 'status-503'];
     const a = t.context(t.session({ semaphore, raiseForStatus: true }));
     const b = t.context(t.session({ semaphore, raiseForStatus: true }));
     const settled = await settle(

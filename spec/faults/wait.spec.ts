@@ -75,8 +75,8 @@ describe('wait under faults', () => {
   it('emits what is done at its timeout, and the hangs stay pending until cancelled', async () => {
     const probe = new Probe();
     const routes: Route[] = ['ok', 'hang', 'reset', 'slow-body'];
-    // The hangs have no deadline of their own; the others end in far less than a second.
-    const settled = await settle(wait(inputsOf(t.context(t.session(), Infinity), probe, routes), { timeout: 1000 }));
+    // The hangs have no deadline of their own; the others end in far less than 2 s.
+    const settled = await settle(wait(inputsOf(t.context(t.session(), Infinity), probe, routes), { timeout: 2000 }));
     const { done, pending } = settled.values[0]!;
     expect(done).toHaveLength(2);
     expect(pending).toHaveLength(2);

@@ -67,7 +67,7 @@ describe('waitFor under faults', () => {
     const probe = new Probe();
     const routes: Route[] = ['ok', 'hang', 'slow-body', 'hang'];
     const ctx = t.context(t.session(), Infinity);
-    const settled = await settle(waitFor(gather(inputsOf(ctx, probe, routes)), 1000));
+    const settled = await settle(waitFor(gather(inputsOf(ctx, probe, routes)), 2000));
     expect(settled.error).toBeInstanceOf(TimeoutError);
     expect(probe.runs.map((run) => run.endings[0])).toEqual(['complete', 'unsubscribed', 'unsubscribed', 'unsubscribed']);
     probe.expectEachEndedOnce(routes.length, true);
