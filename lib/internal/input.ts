@@ -230,13 +230,17 @@ export class RunningInputs {
     input.list = input.previous = input.following = undefined;
   }
 
-  /** Empties the list, then unsubscribes every input that was in it, in start order. */
+  /**
+   * Empties the list, then unsubscribes every input that was in it, newest first: an
+   * input queued for a shared permit (behind its older siblings) leaves the queue before
+   * an older one gives its permit back, so no sibling is started only to be cancelled.
+   */
   unsubscribeAll(): void {
     const inputs: InputSubscriber[] = [];
     for (let input = this.first; input !== undefined; input = input.following) inputs.push(input);
     for (const input of inputs) input.list = input.previous = input.following = undefined;
     this.first = this.last = undefined;
-    for (const input of inputs) input.unsubscribe();
+    for (let i = inputs.length - 1; i >= 0; i--) inputs[i]!.unsubscribe();
   }
 }
 

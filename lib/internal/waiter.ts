@@ -166,6 +166,7 @@ export class Waiter<T> {
     if (this.finished) return;
     // Torn down before emitting: the caller no longer wants these tasks.
     this.finished = true;
-    for (let i = 0; i < this.tasks.length; i++) if (this.own[i]) this.tasks[i]!.cancel();
+    // Newest first, so a task queued for a shared permit leaves before an older one frees it.
+    for (let i = this.tasks.length - 1; i >= 0; i--) if (this.own[i]) this.tasks[i]!.cancel();
   }
 }

@@ -106,16 +106,10 @@ describe('Semaphore-limited fan-outs under faults', () => {
     await t.httpbin.waitForActiveRequests(0);
   });
 
-  // Known bug, pinned with it.failing (this test turns red once it is fixed: then drop
-  // `.failing`). When a fan-out is torn down, the pool unsubscribes its inputs in
-  // submission order: the first holder gives its permit back to the next input in the
-  // queue, which is the fan-out's own next input, still subscribed: it starts (its
-  // function is called, its request's socket opened) only to be unsubscribed at once,
-  // and hands the permit on to the next, and so on down the queue. 50 requests queued
-  // behind Semaphore(1) open 50 connections when unsubscribed. Tearing the inputs down
-  // in reverse order (lib/internal/pool.ts, Pool.close) would let the queued ones leave
-  // the queue before any permit comes back.
-  it.failing('starts none of its queued inputs when a fan-out is unsubscribed', async () => {
+  // When a fan-out is torn down, its inputs are unsubscribed newest first: those queued
+  // for a permit leave the queue before an older sibling gives its permit back, so none
+  // of them is started (its request's socket opened) only to be cancelled at once.
+  it('starts none of its queued inputs when a fan-out is unsubscribed', async () => {
     const probe = new Probe();
     const semaphore = t.semaphore(2);
     const routes: Route[] = Array.from({ length: 20 }, () => 'hang');
