@@ -2,12 +2,14 @@ import { Agent as HttpAgent, STATUS_CODES } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
 import axios from 'axios';
-import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { Observable } from 'rxjs';
-import type { Subscription } from 'rxjs';
+import type { Subscriber, Unsubscribable } from 'rxjs';
 import { checkConcurrency, checkOptions } from '../internal/validate';
 import { toData } from './body';
+import { isEmpty } from './request';
 import { SlotQueue } from './slots';
+import type { SlotWaiter } from './slots';
 import type { HttpHeaders, HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
 
 /**
@@ -76,34 +78,22 @@ export function createAxiosTransport(maxSockets: number): PoolTransport {
     transformResponse: [],
   });
 
+  const pool: AxiosPool = { client, slots, destroyed: false };
   const transport = (request: HttpRequest): Observable<HttpResponse> =>
     new Observable<HttpResponse>((subscriber) => {
-      let running: Subscription | undefined;
-      const start = (): void => {
-        if (destroyed !== undefined) {
-          subscriber.error(closedError());
-          return;
-        }
-        running = send(client, request).subscribe(subscriber);
-      };
-      if (destroyed !== undefined) {
+      if (pool.destroyed) {
         subscriber.error(closedError());
         return undefined;
       }
-      slots.enter(start);
-      return () => {
-        if (running === undefined) {
-          slots.leave(start);
-          return;
-        }
-        running.unsubscribe();
-        slots.release();
-      };
+      const call = new AxiosCall(pool, request, subscriber);
+      slots.enter(call);
+      return call;
     });
 
   return Object.assign(transport, {
     close(): Promise<void> {
       if (destroyed === undefined) {
+        pool.destroyed = true;
         const open = [...sockets];
         destroyed = Promise.all(open.map((socket) => (socket.closed ? undefined : new Promise((resolve) => socket.once('close', resolve))))).then(
           () => undefined,
@@ -165,36 +155,102 @@ function track<A extends HttpAgent>(
   return agent;
 }
 
-function send(client: AxiosInstance, request: HttpRequest): Observable<HttpResponse> {
-  return new Observable<HttpResponse>((subscriber) => {
-    const controller = new AbortController();
-    // True from sending until axios settles: only then is there something to abort.
-    let inFlight = true;
-    client
-      .request<string | Buffer>({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        data: request.data,
-        responseType: request.responseType === 'arraybuffer' ? 'arraybuffer' : 'text',
-        maxRedirects: request.maxRedirects,
-        signal: controller.signal,
-      })
-      .then(
-        (res) => {
-          inFlight = false;
-          subscriber.next(toResponse(request, res));
-          subscriber.complete();
-        },
-        (err: unknown) => {
-          inFlight = false;
-          subscriber.error(err);
-        },
-      );
-    return () => {
-      if (inFlight) controller.abort();
+/** What the requests of one axios transport share. */
+interface AxiosPool {
+  readonly client: AxiosInstance;
+  readonly slots: SlotQueue;
+  /** Set by close(). */
+  destroyed: boolean;
+}
+
+/**
+ * One request, from its subscription to its end: the waiter of the slot queue, the
+ * axios call, the subscription's teardown, and the request's abort signal (axios takes
+ * any object with `aborted` and `addEventListener`/`removeEventListener`, its
+ * `GenericAbortSignal`: an `AbortController` and an `EventTarget` listener per request
+ * cost more than the rest of this object). The slot is given back when axios settles:
+ * by then the socket is back in the agent's free list (Node frees it on a tick after
+ * the body's end).
+ */
+class AxiosCall implements SlotWaiter, Unsubscribable {
+  // Links of the slot queue, while it waits.
+  listed = false;
+  prevItem: SlotWaiter | undefined;
+  nextItem: SlotWaiter | undefined;
+  // Set once it got its slot.
+  private started = false;
+  // From sending until axios settles: only then is there something to abort.
+  private inFlight = false;
+  // The signal axios reads.
+  aborted = false;
+  private onAbort: (() => void) | undefined;
+
+  constructor(
+    private readonly pool: AxiosPool,
+    private readonly request: HttpRequest,
+    private readonly subscriber: Subscriber<HttpResponse>,
+  ) {}
+
+  start(): void {
+    this.started = true;
+    if (this.pool.destroyed) {
+      this.subscriber.error(closedError());
+      return;
+    }
+    const { request } = this;
+    // Only the keys that say something: axios merges every key it is given.
+    const config: AxiosRequestConfig = {
+      method: request.method,
+      url: request.url,
+      responseType: request.responseType === 'arraybuffer' ? 'arraybuffer' : 'text',
+      maxRedirects: request.maxRedirects,
+      signal: this,
     };
-  });
+    if (!isEmpty(request.headers)) config.headers = request.headers;
+    if (request.data !== undefined) config.data = request.data;
+    this.inFlight = true;
+    this.pool.client.request<string | Buffer>(config).then(
+      (res) => {
+        if (this.settle()) {
+          this.subscriber.next(toResponse(request, res));
+          this.subscriber.complete();
+        }
+      },
+      (err: unknown) => {
+        if (this.settle()) this.subscriber.error(err);
+      },
+    );
+  }
+
+  /** Leaves the queue, or aborts the request in flight (which destroys its socket). */
+  unsubscribe(): void {
+    if (!this.started) {
+      this.pool.slots.leave(this);
+      return;
+    }
+    if (!this.inFlight) return;
+    this.inFlight = false;
+    this.aborted = true;
+    this.onAbort?.();
+    this.pool.slots.release();
+  }
+
+  // The abort signal axios listens to (one listener: axios's own).
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.onAbort = listener;
+  }
+
+  removeEventListener(): void {
+    this.onAbort = undefined;
+  }
+
+  /** axios settled: gives the slot back; whether the request was still wanted. */
+  private settle(): boolean {
+    if (!this.inFlight) return false;
+    this.inFlight = false;
+    this.pool.slots.release();
+    return true;
+  }
 }
 
 function toResponse(request: HttpRequest, res: AxiosResponse<string | Buffer>): HttpResponse {

@@ -1,9 +1,11 @@
 import { EmptyError, Observable, TimeoutError, asyncScheduler, map } from 'rxjs';
-import type { Subscriber, Unsubscribable } from 'rxjs';
+import type { SchedulerAction, Subscriber, Subscription, TeardownLogic, Unsubscribable } from 'rxjs';
 import { CancelledError } from '../errors';
 import { checkBoolean, checkConcurrency, checkFunction, checkOptions, fail } from '../internal/validate';
 import type { Semaphore } from '../semaphore';
 import { createAxiosTransport } from './axiosTransport';
+import { LinkedList } from './list';
+import type { Linked } from './list';
 import { HttpStatusError } from './errors/HttpStatusError';
 import { NetworkError } from './errors/NetworkError';
 import { SessionClosedError } from './errors/SessionClosedError';
@@ -18,6 +20,7 @@ import {
   checkMethod,
   checkTimeout,
   checkUrl,
+  isEmpty,
   resolveUrl,
 } from './request';
 import type { CheckedConfig } from './request';
@@ -70,8 +73,10 @@ export class ClientSession implements Unsubscribable {
   private readonly raiseForStatus: boolean;
   private readonly semaphore: Semaphore | undefined;
   private readonly transport: Transport;
-  // One canceller per request subscribed and not yet ended: close() calls each.
-  private readonly live = new Set<() => void>();
+  // Every request subscribed and not yet ended: close() cancels each.
+  private readonly live = new LinkedList<Call>();
+  // Absolute URLs of the URLs given without params, as resolved (see resolve()).
+  private readonly resolved = new Map<string, string>();
   // Set by the first close(), before it cancels anything.
   private isClosed = false;
   // Set by the first close(); later calls return it.
@@ -267,8 +272,7 @@ export class ClientSession implements Unsubscribable {
       // requests cancelled before the pool goes, so that they fail with CancelledError,
       // not with the pool's own error.
       this.isClosed = true;
-      for (const cancel of [...this.live]) cancel();
-      this.live.clear();
+      for (const call of this.live.drain()) call.cancelOnClose();
       const { close } = this.transport as { close?: unknown };
       this.closing = typeof close === 'function' ? Promise.resolve(close.call(this.transport) as unknown).then(() => undefined) : Promise.resolve();
     }
@@ -296,68 +300,182 @@ export class ClientSession implements Unsubscribable {
   ): Observable<HttpResponse<T>> {
     const url = checkUrl(fn, 'url', rawUrl);
     const config = checkConfig(fn, rawConfig, keys);
-    return new Observable<HttpResponse<T>>((subscriber) => {
-      let target: string;
-      try {
-        target = resolveUrl(this.baseURL, url, config.params);
-      } catch (err) {
-        subscriber.error(this.closed ? new SessionClosedError(method, url) : new NetworkError(method, url, err));
-        return undefined;
-      }
-      if (this.closed) {
-        subscriber.error(new SessionClosedError(method, target));
-        return undefined;
-      }
-      const { signal } = config;
-      const cancelled = (why: string): CancelledError => new CancelledError(`${method} ${target} was cancelled: ${why}`);
-      if (signal?.aborted) {
-        subscriber.error(cancelled('its signal was aborted'));
-        return undefined;
-      }
-      const request: HttpRequest = {
-        method,
-        url: target,
-        headers: { ...this.headers, ...config.headers },
-        data: data === undefined ? config.data : data,
-        responseType: responseType ?? config.responseType ?? 'json',
-        maxRedirects: config.maxRedirects,
-      };
-      const cancelOnClose = (): void => subscriber.error(cancelled('the session was closed'));
-      const cancelOnAbort = (): void => subscriber.error(cancelled('its signal was aborted'));
-      this.live.add(cancelOnClose);
-      signal?.addEventListener('abort', cancelOnAbort, { once: true });
-      const attempt = this.attempt<T>(request, config);
-      const running = (this.semaphore ? this.semaphore.run(attempt) : attempt).subscribe(subscriber);
-      return () => {
-        this.live.delete(cancelOnClose);
-        signal?.removeEventListener('abort', cancelOnAbort);
-        running.unsubscribe();
-      };
-    });
+    const plan: Plan = { method, url, config, data: data === undefined ? config.data : data, responseType: responseType ?? config.responseType ?? 'json' };
+    return new Observable<HttpResponse<T>>((subscriber) => this.subscribeCall(plan, subscriber as Subscriber<HttpResponse>));
   }
 
-  /**
-   * One run of the transport under the request's deadline: the response, checked
-   * against `raiseForStatus`, or the transport's failure as a `NetworkError`.
-   */
-  private attempt<T>(request: HttpRequest, config: CheckedConfig): Observable<HttpResponse<T>> {
-    const timeout = config.timeout ?? this.timeout;
-    const raise = config.raiseForStatus ?? this.raiseForStatus;
-    return new Observable<HttpResponse<T>>((subscriber) => {
-      const deadline =
-        timeout === Infinity ? undefined : asyncScheduler.schedule(() => subscriber.error(timeoutError(request, timeout)), timeout);
-      let running: Unsubscribable | undefined;
-      try {
-        running = this.transport(request).subscribe(new ResponseObserver<T>(request, raise, subscriber));
-      } catch (err) {
-        subscriber.error(new NetworkError(request.method, request.url, err));
-      }
-      return () => {
-        deadline?.unsubscribe();
-        running?.unsubscribe();
-      };
-    });
+  /** One subscription to a request: one `Call`, or an error at once. */
+  private subscribeCall(plan: Plan, subscriber: Subscriber<HttpResponse>): TeardownLogic {
+    const { method, url, config } = plan;
+    let target: string;
+    try {
+      target = this.resolve(url, config.params);
+    } catch (err) {
+      subscriber.error(this.isClosed ? new SessionClosedError(method, url) : new NetworkError(method, url, err));
+      return undefined;
+    }
+    if (this.isClosed) {
+      subscriber.error(new SessionClosedError(method, target));
+      return undefined;
+    }
+    const { signal } = config;
+    if (signal?.aborted) {
+      subscriber.error(cancelled(method, target, 'its signal was aborted'));
+      return undefined;
+    }
+    const request: HttpRequest = {
+      method,
+      url: target,
+      headers: this.requestHeaders(config.headers),
+      data: plan.data,
+      responseType: plan.responseType,
+      maxRedirects: config.maxRedirects,
+    };
+    const call = new Call(this.transport, this.live, request, config.timeout ?? this.timeout, config.raiseForStatus ?? this.raiseForStatus, subscriber);
+    this.live.push(call);
+    if (signal !== undefined) {
+      call.signal = signal;
+      signal.addEventListener('abort', call, { once: true });
+    }
+    if (this.semaphore === undefined) call.attempt(subscriber);
+    else call.running = this.semaphore.run(new Observable<HttpResponse>((permitted) => call.attempt(permitted))).subscribe(subscriber);
+    return call;
   }
+
+  /** The absolute URL of a request; without params, remembered (the same URLs come back in a fan-out). */
+  private resolve(url: string, params: CheckedConfig['params']): string {
+    if (params !== undefined) return resolveUrl(this.baseURL, url, params);
+    let resolved = this.resolved.get(url);
+    if (resolved === undefined) {
+      resolved = resolveUrl(this.baseURL, url, undefined);
+      if (this.resolved.size >= RESOLVED_URLS) this.resolved.clear();
+      this.resolved.set(url, resolved);
+    }
+    return resolved;
+  }
+
+  /** The session's headers with the request's over them (the session's own object when the request has none). */
+  private requestHeaders(headers: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+    return isEmpty(headers) ? this.headers : { ...this.headers, ...headers };
+  }
+}
+
+/** How many resolved URLs a session remembers (then it starts again). */
+const RESOLVED_URLS = 1024;
+
+/** A request call, checked once by `send()`: what each subscription to it needs. */
+interface Plan {
+  readonly method: HttpMethod;
+  readonly url: string;
+  readonly config: CheckedConfig;
+  readonly data: unknown;
+  readonly responseType: ResponseType;
+}
+
+function cancelled(method: HttpMethod, url: string, why: string): CancelledError {
+  return new CancelledError(`${method} ${url} was cancelled: ${why}`);
+}
+
+/**
+ * One subscription to a request, from its subscription to its end: the transport run
+ * under the request's deadline, its response checked against `raiseForStatus`, its
+ * failures wrapped; cancelled by `close()` (through `live`) or by its signal (as the
+ * signal's listener). One object per request, no closure: this is every request's path.
+ */
+class Call implements Unsubscribable, Linked<Call> {
+  /** The subscription of the semaphore's permit, when there is a semaphore. */
+  running: Unsubscribable | undefined;
+  /** The transport's subscription. */
+  private sending: Unsubscribable | undefined;
+  private deadline: Subscription | undefined;
+  /** Where the response goes: the subscriber of the attempt (the permit's, with a semaphore). */
+  private out: Subscriber<HttpResponse> | undefined;
+  /** Whether the transport has emitted its response. */
+  private received = false;
+  signal: AbortSignal | undefined;
+  // Links of the session's list of calls in flight.
+  listed = false;
+  prevItem: Call | undefined;
+  nextItem: Call | undefined;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly live: LinkedList<Call>,
+    private readonly request: HttpRequest,
+    private readonly timeout: number,
+    private readonly raise: boolean,
+    private readonly subscriber: Subscriber<HttpResponse>,
+  ) {}
+
+  /** Runs the transport under the deadline, emitting to `out`. */
+  attempt(out: Subscriber<HttpResponse>): TeardownLogic {
+    this.out = out;
+    if (this.timeout !== Infinity) this.deadline = asyncScheduler.schedule(expire, this.timeout, this);
+    try {
+      this.sending = this.transport(this.request).subscribe(this);
+    } catch (err) {
+      out.error(new NetworkError(this.request.method, this.request.url, err));
+    }
+    // With a semaphore, the end of the permit's subscription ends the attempt; without, unsubscribe() does.
+    return out === this.subscriber ? undefined : () => this.stop();
+  }
+
+  // The transport's observer.
+  next(response: HttpResponse): void {
+    if (this.received) return;
+    this.received = true;
+    if (this.raise && response.status >= 400) this.out!.error(new HttpStatusError(this.request.method, response));
+    else this.out!.next(response);
+  }
+
+  error(err: unknown): void {
+    this.out!.error(isOwnError(err) ? err : new NetworkError(this.request.method, this.request.url, err));
+  }
+
+  complete(): void {
+    if (this.received) this.out!.complete();
+    else {
+      const empty = new EmptyError();
+      empty.message = 'the transport completed without a response';
+      this.out!.error(new NetworkError(this.request.method, this.request.url, empty));
+    }
+  }
+
+  /** The deadline passed. */
+  expire(): void {
+    this.out?.error(timeoutError(this.request, this.timeout));
+  }
+
+  /** `close()` cancels the request. */
+  cancelOnClose(): void {
+    this.subscriber.error(cancelled(this.request.method, this.request.url, 'the session was closed'));
+  }
+
+  /** The request's signal aborted (an `EventListener` object: no closure per request). */
+  handleEvent(): void {
+    this.subscriber.error(cancelled(this.request.method, this.request.url, 'its signal was aborted'));
+  }
+
+  /** The request's teardown. */
+  unsubscribe(): void {
+    this.live.delete(this);
+    this.signal?.removeEventListener('abort', this);
+    this.running?.unsubscribe();
+    this.stop();
+  }
+
+  /** Ends the attempt: the deadline and the transport's subscription. */
+  private stop(): void {
+    this.deadline?.unsubscribe();
+    this.deadline = undefined;
+    this.sending?.unsubscribe();
+    this.sending = undefined;
+  }
+}
+
+/** The deadline's action: its state is the call. */
+function expire(this: SchedulerAction<Call>, call?: Call): void {
+  call!.expire();
 }
 
 // The disposers are declared here, under the well-known symbols the type checker knows,
@@ -386,38 +504,6 @@ Object.defineProperties(ClientSession.prototype, {
     configurable: true,
   },
 });
-
-/** Passes the transport's one response on (or its status error), and wraps foreign failures. */
-class ResponseObserver<T> {
-  // Whether the transport has emitted its response.
-  private received = false;
-
-  constructor(
-    private readonly request: HttpRequest,
-    private readonly raise: boolean,
-    private readonly subscriber: Subscriber<HttpResponse<T>>,
-  ) {}
-
-  next(response: HttpResponse): void {
-    if (this.received) return;
-    this.received = true;
-    if (this.raise && response.status >= 400) this.subscriber.error(new HttpStatusError(this.request.method, response));
-    else this.subscriber.next(response as HttpResponse<T>);
-  }
-
-  error(err: unknown): void {
-    this.subscriber.error(isOwnError(err) ? err : new NetworkError(this.request.method, this.request.url, err));
-  }
-
-  complete(): void {
-    if (this.received) this.subscriber.complete();
-    else {
-      const empty = new EmptyError();
-      empty.message = 'the transport completed without a response';
-      this.subscriber.error(new NetworkError(this.request.method, this.request.url, empty));
-    }
-  }
-}
 
 /** Errors the session passes on as they are; any other transport failure becomes a `NetworkError`. */
 function isOwnError(err: unknown): boolean {

@@ -13,6 +13,9 @@ export const CONFIG_KEYS = ['params', 'headers', 'data', 'responseType', 'timeou
 export const REQUEST_KEYS = [...CONFIG_KEYS, 'method', 'url'] as const;
 export const SHORTCUT_KEYS = CONFIG_KEYS.filter((key) => key !== 'responseType');
 
+/** A URL that starts with a scheme. */
+const ABSOLUTE = /^[a-z][a-z\d+\-.]*:/i;
+
 /** RFC 9110 token: what a header name may contain. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** What a header value must not contain (Node would throw when sending it). */
@@ -30,27 +33,42 @@ export interface CheckedConfig {
   readonly signal: AbortSignal | undefined;
 }
 
-/** Checks a per-request config; `keys` are the names allowed for this call. */
+/** The checked config of a call without one (shared: it is never mutated). */
+const NO_CONFIG: CheckedConfig = Object.freeze({
+  params: undefined,
+  headers: Object.freeze({}),
+  data: undefined,
+  responseType: undefined,
+  timeout: undefined,
+  raiseForStatus: undefined,
+  maxRedirects: 0,
+  signal: undefined,
+});
+
+/**
+ * Checks a per-request config; `keys` are the names allowed for this call. On every
+ * request's path: no closure, and only the options present are looked at.
+ */
 export function checkConfig(fn: string, config: RequestConfig | undefined, keys: readonly string[]): CheckedConfig {
-  const c: Partial<RequestOptions> = config === undefined ? {} : checkKeys(fn, 'config', config, keys);
-  const param = (key: string): string => `config.${key}`;
+  if (config === undefined) return NO_CONFIG;
+  const c: Partial<RequestOptions> = checkKeys(fn, 'config', config, keys);
   return {
-    params: c.params === undefined ? undefined : checkParams(fn, param('params'), c.params),
-    headers: c.headers === undefined ? {} : checkHeaders(fn, param('headers'), c.headers),
+    params: c.params === undefined ? undefined : checkParams(fn, 'config.params', c.params),
+    headers: c.headers === undefined ? NO_CONFIG.headers : checkHeaders(fn, 'config.headers', c.headers),
     data: c.data,
-    responseType: c.responseType === undefined ? undefined : checkOneOf(fn, param('responseType'), c.responseType, RESPONSE_TYPES),
-    timeout: c.timeout === undefined ? undefined : checkTimeout(fn, param('timeout'), c.timeout),
-    raiseForStatus: c.raiseForStatus === undefined ? undefined : checkBoolean(fn, param('raiseForStatus'), c.raiseForStatus),
-    maxRedirects: c.maxRedirects === undefined ? 0 : checkNonNegativeInteger(fn, param('maxRedirects'), c.maxRedirects),
-    signal: c.signal === undefined ? undefined : checkSignal(fn, param('signal'), c.signal),
+    responseType: c.responseType === undefined ? undefined : checkOneOf(fn, 'config.responseType', c.responseType, RESPONSE_TYPES),
+    timeout: c.timeout === undefined ? undefined : checkTimeout(fn, 'config.timeout', c.timeout),
+    raiseForStatus: c.raiseForStatus === undefined ? undefined : checkBoolean(fn, 'config.raiseForStatus', c.raiseForStatus),
+    maxRedirects: c.maxRedirects === undefined ? 0 : checkNonNegativeInteger(fn, 'config.maxRedirects', c.maxRedirects),
+    signal: c.signal === undefined ? undefined : checkSignal(fn, 'config.signal', c.signal),
   };
 }
 
 /** A config object: a plain object whose keys are all in `keys`. */
 export function checkKeys<C extends object>(fn: string, param: string, value: C, keys: readonly string[]): Partial<C> {
   if (!isPlainObject(value)) return fail('type', fn, param, 'a plain object', value);
-  for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) {
+  for (const key in value) {
+    if (!keys.includes(key) && Object.prototype.hasOwnProperty.call(value, key)) {
       throw new TypeError(`${fn}: ${param}.${key} is not a known option (expected one of ${keys.join(', ')}), got ${describe(value[key])}`);
     }
   }
@@ -62,11 +80,12 @@ export const MAX_TIMEOUT = 2 ** 31 - 1;
 
 /** A request timeout: a positive number of ms up to `MAX_TIMEOUT`, or `Infinity` for none. */
 export function checkTimeout(fn: string, param: string, value: unknown): number {
-  const expected = `a positive number of milliseconds (at most ${MAX_TIMEOUT}) or Infinity`;
-  if (typeof value !== 'number') fail('type', fn, param, expected, value);
-  if (!(value > 0 && (value <= MAX_TIMEOUT || value === Infinity))) fail('range', fn, param, expected, value);
+  if (typeof value !== 'number') fail('type', fn, param, TIMEOUT_EXPECTED, value);
+  if (!(value > 0 && (value <= MAX_TIMEOUT || value === Infinity))) fail('range', fn, param, TIMEOUT_EXPECTED, value);
   return value;
 }
+
+const TIMEOUT_EXPECTED = `a positive number of milliseconds (at most ${MAX_TIMEOUT}) or Infinity`;
 
 export function checkNonNegativeInteger(fn: string, param: string, value: unknown): number {
   if (typeof value !== 'number') fail('type', fn, param, 'a non-negative integer', value);
@@ -76,20 +95,22 @@ export function checkNonNegativeInteger(fn: string, param: string, value: unknow
 
 /** A string among `allowed` (compared as given): a `TypeError` for a non-string, a `RangeError` for another string. */
 export function checkOneOf<S extends string>(fn: string, param: string, value: unknown, allowed: readonly S[]): S {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as S;
+  // The message is built only on failure: this check is on every request's path.
   const expected = `one of ${allowed.map((a) => `'${a}'`).join(', ')}`;
-  if (typeof value !== 'string') fail('type', fn, param, expected, value);
-  if (!(allowed as readonly string[]).includes(value)) fail('range', fn, param, expected, value);
-  return value as S;
+  return fail(typeof value === 'string' ? 'range' : 'type', fn, param, expected, value);
 }
 
 /** A method name in any case, returned upper-case. */
 export function checkMethod(fn: string, param: string, value: unknown): HttpMethod {
-  const expected = `one of ${METHODS.join(', ')} (any case)`;
+  const expected = METHOD_EXPECTED;
   if (typeof value !== 'string') fail('type', fn, param, expected, value);
   const upper = value.toUpperCase();
   if (!(METHODS as readonly string[]).includes(upper)) fail('range', fn, param, expected, value);
   return upper as HttpMethod;
 }
+
+const METHOD_EXPECTED = `one of ${METHODS.join(', ')} (any case)`;
 
 /** A URL argument: a string (possibly relative) or a `URL`, returned as a string. */
 export function checkUrl(fn: string, param: string, value: unknown): string {
@@ -123,7 +144,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function checkHeaders(fn: string, param: string, value: unknown): Record<string, string> {
   if (!isPlainObject(value)) return fail('type', fn, param, 'a plain object of header names to values', value);
   const out: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(value)) {
+  for (const name in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
+    const raw = value[name];
     if (!TOKEN.test(name)) {
       throw new TypeError(`${fn}: ${param} has an invalid header name ${describe(name)}`);
     }
@@ -156,9 +179,10 @@ function checkSignal(fn: string, param: string, value: unknown): AbortSignal {
   return value;
 }
 
-/** Header names lower-cased, values as strings; a later source wins. */
-export function mergeHeaders(...sources: Readonly<Record<string, string>>[]): Record<string, string> {
-  return Object.assign({}, ...sources) as Record<string, string>;
+/** Whether an object has no own enumerable key (without allocating a key list). */
+export function isEmpty(value: object): boolean {
+  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) return false;
+  return true;
 }
 
 /**
@@ -167,7 +191,7 @@ export function mergeHeaders(...sources: Readonly<Record<string, string>>[]): Re
  * `TypeError` for a URL that cannot be parsed or whose protocol is not http(s).
  */
 export function resolveUrl(baseURL: string | undefined, url: string, params: ParamsInit | undefined): string {
-  const absolute = /^[a-z][a-z\d+\-.]*:/i.test(url);
+  const absolute = ABSOLUTE.test(url);
   const joined =
     absolute || baseURL === undefined ? url : url === '' ? baseURL : `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
   const parsed = new URL(joined);

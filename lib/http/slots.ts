@@ -1,16 +1,25 @@
+import { LinkedList } from './list';
+import type { Linked } from './list';
+
+/** A request waiting in a {@link SlotQueue}: started when it gets a slot. */
+export interface SlotWaiter extends Linked<SlotWaiter> {
+  /** Called once a slot is the request's (or, after `close()`, without one: see there). */
+  start(): void;
+}
+
 /**
  * A first-come, first-served queue for a transport's `maxSockets` slots: a request
  * is handed to the client only when it can have a socket at once, so a request
  * dropped while it waits costs nothing (no socket is ever opened for it).
  *
  * The queue moves on a microtask after a slot frees, so a burst of unsubscriptions
- * empties it before anything starts.
+ * empties it before anything starts. Waiters carry their own links: entering and
+ * leaving allocate nothing.
  */
 export class SlotQueue {
   /** Requests holding a slot. */
   private active = 0;
-  // Starters of the requests waiting for a slot, in arrival order (a Set: O(1) removal).
-  private readonly waiting = new Set<() => void>();
+  private readonly waiting = new LinkedList<SlotWaiter>();
   // Whether a drain is scheduled.
   private scheduled = false;
   // Set by close(): nothing starts after it.
@@ -26,22 +35,22 @@ export class SlotQueue {
   ) {}
 
   /**
-   * Calls `start` at once, in a slot, if one is free and nobody waits; else queues it
-   * until one is. Returns whether it started at once.
+   * Starts `waiter` at once, in a slot, if one is free and nobody waits; else queues
+   * it until one is. Returns whether it started at once.
    */
-  enter(start: () => void): boolean {
+  enter(waiter: SlotWaiter): boolean {
     if (this.waiting.size === 0 && this.hasRoom()) {
       this.active++;
-      start();
+      waiter.start();
       return true;
     }
-    this.waiting.add(start);
+    this.waiting.push(waiter);
     return false;
   }
 
-  /** Drops a request that is still waiting (no effect once it has started). */
-  leave(start: () => void): void {
-    this.waiting.delete(start);
+  /** Drops a waiter that is still waiting (no effect once it has started). */
+  leave(waiter: SlotWaiter): void {
+    this.waiting.delete(waiter);
   }
 
   /** Gives back the slot of a request that has ended. */
@@ -63,9 +72,7 @@ export class SlotQueue {
    */
   close(): void {
     this.closed = true;
-    const dropped = [...this.waiting];
-    this.waiting.clear();
-    for (const start of dropped) start();
+    for (const waiter of this.waiting.drain()) waiter.start();
   }
 
   private hasRoom(): boolean {
@@ -74,11 +81,10 @@ export class SlotQueue {
 
   private readonly drain = (): void => {
     this.scheduled = false;
-    for (const start of this.waiting) {
-      if (!this.hasRoom()) return;
-      this.waiting.delete(start);
+    while (this.waiting.size > 0 && this.hasRoom()) {
+      const waiter = this.waiting.shift()!;
       this.active++;
-      start();
+      waiter.start();
     }
   };
 }

@@ -2,11 +2,13 @@ import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { Observable } from 'rxjs';
-import type { Subscriber } from 'rxjs';
+import type { Subscriber, Unsubscribable } from 'rxjs';
 import type { Client, Dispatcher } from 'undici';
 import { checkConcurrency, checkOptions } from '../internal/validate';
 import { toData, toText } from './body';
+import { isEmpty } from './request';
 import { SlotQueue } from './slots';
+import type { SlotWaiter } from './slots';
 import type { HttpHeaders, HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
 
 /** Headers every request sends unless it sets them itself (as axios does, `compress` aside). */
@@ -68,41 +70,34 @@ const DEFAULT_HEADERS: Readonly<Record<string, string>> = {
 export function undiciTransport(options?: PoolTransportOptions): PoolTransport {
   const o = checkOptions('undiciTransport', options, ['maxSockets']);
   const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('undiciTransport', 'options.maxSockets', o.maxSockets);
-  const clients = new Clients();
-  const slots = new SlotQueue(maxSockets);
-  let closing: Promise<void> | undefined;
-
+  const pool: Pool = { clients: new Clients(), slots: new SlotQueue(maxSockets), closing: undefined };
   const transport = (request: HttpRequest): Observable<HttpResponse> =>
     new Observable<HttpResponse>((subscriber) => {
-      let exchange: Exchange | undefined;
-      const start = (): void => {
-        if (closing !== undefined) {
-          subscriber.error(closedError());
-          return;
-        }
-        exchange = new Exchange(clients, request, subscriber, slots);
-        exchange.send(request.url, request.method, request.headers, request.data);
-      };
-      if (closing !== undefined) {
+      if (pool.closing !== undefined) {
         subscriber.error(closedError());
         return undefined;
       }
-      slots.enter(start);
-      return () => {
-        if (exchange === undefined) slots.leave(start);
-        else exchange.cancel();
-      };
+      const exchange = new Exchange(pool, request, subscriber);
+      pool.slots.enter(exchange);
+      return exchange;
     });
-
   return Object.assign(transport, {
     close(): Promise<void> {
-      if (closing === undefined) {
-        closing = clients.destroy();
-        slots.close();
+      if (pool.closing === undefined) {
+        pool.closing = pool.clients.destroy();
+        pool.slots.close();
       }
-      return closing;
+      return pool.closing;
     },
   });
+}
+
+/** What the requests of one transport share. */
+interface Pool {
+  readonly clients: Clients;
+  readonly slots: SlotQueue;
+  /** Set by close(). */
+  closing: Promise<void> | undefined;
 }
 
 /**
@@ -117,10 +112,10 @@ export function undiciTransport(options?: PoolTransportOptions): PoolTransport {
  * arrived (undici still waits that turn before it writes the next request on it).
  */
 class Clients {
-  // Idle clients by origin; only origins with idle clients have an entry.
-  private readonly idle = new Map<string, Client[]>();
-  // Every client in use or idle.
-  private readonly all = new Set<Client>();
+  // The clients of each origin that has any: its idle ones (a stack) and how many in all.
+  // An origin keeps its entry while it has clients (a Map swinging between holding a key
+  // and not costs a rehash each time, on every request's path).
+  private readonly origins = new Map<string, Origin>();
   // Clients being destroyed (after a failure, or idle with their socket closed).
   private readonly dying = new Set<Promise<void>>();
   private readonly undici: typeof import('undici');
@@ -132,56 +127,60 @@ class Clients {
 
   /** A client of `origin` for one request: an idle one, else a new one. */
   acquire(origin: string): Client {
-    const idle = this.idle.get(origin);
-    if (idle !== undefined) {
-      const client = idle.pop()!;
-      if (idle.length === 0) this.idle.delete(origin);
-      return client;
+    let entry = this.origins.get(origin);
+    if (entry === undefined) {
+      entry = { origin, idle: [], clients: new Set() };
+      this.origins.set(origin, entry);
     }
+    const idle = entry.idle.pop();
+    if (idle !== undefined) return idle;
     const client = new this.undici.Client(origin, {
       pipelining: 1,
       // The session's deadline bounds a request; undici's own timers would only cost time.
       headersTimeout: 0,
       bodyTimeout: 0,
     });
-    this.all.add(client);
+    entry.clients.add(client);
     // An idle client whose socket closed (the server's keep-alive timeout) is dropped.
-    client.on('disconnect', () => this.dropIdle(origin, client));
+    const owner = entry;
+    client.on('disconnect', () => this.dropIdle(owner, client));
     return client;
   }
 
   /** Gives back the client of a request that got its response: it keeps its socket for the next one. */
   release(origin: string, client: Client): void {
-    if (!this.all.has(client)) return;
-    const idle = this.idle.get(origin);
-    if (idle === undefined) this.idle.set(origin, [client]);
-    else idle.push(client);
+    const entry = this.origins.get(origin);
+    if (entry !== undefined && entry.clients.has(client)) entry.idle.push(client);
   }
 
   /** Drops the client of a request that failed or was aborted (its socket is gone or going). */
-  discard(client: Client): void {
-    if (!this.all.delete(client)) return;
+  discard(origin: string, client: Client): void {
+    const entry = this.origins.get(origin);
+    if (entry === undefined || !entry.clients.has(client)) return;
+    this.forget(entry, client);
     // After undici has finished the call that failed the request.
     queueMicrotask(() => this.destroyClient(client));
   }
 
   /** Destroys every client: their requests fail, their sockets close; resolves once all have. */
   destroy(): Promise<void> {
-    const clients = [...this.all];
-    this.all.clear();
-    this.idle.clear();
+    const clients = [...this.origins.values()].flatMap((entry) => [...entry.clients]);
+    this.origins.clear();
     for (const client of clients) this.destroyClient(client);
     return Promise.all(this.dying).then(() => undefined);
   }
 
-  private dropIdle(origin: string, client: Client): void {
-    const idle = this.idle.get(origin);
-    const at = idle === undefined ? -1 : idle.indexOf(client);
+  private dropIdle(entry: Origin, client: Client): void {
+    const at = entry.idle.indexOf(client);
     if (at < 0) return; // In use: its request fails, and discard() drops it.
-    idle!.splice(at, 1);
-    if (idle!.length === 0) this.idle.delete(origin);
-    this.all.delete(client);
+    entry.idle.splice(at, 1);
+    this.forget(entry, client);
     this.destroyClient(client);
+  }
+
+  private forget(entry: Origin, client: Client): void {
+    entry.clients.delete(client);
+    if (entry.clients.size === 0 && this.origins.get(entry.origin) === entry) this.origins.delete(entry.origin);
   }
 
   private destroyClient(client: Client): void {
@@ -193,44 +192,86 @@ class Clients {
   }
 }
 
+/** The clients of one origin. */
+interface Origin {
+  readonly origin: string;
+  /** Idle clients, the most recently used last. */
+  readonly idle: Client[];
+  /** Every client of the origin, idle or in use. */
+  readonly clients: Set<Client>;
+}
+
 function closedError(): Error {
   return Object.assign(new Error('the transport is closed'), { code: 'ERR_TRANSPORT_CLOSED' });
 }
 
 /**
- * One request and the redirects it follows: an undici dispatch handler. Holds its
- * slot from the first dispatch until undici is done with the last one.
+ * One request and the redirects it follows, from its subscription to its end: the
+ * waiter of the slot queue, the undici dispatch handler of each hop, and the
+ * subscription's teardown (one object per request, no closure). Holds its slot from
+ * the first dispatch until undici is done with the last hop.
  */
-class Exchange implements Dispatcher.DispatchHandler {
+class Exchange implements SlotWaiter, Dispatcher.DispatchHandler, Unsubscribable {
+  // Links of the slot queue, while it waits.
+  listed = false;
+  prevItem: SlotWaiter | undefined;
+  nextItem: SlotWaiter | undefined;
+  // Whether it got its slot (then it is started, or failed at once).
+  private started = false;
   // Redirects followed so far.
   private redirects = 0;
-  // The URL of the current hop.
-  private url = '';
-  private method: HttpRequest['method'] = 'GET';
-  private headers: HttpHeaders = {};
+  // The current hop: its URL, method, headers and body.
+  private url: string;
+  private method: HttpRequest['method'];
+  private headers: HttpHeaders;
   private data: unknown;
+  // The client of the current hop, and its origin.
+  private client: Client | undefined;
+  private origin = '';
   // undici's abort of the current hop, once it is on a socket.
   private abort: ((err?: Error) => void) | undefined;
-  // Set by cancel(): the hop is aborted as soon as undici hands it to a socket.
+  // Set by unsubscribe(): the hop is aborted as soon as undici hands it to a socket.
   private cancelled = false;
   // Set once the slot is given back.
   private released = false;
   // The response of the current hop.
   private status = 0;
   private statusText = '';
-  private rawHeaders: Buffer[] = [];
-  private chunks: Buffer[] = [];
-
-  // The client of the current hop, and its origin.
-  private client: Client | undefined;
-  private origin = '';
+  private rawHeaders: Buffer[] = NO_HEADERS;
+  private chunks: Buffer[] | undefined;
+  private chunk: Buffer | undefined;
 
   constructor(
-    private readonly clients: Clients,
+    private readonly pool: Pool,
     private readonly request: HttpRequest,
     private readonly subscriber: Subscriber<HttpResponse>,
-    private readonly slots: SlotQueue,
-  ) {}
+  ) {
+    this.url = request.url;
+    this.method = request.method;
+    this.headers = request.headers;
+    this.data = request.data;
+  }
+
+  /** The slot is ours: send the request (or fail, if the transport closed meanwhile). */
+  start(): void {
+    this.started = true;
+    if (this.pool.closing !== undefined) {
+      this.subscriber.error(closedError());
+      return;
+    }
+    this.send(this.url, this.method, this.headers, this.data);
+  }
+
+  /** The subscriber left: leave the queue, or abort the hop in flight (which destroys its socket). */
+  unsubscribe(): void {
+    if (!this.started) {
+      this.pool.slots.leave(this);
+      return;
+    }
+    if (this.released) return;
+    this.cancelled = true;
+    if (this.abort !== undefined) this.abort();
+  }
 
   /** Dispatches a hop: the request itself, or a redirect of it. */
   send(url: string, method: HttpRequest['method'], headers: HttpHeaders, data: unknown): void {
@@ -240,7 +281,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.data = data;
     this.abort = undefined;
     this.status = 0;
-    this.chunks = [];
+    this.chunk = this.chunks = undefined;
     let options: Dispatcher.DispatchOptions;
     try {
       options = dispatchOptions(url, method, headers, data);
@@ -249,15 +290,8 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     this.origin = options.origin as string;
-    this.client = this.clients.acquire(this.origin);
+    this.client = this.pool.clients.acquire(this.origin);
     this.client.dispatch(options, this);
-  }
-
-  /** The subscriber left: abort the hop in flight (which destroys its socket). */
-  cancel(): void {
-    if (this.released) return;
-    this.cancelled = true;
-    if (this.abort !== undefined) this.abort();
   }
 
   onConnect(abort: (err?: Error) => void): void {
@@ -275,22 +309,25 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onData(chunk: Buffer): boolean {
-    this.chunks.push(chunk);
+    // Most bodies come in one chunk: no array for those.
+    if (this.chunk === undefined) this.chunk = chunk;
+    else (this.chunks ??= [this.chunk]).push(chunk);
     return true;
   }
 
   onComplete(): void {
     const headers = parseHeaders(this.rawHeaders);
+    this.rawHeaders = NO_HEADERS;
     const location = headers.location;
-    if (this.client !== undefined) this.clients.release(this.origin, this.client);
+    if (this.client !== undefined) this.pool.clients.release(this.origin, this.client);
     this.client = undefined;
     if (this.request.maxRedirects > 0 && this.status >= 300 && this.status < 400 && location !== undefined && !this.cancelled) {
       this.redirect(location);
       return;
     }
     this.release();
-    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    this.chunks = [];
+    const body = this.chunks !== undefined ? Buffer.concat(this.chunks) : (this.chunk ?? EMPTY);
+    this.chunk = this.chunks = undefined;
     const encoding = headers['content-encoding'];
     if (encoding !== undefined && body.length > 0 && DECODERS[encoding.trim().toLowerCase()] !== undefined) {
       delete headers['content-encoding'];
@@ -304,7 +341,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onError(err: Error): void {
-    if (this.client !== undefined) this.clients.discard(this.client);
+    if (this.client !== undefined) this.pool.clients.discard(this.origin, this.client);
     this.client = undefined;
     this.release();
     this.subscriber.error(err);
@@ -365,7 +402,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private release(): void {
     if (this.released) return;
     this.released = true;
-    this.slots.release();
+    this.pool.slots.release();
   }
 }
 
@@ -378,6 +415,10 @@ function dispatchOptions(url: string, method: HttpRequest['method'], headers: Ht
   let path = pathStart < 0 ? '/' : url.slice(pathStart);
   const hash = path.indexOf('#');
   if (hash >= 0) path = path.slice(0, hash);
+  if ((data === undefined || data === null) && isEmpty(headers) && !origin.includes('@')) {
+    // The common GET: undici only reads the headers object, so the defaults are shared.
+    return { origin, path, method, headers: DEFAULT_HEADERS };
+  }
   const out: Record<string, string> = { ...DEFAULT_HEADERS, ...headers };
   if (origin.includes('@')) {
     const parsed = new URL(url);
@@ -436,14 +477,26 @@ function encodeBody(data: unknown, headers: Record<string, string>): Body {
 /** Raw header pairs as `HttpHeaders`: names lower-cased, repeated headers joined with ', '. */
 function parseHeaders(raw: Buffer[]): Record<string, string> {
   const out: Record<string, string> = {};
+  const { headerNameToString } = undiciUtil();
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toString('latin1').toLowerCase();
+    // undici's lookup of well-known names (interned, lower-cased), else the bytes lower-cased.
+    const name = headerNameToString(raw[i]!);
     const value = raw[i + 1]!.toString('latin1');
     const seen = out[name];
     out[name] = seen === undefined ? value : `${seen}, ${value}`;
   }
   return out;
 }
+
+let util: (typeof import('undici'))['util'] | undefined;
+
+function undiciUtil(): (typeof import('undici'))['util'] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (util ??= (require('undici') as typeof import('undici')).util);
+}
+
+const NO_HEADERS: Buffer[] = [];
+const EMPTY = Buffer.alloc(0);
 
 type Decoder = (body: Buffer, callback: (err: Error | null, result: Buffer) => void) => void;
 
