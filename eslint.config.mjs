@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/', 'dist/', 'docs/api/', 'coverage/', '.scratch/', 'demos/angular/'],
+    // Dot-directories at the root (.scratch/, someone's .prof-tmp/) hold scratch work, not the project.
+    ignores: ['**/node_modules/', 'dist/', 'docs/api/', 'coverage/', '.*/', 'demos/angular/'],
   },
   eslint.configs.recommended,
   tseslint.configs.recommended,
