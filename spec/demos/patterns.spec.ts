@@ -65,7 +65,7 @@ describe('demos/patterns', () => {
     // returnExceptions: the error sits in b.txt's slot.
     expect(inOrder(lines, ['  [0] a.txt', '  [1] Error: b.txt: 404 Not Found', '  [2] c.txt'])).toBe(true);
     // Without it: the others are aborted and the failure raised.
-    expect(inOrder(lines, ['  a.txt aborted', '  c.txt aborted', 'gather failed at ~N ms: Error: b.txt: 404 Not Found'])).toBe(true);
+    expect(inOrder(lines, ['  c.txt aborted', '  a.txt aborted', 'gather failed at ~N ms: Error: b.txt: 404 Not Found'])).toBe(true);
     expect(lines).toContain('gather emitted at ~N ms: user=user.json posts=posts.json');
   });
 
