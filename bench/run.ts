@@ -26,7 +26,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadScenario } from './lib/scenario';
-import type { Contender, RunReport, Scenario } from './lib/scenario';
+import type { Contender, RatioTarget, RunReport, Scenario } from './lib/scenario';
 import { formatMb, formatMs, formatRatio, summarise, table } from './lib/stats';
 import type { Summary } from './lib/stats';
 
@@ -111,6 +111,7 @@ function rotation<T>(items: readonly T[], round: number): T[] {
 
 function describeRun(report: RunReport): string {
   if (report.status === 'error') return `ERROR ${report.error.split('\n')[0]}`;
+  if (report.status === 'skipped') return `skipped: ${report.reason}`;
   const growth = Math.max(0, report.peakRss - report.baselineRss);
   const time = report.status === 'over-budget' ? `over budget at ${formatMs(report.ms)}` : formatMs(report.ms);
   return `${time}, peak RSS ${formatMb(report.peakRss)} (+${formatMb(growth)})`;
@@ -137,14 +138,27 @@ async function benchScenario(name: string, config: Config): Promise<Outcome> {
   console.log(`\n## ${name}: ${scenario.title}${config.quick ? ' (quick)' : ''}`);
   console.log(`params ${JSON.stringify(params)}; ${config.runs} runs after ${config.warmups} warm-up round(s); budget ${formatMs(budgetMs)} per run`);
 
+  const setup = (await scenario.setup?.(params, config.quick)) ?? undefined;
+  if (setup?.note) console.log(setup.note);
   const reports = new Map<string, RunReport[]>(contenders.map((c) => [c.name, []]));
-  for (let round = -config.warmups; round < config.runs; round++) {
-    const label = round < 0 ? 'warm-up' : `run ${round + 1}/${config.runs}`;
-    for (const contender of rotation(contenders, round + config.warmups)) {
-      const report = await runOnce(file, scenario, contender.name, mode, budgetMs);
-      console.log(`  ${label.padEnd(9)} ${contender.name.padEnd(16)} ${describeRun(report)}`);
-      if (round >= 0) reports.get(contender.name)!.push(report);
+  // A contender that cannot run here says so once; it is not run again.
+  const skipped = new Map<string, RunReport>();
+  try {
+    for (let round = -config.warmups; round < config.runs; round++) {
+      const label = round < 0 ? 'warm-up' : `run ${round + 1}/${config.runs}`;
+      for (const contender of rotation(contenders, round + config.warmups)) {
+        const report = skipped.get(contender.name) ?? (await runOnce(file, scenario, contender.name, mode, budgetMs));
+        if (report.status === 'skipped') {
+          if (!skipped.has(contender.name)) console.log(`  ${label.padEnd(9)} ${contender.name.padEnd(16)} ${describeRun(report)}`);
+          skipped.set(contender.name, report);
+        } else {
+          console.log(`  ${label.padEnd(9)} ${contender.name.padEnd(16)} ${describeRun(report)}`);
+        }
+        if (round >= 0) reports.get(contender.name)!.push(report);
+      }
     }
+  } finally {
+    await setup?.teardown?.();
   }
 
   // Results must agree: with the expected value if the scenario gives one, else with the reference's.
@@ -162,11 +176,19 @@ async function benchScenario(name: string, config: Config): Promise<Outcome> {
   const ticks = scenario.ticks?.(params);
   const summaries = new Map<string, Summary>(contenders.map((c) => [c.name, summarise(reports.get(c.name)!, ticks)]));
   const ref = summaries.get(reference.name)!;
-  const rows = contenders.map((contender) => row(contender, summaries.get(contender.name)!, ref, budgetMs, wrong.has(contender.name)));
-  const header = ['contender', 'time (median)', 'min–max', '× ref', 'peak RSS', 'RSS growth (median / max)', 'runs', 'target'];
+  const perSecond = scenario.throughput === undefined ? undefined : { unit: scenario.throughput.unit, count: scenario.throughput.count(params) };
+  const rows = contenders.map((contender) => row(contender, summaries.get(contender.name)!, ref, budgetMs, wrong.has(contender.name), perSecond));
+  const header = perSecond
+    ? ['contender', `${perSecond.unit} (median)`, 'time (median)', 'min–max', `× ref (${perSecond.unit})`, 'peak RSS', 'RSS growth (median / max)', 'runs', 'target']
+    : ['contender', 'time (median)', 'min–max', '× ref', 'peak RSS', 'RSS growth (median / max)', 'runs', 'target'];
   const rendered = table(header, rows);
   console.log('');
   console.log(rendered);
+  const targets = ratioTargets(scenario.ratioTargets ?? [], summaries, perSecond !== undefined);
+  if (targets !== undefined) {
+    console.log('');
+    console.log(targets);
+  }
 
   const errors = [...reports.values()].flat().filter((r): r is Extract<RunReport, { status: 'error' }> => r.status === 'error');
   for (const error of errors.slice(0, 3)) console.error(`\nA run failed:\n${error.error}`);
@@ -181,9 +203,11 @@ async function benchScenario(name: string, config: Config): Promise<Outcome> {
       `${config.runs} measured runs per contender after ${config.warmups} warm-up round(s), the order rotated each round, ` +
       `each run in a fresh process; time budget ${formatMs(budgetMs)} per run.`,
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`,
+    ...(setup?.note ? [setup.note] : []),
     '',
     rendered,
     '',
+    ...(targets === undefined ? [] : ['Targets (ratios of the medians above, from this one invocation):', '', targets, '']),
     ...contenders.map((c) => `- **${c.name}**${c.reference ? ' (reference)' : ''}: ${c.note ?? ''}`),
     '',
     'Memory: the baseline is the RSS after `prepare` and two full GCs; the peak is the kernel\'s maxRSS ' +
@@ -193,19 +217,59 @@ async function benchScenario(name: string, config: Config): Promise<Outcome> {
   return { markdown, ok: errors.length === 0 && wrong.size === 0 };
 }
 
-function row(contender: Contender<unknown>, s: Summary, ref: Summary, budgetMs: number, wrong: boolean): string[] {
+/** The ratio targets as a table: met, missed, or not measured. */
+function ratioTargets(targets: readonly RatioTarget[], summaries: ReadonlyMap<string, Summary>, throughput: boolean): string | undefined {
+  if (targets.length === 0) return undefined;
+  const rows = targets.map((target) => {
+    const a = summaries.get(target.contender);
+    const b = summaries.get(target.over);
+    const goal = `${target.contender} ≥ ${target.atLeast}× ${target.over}`;
+    if (a === undefined || b === undefined) return [goal, '–', `unknown contender`];
+    if (!(a.done > 0 && b.done > 0)) {
+      const why = [a, b].map((s, i) => (s.done > 0 ? undefined : `${i === 0 ? target.contender : target.over} ${s.skipped ? 'skipped' : 'not measured'}`));
+      return [goal, '–', `not measured (${why.filter(Boolean).join(', ')})`];
+    }
+    // Throughput ratio a/b = time ratio b/a.
+    const ratio = b.msMedian / a.msMedian;
+    return [goal, formatRatio(ratio), ratio >= target.atLeast ? 'met' : 'MISSED'];
+  });
+  return table(['target', throughput ? 'ratio (throughput)' : 'ratio (speed)', 'result'], rows);
+}
+
+function row(
+  contender: Contender<unknown>,
+  s: Summary,
+  ref: Summary,
+  budgetMs: number,
+  wrong: boolean,
+  perSecond?: { unit: string; count: number },
+): string[] {
+  if (s.skipped > 0 && s.done === 0 && s.overBudget === 0 && s.errors === 0) {
+    const cells = [contender.name, `skipped: ${s.skipReason ?? ''}`, '–', '–', '–', '–', '–', `${s.skipped}/${s.runs} skipped`, ''];
+    return perSecond ? cells : [...cells.slice(0, 2), ...cells.slice(3)];
+  }
   const allOver = s.done === 0 && s.overBudget > 0;
   const time = allOver ? `> ${formatMs(budgetMs)}` : formatMs(s.msMedian);
   const range = s.done > 0 ? `${formatMs(s.msMin)}–${formatMs(s.msMax)}` : '–';
-  const ratio = contender.reference ? '1.00×' : allOver ? formatRatio(budgetMs / ref.msMedian, true) : formatRatio(s.msMedian / ref.msMedian);
+  const ratio = contender.reference
+    ? '1.00×'
+    : perSecond
+      ? allOver
+        ? formatRatio(ref.msMedian / budgetMs)
+        : formatRatio(ref.msMedian / s.msMedian)
+      : allOver
+        ? formatRatio(budgetMs / ref.msMedian, true)
+        : formatRatio(s.msMedian / ref.msMedian);
   let runs = `${s.done}/${s.runs} done`;
   if (s.overBudget > 0) runs += `, ${s.overBudget} over budget${s.progress === undefined ? '' : ` (at ${(s.progress * 100).toFixed(s.progress < 0.1 ? 1 : 0)}%)`}`;
   if (s.errors > 0) runs += `, ${s.errors} failed`;
   if (wrong) runs += ', WRONG RESULT';
   const goal = contender.target?.rssGrowthMb;
   const target = goal === undefined ? '' : `growth ≤ ${goal} MB: ${s.growthMax <= goal * 1_048_576 ? 'met' : 'missed'}`;
+  const rate = perSecond && s.done > 0 ? `${formatRate(perSecond.count / (s.msMedian / 1000))}` : '–';
   return [
     `${contender.name}${contender.reference ? ' (ref)' : ''}`,
+    ...(perSecond ? [rate] : []),
     time,
     range,
     ratio,
@@ -214,6 +278,14 @@ function row(contender: Contender<unknown>, s: Summary, ref: Summary, budgetMs: 
     runs,
     target,
   ];
+}
+
+/** `38,200` (3 significant figures above 1,000). */
+function formatRate(rate: number): string {
+  if (!Number.isFinite(rate)) return '–';
+  const digits = Math.max(0, Math.floor(Math.log10(rate)) - 2);
+  const rounded = Math.round(rate / 10 ** digits) * 10 ** digits;
+  return rounded.toLocaleString('en-US');
 }
 
 function machine(): string {

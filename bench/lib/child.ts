@@ -8,7 +8,7 @@
  * never yields) can still report before the process exits.
  */
 import { writeFileSync } from 'node:fs';
-import { loadScenario } from './scenario';
+import { Skip, isTimed, loadScenario } from './scenario';
 import type { Probe, RunReport } from './scenario';
 
 const [scenarioFile, contenderName, mode, resultFile, budgetArg] = process.argv.slice(2);
@@ -62,7 +62,13 @@ async function main(): Promise<void> {
   const contender = scenario.contenders.find((c) => c.name === contenderName);
   if (contender === undefined) throw new Error(`bench child: no contender named ${JSON.stringify(contenderName)}`);
   const params = mode === 'quick' ? scenario.params.quick : scenario.params.full;
-  const prepared = await contender.prepare(params, probe);
+  let prepared: Awaited<ReturnType<typeof contender.prepare>>;
+  try {
+    prepared = await contender.prepare(params, probe);
+  } catch (err) {
+    if (err instanceof Skip) report({ status: 'skipped', reason: err.reason }, 0);
+    throw err;
+  }
 
   gc();
   gc();
@@ -72,12 +78,17 @@ async function main(): Promise<void> {
   peakHeap = process.memoryUsage().heapUsed;
   const sampler = setInterval(sample, 10);
   started = performance.now();
-  const check = await prepared.run();
-  const ms = performance.now() - started;
+  const result = await prepared.run();
+  const wall = performance.now() - started;
   clearInterval(sampler);
-  const peak = runPeakRss();
+  const own = runPeakRss();
   await prepared.teardown?.();
-  report({ status: 'done', ms, baselineRss, peakRss: peak, peakHeap, ticks, check }, 0);
+  if (isTimed(result)) {
+    // The work ran in another program, which timed itself (and may know its own memory).
+    const peakRss = result.peakRss ?? own;
+    report({ status: 'done', ms: result.ms, baselineRss: result.peakRss === undefined ? baselineRss : 0, peakRss, peakHeap, ticks, check: result.check }, 0);
+  }
+  report({ status: 'done', ms: wall, baselineRss, peakRss: own, peakHeap, ticks, check: result }, 0);
 }
 
 main().catch((err: unknown) => {

@@ -26,7 +26,11 @@ export interface Probe {
 }
 
 export interface Prepared {
-  /** The measured work. Resolves to a check value: every contender must produce the same. */
+  /**
+   * The measured work. Resolves to a check value: every contender must produce the
+   * same. A contender whose work runs in another program that times itself (wrk, a
+   * Python script) resolves to `timed(ms, check)` instead: that time is its result.
+   */
   run(): Promise<unknown>;
   /** Not measured: release what `prepare` set up. */
   teardown?(): Promise<void> | void;
@@ -62,7 +66,67 @@ export interface Scenario<P> {
   readonly budgetMs?: { readonly full?: number; readonly quick?: number };
   /** Extra `node` flags for the child processes, e.g. `--max-old-space-size=4096`. */
   readonly nodeArgs?: readonly string[];
+  /**
+   * Runs once in the runner before the first run (start a server, install a tool); its
+   * `note` is added to the results; its `teardown` runs after the last run. It may set
+   * `process.env` for the child processes.
+   */
+  setup?(params: P, quick: boolean): Promise<ScenarioSetup | void> | ScenarioSetup | void;
+  /**
+   * Work items per run (e.g. requests): the table gains a throughput column
+   * (`count / median time`) and `× ref` becomes a throughput ratio (higher is faster).
+   */
+  readonly throughput?: { readonly unit: string; count(params: P): number };
+  /**
+   * Goals between two contenders: `contender`'s throughput (or speed) at least
+   * `atLeast` times `over`'s, from the medians of the same invocation; each is listed
+   * as met or missed (a missing contender: not measured).
+   */
+  readonly ratioTargets?: readonly RatioTarget[];
   readonly contenders: readonly Contender<P>[];
+}
+
+/**
+ * Thrown by a contender's `prepare` when it cannot run on this machine (a tool that is
+ * not installed, ...): the contender is reported as skipped, with `reason`, and is not
+ * run again; it is not a failure.
+ */
+export class Skip extends Error {
+  override readonly name = 'Skip';
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+/** What `run()` resolves to when the work timed itself (see {@link timed}). */
+export interface Timed {
+  readonly timedBy: 'contender';
+  /** The time the work took, in ms. */
+  readonly ms: number;
+  readonly check: unknown;
+  /** The peak RSS of the program that did the work, in bytes, if known (else the child's is shown). */
+  readonly peakRss?: number;
+}
+
+/** A run's result measured by the contender itself (another program's own timing). */
+export function timed(ms: number, check: unknown, peakRss?: number): Timed {
+  return peakRss === undefined ? { timedBy: 'contender', ms, check } : { timedBy: 'contender', ms, check, peakRss };
+}
+
+export function isTimed(value: unknown): value is Timed {
+  return typeof value === 'object' && value !== null && (value as { timedBy?: unknown }).timedBy === 'contender';
+}
+
+export interface ScenarioSetup {
+  /** One line for the results (what server was used, what was installed, ...). */
+  readonly note?: string;
+  teardown?(): Promise<void> | void;
+}
+
+export interface RatioTarget {
+  readonly contender: string;
+  readonly over: string;
+  readonly atLeast: number;
 }
 
 /** Identity, for type inference: `export default defineScenario({ ... })`. */
@@ -101,4 +165,5 @@ export type RunReport =
       /** `run()`'s check value (`done` only). */
       readonly check?: unknown;
     }
-  | { readonly status: 'error'; readonly error: string };
+  | { readonly status: 'error'; readonly error: string }
+  | { readonly status: 'skipped'; readonly reason: string };

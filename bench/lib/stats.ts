@@ -17,6 +17,9 @@ export interface Summary {
   readonly done: number;
   readonly overBudget: number;
   readonly errors: number;
+  /** Runs whose contender could not run here, and why (the first reason). */
+  readonly skipped: number;
+  readonly skipReason: string | undefined;
   /** Over the finished runs (NaN if none finished). */
   readonly msMedian: number;
   readonly msMin: number;
@@ -33,7 +36,8 @@ export interface Summary {
 }
 
 export function summarise(reports: readonly RunReport[], ticksPerRun: number | undefined): Summary {
-  const measured = reports.filter((r): r is Finished => r.status !== 'error');
+  const measured = reports.filter((r): r is Finished => r.status === 'done' || r.status === 'over-budget');
+  const skips = reports.filter((r): r is Extract<RunReport, { status: 'skipped' }> => r.status === 'skipped');
   const done = measured.filter((r) => r.status === 'done');
   const over = measured.filter((r) => r.status === 'over-budget');
   const times = done.map((r) => r.ms);
@@ -42,7 +46,9 @@ export function summarise(reports: readonly RunReport[], ticksPerRun: number | u
     runs: reports.length,
     done: done.length,
     overBudget: over.length,
-    errors: reports.length - measured.length,
+    errors: reports.length - measured.length - skips.length,
+    skipped: skips.length,
+    skipReason: skips[0]?.reason,
     msMedian: median(times),
     msMin: times.length ? Math.min(...times) : NaN,
     msMax: times.length ? Math.max(...times) : NaN,

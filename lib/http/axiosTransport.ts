@@ -64,7 +64,9 @@ export function createAxiosTransport(maxSockets: number): PoolTransport {
   let destroyed: Promise<void> | undefined;
   const slots = new SlotQueue(maxSockets, () => closing.count);
 
-  const agentOptions = { keepAlive: true, maxSockets, maxTotalSockets: maxSockets };
+  // keepAliveMsecs: the TCP keep-alive delay axios sets on each request's socket, so
+  // that the agent's own call (made each time it takes a socket back) sets the same.
+  const agentOptions = { keepAlive: true, keepAliveMsecs: 60_000, maxSockets, maxTotalSockets: maxSockets };
   const hooks = { refuse: () => destroyed !== undefined, closed: () => slots.schedule(), closing };
   const httpAgent = track(new HttpAgent(agentOptions), sockets, hooks);
   const httpsAgent = track(new HttpsAgent(agentOptions), sockets, hooks);
@@ -143,6 +145,18 @@ function track<A extends HttpAgent>(
           hooks.closing.count++;
         }
         return destroy.apply(this, args);
+      };
+      // axios turns TCP keep-alive on for each request, and the agent again each time it
+      // takes the socket back: two setsockopt() per request, a sixth of the time of a
+      // loopback fan-out. The option stays set, so a call that changes nothing is skipped.
+      let keepAlive: string | undefined;
+      const tcp = socket as Duplex & { setKeepAlive?: (enable?: boolean, delay?: number) => Duplex };
+      const setKeepAlive = tcp.setKeepAlive;
+      if (setKeepAlive !== undefined) tcp.setKeepAlive = function (this: Duplex, enable?: boolean, delay?: number) {
+        const wanted = `${enable}:${delay}`;
+        if (wanted === keepAlive) return this;
+        keepAlive = wanted;
+        return setKeepAlive.call(this, enable, delay);
       };
       socket.once('close', () => {
         sockets.delete(socket);
