@@ -171,7 +171,9 @@ export async function main(env: DemoEnv = {}, options: CrawlOptions = {}): Promi
       console.log(`peak in flight seen by the server: ${server.maxActiveRequests} (limit ${PERMITS}); by the client: ${peakInFlight}`);
     } else if (server !== undefined) {
       // The server's peak covers its whole life: an earlier demo went past our limit.
-      console.log(`peak in flight seen by the client: ${peakInFlight} (limit ${PERMITS}); the server's peak (${server.maxActiveRequests}) includes earlier demos`);
+      console.log(
+        `peak in flight seen by the client: ${peakInFlight} (limit ${PERMITS}); the server's peak (${server.maxActiveRequests}) includes earlier demos`,
+      );
     } else {
       console.log(`peak in flight seen by the client: ${peakInFlight} (limit ${PERMITS}); the server's own count is shown when run on the embedded httpbin`);
     }

@@ -41,7 +41,10 @@ export interface AsCompletedOptions extends PoolOptions {}
  * @returns A cold Observable of results in completion order.
  * @see gather, asCompletedAll
  */
-export function asCompleted<I extends TaskInput<unknown>>(inputs: Iterable<I>, options?: AsCompletedOptions & { returnExceptions?: false }): Observable<ResultOf<I>>;
+export function asCompleted<I extends TaskInput<unknown>>(
+  inputs: Iterable<I>,
+  options?: AsCompletedOptions & { returnExceptions?: false },
+): Observable<ResultOf<I>>;
 export function asCompleted<I extends TaskInput<unknown>>(inputs: Iterable<I>, options: AsCompletedOptions): Observable<Settled<ResultOf<I>>>;
 export function asCompleted(inputs: Iterable<TaskInput<unknown>>, options?: AsCompletedOptions): Observable<unknown> {
   const list = readInputs('asCompleted', inputs, false);

@@ -65,9 +65,7 @@ export function gather(inputs: Iterable<TaskInput<unknown>> | InputRecord, optio
   const list = readInputs('gather', inputs, true);
   const parsed = parsePoolOptions('gather', options);
   const finish =
-    list.kind === 'record'
-      ? (results: unknown[]) => Object.fromEntries(list.keys.map((key, i) => [key, results[i]]))
-      : (results: unknown[]) => results;
+    list.kind === 'record' ? (results: unknown[]) => Object.fromEntries(list.keys.map((key, i) => [key, results[i]])) : (results: unknown[]) => results;
   return new Observable<unknown>((subscriber) => {
     runGather('gather', subscriber, parsed, feedOf('gather', list), finish).pump();
   });

@@ -8,11 +8,7 @@ import type { ObservableInput, ObservedValueOf } from 'rxjs';
 export type TaskInput<T> = ObservableInput<T> | (() => ObservableInput<T>);
 
 /** The result type of a task input: `ResultOf<() => Promise<number>>` is `number`. */
-export type ResultOf<I> = I extends () => infer O
-  ? ObservedValueOf<O>
-  : I extends ObservableInput<unknown>
-    ? ObservedValueOf<I>
-    : never;
+export type ResultOf<I> = I extends () => infer O ? ObservedValueOf<O> : I extends ObservableInput<unknown> ? ObservedValueOf<I> : never;
 
 /** What `onProgress` receives after each input settles. */
 export interface Progress {

@@ -73,7 +73,10 @@ function parseArgs(argv: readonly string[]): Options {
     const flag = /^--([a-z]+)=(.*)$/.exec(arg);
     if (flag) flags.set(flag[1]!, flag[2]!);
     else if (/^\d+$/.test(arg)) requests = Number(arg);
-    else throw new Error(`soak: unknown argument ${JSON.stringify(arg)} (expected a request count or --concurrency=, --rate=, --seed=, --timeout=, --faulttimeout=)`);
+    else
+      throw new Error(
+        `soak: unknown argument ${JSON.stringify(arg)} (expected a request count or --concurrency=, --rate=, --seed=, --timeout=, --faulttimeout=)`,
+      );
   }
   const num = (name: string, fallback: number): number => {
     const value = flags.has(name) ? Number(flags.get(name)) : fallback;
@@ -289,7 +292,9 @@ async function main(): Promise<number> {
     console.log(`  ${cls.padEnd(16)} ${String(errors[cls] ?? 0).padStart(6)}  (${expectedErrors[cls] ?? 0})`);
   }
   console.log(`mismatches: ${mismatchCount}${mismatches.length > 0 ? `\n  ${mismatches.join('\n  ')}` : ''}`);
-  console.log(`heap: settled ${settled} MB (median of 10-20%), end ${end} MB (median of 85-95%): ${(change * 100).toFixed(1)}% ${heapOk ? 'OK' : `FAIL (more than ${HEAP_TOLERANCE * 100}%)`}`);
+  console.log(
+    `heap: settled ${settled} MB (median of 10-20%), end ${end} MB (median of 85-95%): ${(change * 100).toFixed(1)}% ${heapOk ? 'OK' : `FAIL (more than ${HEAP_TOLERANCE * 100}%)`}`,
+  );
   console.log(
     `server: ${received} requests received (at least ${options.requests - mayMiss} expected), ${serverStats.connections} connections, ` +
       `at most ${serverStats.maxOpenConnections} open; after the session closed: ${serverStats.openConnections} open ${serverOk ? 'OK' : 'FAIL'}`,

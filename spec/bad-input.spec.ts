@@ -142,7 +142,13 @@ function optionsBag(fn: string, call: (options: never) => unknown, known: string
     row(fn, `options ${kind}`, () => call(value as never), TypeError, `${fn}: options must be an object, got ${shown}`);
   }
   const [name, value, shown] = unknown;
-  row(fn, `unknown option ${name}`, () => call({ [name]: value } as never), TypeError, `${fn}: options.${name} is not a known option (expected one of ${known}), got ${shown}`);
+  row(
+    fn,
+    `unknown option ${name}`,
+    () => call({ [name]: value } as never),
+    TypeError,
+    `${fn}: options.${name} is not a known option (expected one of ${known}), got ${shown}`,
+  );
 }
 
 /** Subscribes and returns the error the Observable (or Task) fails with at once; throws if it does not. */
@@ -176,7 +182,14 @@ for (const [kind, value, shown] of [
 ] as const) {
   row('createTask', `input ${kind}`, () => createTask(value as never), TypeError, `createTask: input must be ${INPUT}, got ${shown}`);
 }
-row('createTask', 'a function returning a non-input', () => failureOf(createTask(() => 42 as never)), TypeError, 'createTask: input is a function that returned 42, not an ObservableInput', { at: 'subscribe' });
+row(
+  'createTask',
+  'a function returning a non-input',
+  () => failureOf(createTask(() => 42 as never)),
+  TypeError,
+  'createTask: input is a function that returned 42, not an ObservableInput',
+  { at: 'subscribe' },
+);
 // Gap: Task's constructor is exported but does not check its input; rxjs's own from()
 // throws "You provided '42' where a stream was expected...", naming neither Task nor input.
 row('Task', 'input wrong type', () => new Task(42 as never), TypeError, `Task: input must be ${INPUT}, got 42`);
@@ -223,7 +236,9 @@ for (const fn of ['gather', 'asCompleted', 'wait'] as const) {
   );
   // wait never fails for a failed task: that task, done, holds the error.
   const failed = fn === 'wait' ? () => waitedTaskError(call([() => 42])) : () => failureOf(call([() => 42]));
-  row(fn, 'a function element returning a non-input', failed, TypeError, `${fn}: inputs[0] is a function that returned 42, not an ObservableInput`, { at: 'subscribe' });
+  row(fn, 'a function element returning a non-input', failed, TypeError, `${fn}: inputs[0] is a function that returned 42, not an ObservableInput`, {
+    at: 'subscribe',
+  });
 }
 row('gather', 'non-input record value', () => gather({ x: a, y: 42 } as never), TypeError, `gather: inputs.y must be ${INPUT}, got 42`);
 
@@ -232,14 +247,38 @@ for (const fn of ['gather', 'asCompleted'] as const) {
   optionsBag(fn, call, POOL_KNOWN, ['concurency', 2, '2']);
   numeric(fn, 'options.concurrency', 'a positive integer or Infinity', (v) => call({ concurrency: v } as never), POSITIVE_INT_OR_INFINITY);
   numeric(fn, 'options.timeout', 'a non-negative number of milliseconds', (v) => call({ timeout: v } as never), DURATION);
-  row(fn, 'options.returnExceptions wrong type', () => call({ returnExceptions: 'yes' } as never), TypeError, `${fn}: options.returnExceptions must be a boolean, got "yes"`);
+  row(
+    fn,
+    'options.returnExceptions wrong type',
+    () => call({ returnExceptions: 'yes' } as never),
+    TypeError,
+    `${fn}: options.returnExceptions must be a boolean, got "yes"`,
+  );
   row(fn, 'options.onProgress wrong type', () => call({ onProgress: 1 } as never), TypeError, `${fn}: options.onProgress must be a function, got 1`);
 }
 
 optionsBag('wait', (options) => wait([a], options), 'returnWhen, timeout, onProgress', ['concurrency', 2, '2']);
-row('wait', 'unknown option returnExceptions', () => wait([a], { returnExceptions: true } as never), TypeError, 'wait: options.returnExceptions is not a known option (expected one of returnWhen, timeout, onProgress), got true');
-row('wait', 'unknown returnWhen', () => wait([a], { returnWhen: 'FIRST' as never }), RangeError, `wait: options.returnWhen must be ${RETURN_WHEN}, got "FIRST"`);
-row('wait', 'returnWhen in lower case', () => wait([a], { returnWhen: 'first_completed' as never }), RangeError, `wait: options.returnWhen must be ${RETURN_WHEN}, got "first_completed"`);
+row(
+  'wait',
+  'unknown option returnExceptions',
+  () => wait([a], { returnExceptions: true } as never),
+  TypeError,
+  'wait: options.returnExceptions is not a known option (expected one of returnWhen, timeout, onProgress), got true',
+);
+row(
+  'wait',
+  'unknown returnWhen',
+  () => wait([a], { returnWhen: 'FIRST' as never }),
+  RangeError,
+  `wait: options.returnWhen must be ${RETURN_WHEN}, got "FIRST"`,
+);
+row(
+  'wait',
+  'returnWhen in lower case',
+  () => wait([a], { returnWhen: 'first_completed' as never }),
+  RangeError,
+  `wait: options.returnWhen must be ${RETURN_WHEN}, got "first_completed"`,
+);
 row('wait', 'returnWhen wrong type', () => wait([a], { returnWhen: 1 as never }), TypeError, `wait: options.returnWhen must be ${RETURN_WHEN}, got 1`);
 row('wait', 'returnWhen null', () => wait([a], { returnWhen: null as never }), TypeError, `wait: options.returnWhen must be ${RETURN_WHEN}, got null`);
 numeric('wait', 'options.timeout', 'a non-negative number of milliseconds', (v) => wait([a], { timeout: v }), DURATION);
@@ -252,11 +291,15 @@ for (const [kind, value, shown] of [
 ] as const) {
   row('waitFor', `input ${kind}`, () => waitFor(value as never, 10), TypeError, `waitFor: input must be ${INPUT}, got ${shown}`);
 }
-numeric('waitFor', 'timeoutMs', 'a non-negative number of milliseconds', (v) => waitFor(a, v), [
-  ...DURATION,
-  ['missing', undefined, 'undefined', TypeError],
-]);
-row('waitFor', 'a function input returning a non-input', () => failureOf(waitFor(() => 42 as never, 10)), TypeError, 'waitFor: input is a function that returned 42, not an ObservableInput', { at: 'subscribe' });
+numeric('waitFor', 'timeoutMs', 'a non-negative number of milliseconds', (v) => waitFor(a, v), [...DURATION, ['missing', undefined, 'undefined', TypeError]]);
+row(
+  'waitFor',
+  'a function input returning a non-input',
+  () => failureOf(waitFor(() => 42 as never, 10)),
+  TypeError,
+  'waitFor: input is a function that returned 42, not an ObservableInput',
+  { at: 'subscribe' },
+);
 
 // ---------------------------------------------------------------------------------
 // Operators
@@ -267,9 +310,17 @@ for (const fn of ['gatherAll', 'asCompletedAll'] as const) {
   optionsBag(fn, (options) => make(options), POOL_KNOWN, ['limit', 2, '2']);
   numeric(fn, 'options.concurrency', 'a positive integer or Infinity', (v) => make({ concurrency: v }), POSITIVE_INT_OR_INFINITY);
   numeric(fn, 'options.timeout', 'a non-negative number of milliseconds', (v) => make({ timeout: v }), DURATION);
-  row(fn, 'options.returnExceptions wrong type', () => make({ returnExceptions: 1 as never }), TypeError, `${fn}: options.returnExceptions must be a boolean, got 1`);
+  row(
+    fn,
+    'options.returnExceptions wrong type',
+    () => make({ returnExceptions: 1 as never }),
+    TypeError,
+    `${fn}: options.returnExceptions must be a boolean, got 1`,
+  );
   row(fn, 'options.onProgress wrong type', () => make({ onProgress: 'log' as never }), TypeError, `${fn}: options.onProgress must be a function, got "log"`);
-  row(fn, 'non-input source value', () => failureOf(of(a, 42 as never).pipe(make())), TypeError, `${fn}: source value #1 must be ${INPUT}, got 42`, { at: 'subscribe' });
+  row(fn, 'non-input source value', () => failureOf(of(a, 42 as never).pipe(make())), TypeError, `${fn}: source value #1 must be ${INPUT}, got 42`, {
+    at: 'subscribe',
+  });
 }
 
 row('waitUntil', 'unknown returnWhen', () => waitUntil('ANY' as never), RangeError, `waitUntil: returnWhen must be ${RETURN_WHEN}, got "ANY"`);
@@ -277,8 +328,21 @@ row('waitUntil', 'returnWhen wrong type', () => waitUntil(1 as never), TypeError
 row('waitUntil', 'returnWhen null', () => waitUntil(null as never), TypeError, `waitUntil: returnWhen must be ${RETURN_WHEN}, got null`);
 optionsBag('waitUntil', (options) => waitUntil(undefined, options), 'timeout, onProgress', ['returnWhen', 'ALL_COMPLETED', '"ALL_COMPLETED"']);
 numeric('waitUntil', 'options.timeout', 'a non-negative number of milliseconds', (v) => waitUntil(undefined, { timeout: v }), DURATION);
-row('waitUntil', 'options.onProgress wrong type', () => waitUntil(undefined, { onProgress: 1 as never }), TypeError, 'waitUntil: options.onProgress must be a function, got 1');
-row('waitUntil', 'non-input source value', () => failureOf(of(null as unknown as core.TaskInput<unknown>).pipe(waitUntil())), TypeError, `waitUntil: source value #0 must be ${INPUT}, got null`, { at: 'subscribe' });
+row(
+  'waitUntil',
+  'options.onProgress wrong type',
+  () => waitUntil(undefined, { onProgress: 1 as never }),
+  TypeError,
+  'waitUntil: options.onProgress must be a function, got 1',
+);
+row(
+  'waitUntil',
+  'non-input source value',
+  () => failureOf(of(null as unknown as core.TaskInput<unknown>).pipe(waitUntil())),
+  TypeError,
+  `waitUntil: source value #0 must be ${INPUT}, got null`,
+  { at: 'subscribe' },
+);
 
 numeric('deadline', 'ms', 'a non-negative number of milliseconds', (v) => deadline(v), [...DURATION, ['missing', undefined, 'undefined', TypeError]]);
 
@@ -293,10 +357,30 @@ for (const [kind, value, shown] of [
   ['a plain object', {}, '{}'],
 ] as const) {
   row('Semaphore.run', `input ${kind}`, () => new Semaphore(1).run(value as never), TypeError, `Semaphore.run: input must be ${INPUT}, got ${shown}`);
-  row('RateLimiter.run', `input ${kind}`, () => new RateLimiter({ count: 1, interval: 10 }).run(value as never), TypeError, `RateLimiter.run: input must be ${INPUT}, got ${shown}`);
+  row(
+    'RateLimiter.run',
+    `input ${kind}`,
+    () => new RateLimiter({ count: 1, interval: 10 }).run(value as never),
+    TypeError,
+    `RateLimiter.run: input must be ${INPUT}, got ${shown}`,
+  );
 }
-row('Semaphore.run', 'a function input returning a non-input', () => failureOf(new Semaphore(1).run(() => 42 as never)), TypeError, 'Semaphore.run: input is a function that returned 42, not an ObservableInput', { at: 'subscribe' });
-row('RateLimiter.run', 'a function input returning a non-input', () => failureOf(new RateLimiter({ count: 1, interval: 10 }).run(() => 42 as never)), TypeError, 'RateLimiter.run: input is a function that returned 42, not an ObservableInput', { at: 'subscribe' });
+row(
+  'Semaphore.run',
+  'a function input returning a non-input',
+  () => failureOf(new Semaphore(1).run(() => 42 as never)),
+  TypeError,
+  'Semaphore.run: input is a function that returned 42, not an ObservableInput',
+  { at: 'subscribe' },
+);
+row(
+  'RateLimiter.run',
+  'a function input returning a non-input',
+  () => failureOf(new RateLimiter({ count: 1, interval: 10 }).run(() => 42 as never)),
+  TypeError,
+  'RateLimiter.run: input is a function that returned 42, not an ObservableInput',
+  { at: 'subscribe' },
+);
 
 for (const [kind, value, shown] of [
   ['wrong type', 42, '42'],
@@ -317,7 +401,13 @@ for (const [kind, value, shown] of [
 optionsBag('RateLimiter', (options) => new RateLimiter(options), 'count, interval', ['window', 1000, '1000']);
 numeric('RateLimiter', 'options.count', 'a positive integer', (v) => new RateLimiter({ count: v, interval: 10 }), POSITIVE_INT);
 numeric('RateLimiter', 'options.interval', 'a positive, finite number of milliseconds', (v) => new RateLimiter({ count: 1, interval: v }), FINITE_DURATION);
-row('RateLimiter', 'options missing', () => new RateLimiter(undefined as never), TypeError, 'RateLimiter: options.count must be a positive integer, got undefined');
+row(
+  'RateLimiter',
+  'options missing',
+  () => new RateLimiter(undefined as never),
+  TypeError,
+  'RateLimiter: options.count must be a positive integer, got undefined',
+);
 
 // ---------------------------------------------------------------------------------
 // rxjs-asyncio/http
@@ -346,28 +436,95 @@ for (const [kind, value, shown] of [
   ['a URL that is not http', new URL('ftp://x/'), 'an instance of URL'],
   ['empty', '', '""'],
 ] as const) {
-  row('createSession', `options.baseURL ${kind}`, () => createSession({ baseURL: value as never }), TypeError, `createSession: options.baseURL must be an absolute http: or https: URL, got ${shown}`);
+  row(
+    'createSession',
+    `options.baseURL ${kind}`,
+    () => createSession({ baseURL: value as never }),
+    TypeError,
+    `createSession: options.baseURL must be an absolute http: or https: URL, got ${shown}`,
+  );
 }
-row('createSession', 'options.headers wrong type', () => createSession({ headers: 'x' as never }), TypeError, 'createSession: options.headers must be a plain object of header names to values, got "x"');
-row('createSession', 'options.headers a Map', () => createSession({ headers: new Map() as never }), TypeError, 'createSession: options.headers must be a plain object of header names to values, got an instance of Map');
-row('createSession', 'options.headers bad name', () => createSession({ headers: { 'bad name': 'x' } }), TypeError, 'createSession: options.headers has an invalid header name "bad name"');
-row('createSession', 'options.headers value with CRLF', () => createSession({ headers: { 'x-a': 'a\r\nb' } }), TypeError, 'createSession: options.headers["x-a"] must be free of CR, LF and NUL, got "a\\r\\nb"');
-row('createSession', 'options.headers value wrong type', () => createSession({ headers: { 'x-a': {} as never } }), TypeError, 'createSession: options.headers["x-a"] must be a string, number, boolean or array of strings, got {}');
+row(
+  'createSession',
+  'options.headers wrong type',
+  () => createSession({ headers: 'x' as never }),
+  TypeError,
+  'createSession: options.headers must be a plain object of header names to values, got "x"',
+);
+row(
+  'createSession',
+  'options.headers a Map',
+  () => createSession({ headers: new Map() as never }),
+  TypeError,
+  'createSession: options.headers must be a plain object of header names to values, got an instance of Map',
+);
+row(
+  'createSession',
+  'options.headers bad name',
+  () => createSession({ headers: { 'bad name': 'x' } }),
+  TypeError,
+  'createSession: options.headers has an invalid header name "bad name"',
+);
+row(
+  'createSession',
+  'options.headers value with CRLF',
+  () => createSession({ headers: { 'x-a': 'a\r\nb' } }),
+  TypeError,
+  'createSession: options.headers["x-a"] must be free of CR, LF and NUL, got "a\\r\\nb"',
+);
+row(
+  'createSession',
+  'options.headers value wrong type',
+  () => createSession({ headers: { 'x-a': {} as never } }),
+  TypeError,
+  'createSession: options.headers["x-a"] must be a string, number, boolean or array of strings, got {}',
+);
 numeric('createSession', 'options.timeout', REQUEST_TIMEOUT_TEXT, (v) => createSession({ timeout: v }), REQUEST_TIMEOUT);
 numeric('createSession', 'options.maxSockets', 'a positive integer or Infinity', (v) => createSession({ maxSockets: v }), POSITIVE_INT_OR_INFINITY);
-row('createSession', 'options.raiseForStatus wrong type', () => createSession({ raiseForStatus: 1 as never }), TypeError, 'createSession: options.raiseForStatus must be a boolean, got 1');
-row('createSession', 'options.semaphore wrong type', () => createSession({ semaphore: 2 as never }), TypeError, 'createSession: options.semaphore must be a Semaphore, got 2');
-row('createSession', 'options.semaphore a plain object', () => createSession({ semaphore: {} as never }), TypeError, 'createSession: options.semaphore must be a Semaphore, got {}');
+row(
+  'createSession',
+  'options.raiseForStatus wrong type',
+  () => createSession({ raiseForStatus: 1 as never }),
+  TypeError,
+  'createSession: options.raiseForStatus must be a boolean, got 1',
+);
+row(
+  'createSession',
+  'options.semaphore wrong type',
+  () => createSession({ semaphore: 2 as never }),
+  TypeError,
+  'createSession: options.semaphore must be a Semaphore, got 2',
+);
+row(
+  'createSession',
+  'options.semaphore a plain object',
+  () => createSession({ semaphore: {} as never }),
+  TypeError,
+  'createSession: options.semaphore must be a Semaphore, got {}',
+);
 // Gap: the semaphore option is duck-typed (anything with a `run` method), unlike
 // withPermit's instanceof check: a RateLimiter is taken as a semaphore, and limits starts
 // per window instead of requests at once.
-row('createSession', 'options.semaphore a RateLimiter', () => createSession({ transport, semaphore: new RateLimiter({ count: 1, interval: 10 }) as never }), TypeError, 'createSession: options.semaphore must be a Semaphore, got an instance of RateLimiter', { gap: 'duck-typed' });
+row(
+  'createSession',
+  'options.semaphore a RateLimiter',
+  () => createSession({ transport, semaphore: new RateLimiter({ count: 1, interval: 10 }) as never }),
+  TypeError,
+  'createSession: options.semaphore must be a Semaphore, got an instance of RateLimiter',
+  { gap: 'duck-typed' },
+);
 for (const fn of ['axiosTransport', 'undiciTransport'] as const) {
   const make = http[fn] as (options?: unknown) => unknown;
   optionsBag(fn, (options) => make(options), 'maxSockets', ['timeout', 5, '5']);
   numeric(fn, 'options.maxSockets', 'a positive integer or Infinity', (v) => make({ maxSockets: v }), POSITIVE_INT_OR_INFINITY);
 }
-row('createSession', 'options.transport wrong type', () => createSession({ transport: {} as never }), TypeError, 'createSession: options.transport must be a function, got {}');
+row(
+  'createSession',
+  'options.transport wrong type',
+  () => createSession({ transport: {} as never }),
+  TypeError,
+  'createSession: options.transport must be a function, got {}',
+);
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'text', 'json', 'status'] as const;
 type Method = (typeof METHODS)[number];
@@ -396,28 +553,90 @@ for (const method of METHODS) {
   ] as const) {
     row(fn, `config ${kind}`, () => callMethod(live, method, '/x', value), TypeError, `${fn}: config must be a plain object, got ${shown}`);
   }
-  row(fn, 'unknown config option', () => callMethod(live, method, '/x', { header: {} }), TypeError, `${fn}: config.header is not a known option (expected one of ${keys}), got {}`);
+  row(
+    fn,
+    'unknown config option',
+    () => callMethod(live, method, '/x', { header: {} }),
+    TypeError,
+    `${fn}: config.header is not a known option (expected one of ${keys}), got {}`,
+  );
   numeric(fn, 'config.timeout', REQUEST_TIMEOUT_TEXT, (v) => callMethod(live, method, '/x', { timeout: v }), REQUEST_TIMEOUT);
-  row(fn, 'config.raiseForStatus wrong type', () => callMethod(live, method, '/x', { raiseForStatus: 'yes' }), TypeError, `${fn}: config.raiseForStatus must be a boolean, got "yes"`);
+  row(
+    fn,
+    'config.raiseForStatus wrong type',
+    () => callMethod(live, method, '/x', { raiseForStatus: 'yes' }),
+    TypeError,
+    `${fn}: config.raiseForStatus must be a boolean, got "yes"`,
+  );
   numeric(fn, 'config.maxRedirects', 'a non-negative integer', (v) => callMethod(live, method, '/x', { maxRedirects: v }), NON_NEGATIVE_INT);
-  row(fn, 'config.params wrong type', () => callMethod(live, method, '/x', { params: 'a=1' }), TypeError, `${fn}: config.params must be a plain object or URLSearchParams, got "a=1"`);
-  row(fn, 'config.params value wrong type', () => callMethod(live, method, '/x', { params: { a: {} } }), TypeError, `${fn}: config.params["a"] must be a string, number, boolean, null, undefined or an array of those, got {}`);
-  row(fn, 'config.headers bad name', () => callMethod(live, method, '/x', { headers: { 'x y': '1' } }), TypeError, `${fn}: config.headers has an invalid header name "x y"`);
-  row(fn, 'config.headers value with LF', () => callMethod(live, method, '/x', { headers: { a: 'b\nc' } }), TypeError, `${fn}: config.headers["a"] must be free of CR, LF and NUL, got "b\\nc"`);
+  row(
+    fn,
+    'config.params wrong type',
+    () => callMethod(live, method, '/x', { params: 'a=1' }),
+    TypeError,
+    `${fn}: config.params must be a plain object or URLSearchParams, got "a=1"`,
+  );
+  row(
+    fn,
+    'config.params value wrong type',
+    () => callMethod(live, method, '/x', { params: { a: {} } }),
+    TypeError,
+    `${fn}: config.params["a"] must be a string, number, boolean, null, undefined or an array of those, got {}`,
+  );
+  row(
+    fn,
+    'config.headers bad name',
+    () => callMethod(live, method, '/x', { headers: { 'x y': '1' } }),
+    TypeError,
+    `${fn}: config.headers has an invalid header name "x y"`,
+  );
+  row(
+    fn,
+    'config.headers value with LF',
+    () => callMethod(live, method, '/x', { headers: { a: 'b\nc' } }),
+    TypeError,
+    `${fn}: config.headers["a"] must be free of CR, LF and NUL, got "b\\nc"`,
+  );
   row(fn, 'config.signal wrong type', () => callMethod(live, method, '/x', { signal: {} }), TypeError, `${fn}: config.signal must be an AbortSignal, got {}`);
   if (keys === CONFIG_KEYS) {
-    row(fn, 'config.responseType unknown', () => callMethod(live, method, '/x', { responseType: 'blob' }), RangeError, `${fn}: config.responseType must be one of 'json', 'text', 'arraybuffer', got "blob"`);
+    row(
+      fn,
+      'config.responseType unknown',
+      () => callMethod(live, method, '/x', { responseType: 'blob' }),
+      RangeError,
+      `${fn}: config.responseType must be one of 'json', 'text', 'arraybuffer', got "blob"`,
+    );
   } else {
-    row(fn, 'config.responseType (set by the shortcut)', () => callMethod(live, method, '/x', { responseType: 'json' }), TypeError, `${fn}: config.responseType is not a known option (expected one of ${keys}), got "json"`);
+    row(
+      fn,
+      'config.responseType (set by the shortcut)',
+      () => callMethod(live, method, '/x', { responseType: 'json' }),
+      TypeError,
+      `${fn}: config.responseType is not a known option (expected one of ${keys}), got "json"`,
+    );
   }
   // A closed session: arguments are still checked at call time; a good call fails on subscription.
   row(fn, 'closed session, bad url', () => callMethod(closed, method, 42), TypeError, `${fn}: url must be a string or URL, got 42`);
-  row(fn, 'closed session', () => failureOf(callMethod(closed, method, 'http://127.0.0.1:9/x')), SessionClosedError, `${VERB[method]} http://127.0.0.1:9/x: the session is closed`, { at: 'subscribe' });
+  row(
+    fn,
+    'closed session',
+    () => failureOf(callMethod(closed, method, 'http://127.0.0.1:9/x')),
+    SessionClosedError,
+    `${VERB[method]} http://127.0.0.1:9/x: the session is closed`,
+    { at: 'subscribe' },
+  );
 }
 // Gap: a body is not checked: a function, Symbol or BigInt is taken at call time and
 // fails on subscription as a NetworkError ("Data after transformation must be a string,
 // an ArrayBuffer, a Buffer, or a Stream"), a programming error reported as a network one.
-row('session.post', 'data a function', () => live.post('/x', () => 1), TypeError, 'session.post: data must be a JSON value, string, Buffer or URLSearchParams, got function (anonymous)', { gap: 'unchecked' });
+row(
+  'session.post',
+  'data a function',
+  () => live.post('/x', () => 1),
+  TypeError,
+  'session.post: data must be a JSON value, string, Buffer or URLSearchParams, got function (anonymous)',
+  { gap: 'unchecked' },
+);
 
 for (const [kind, value, shown] of [
   ['missing', undefined, 'undefined'],
@@ -426,14 +645,51 @@ for (const [kind, value, shown] of [
 ] as const) {
   row('session.request', `config ${kind}`, () => live.request(value as never), TypeError, `session.request: config must be an object with a url, got ${shown}`);
 }
-row('session.request', 'config an array', () => live.request([] as never), TypeError, 'session.request: config must be a plain object, got an array of length 0');
+row(
+  'session.request',
+  'config an array',
+  () => live.request([] as never),
+  TypeError,
+  'session.request: config must be a plain object, got an array of length 0',
+);
 row('session.request', 'config.url missing', () => live.request({} as never), TypeError, 'session.request: config.url must be a string or URL, got undefined');
-row('session.request', 'config.url wrong type', () => live.request({ url: 5 } as never), TypeError, 'session.request: config.url must be a string or URL, got 5');
-row('session.request', 'config.method unknown', () => live.request({ url: '/x', method: 'FETCH' as never }), RangeError, 'session.request: config.method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (any case), got "FETCH"');
-row('session.request', 'config.method wrong type', () => live.request({ url: '/x', method: 1 as never }), TypeError, 'session.request: config.method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (any case), got 1');
-row('session.request', 'unknown config option', () => live.request({ url: '/x', verb: 'GET' } as never), TypeError, `session.request: config.verb is not a known option (expected one of ${CONFIG_KEYS}, method, url), got "GET"`);
+row(
+  'session.request',
+  'config.url wrong type',
+  () => live.request({ url: 5 } as never),
+  TypeError,
+  'session.request: config.url must be a string or URL, got 5',
+);
+row(
+  'session.request',
+  'config.method unknown',
+  () => live.request({ url: '/x', method: 'FETCH' as never }),
+  RangeError,
+  'session.request: config.method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (any case), got "FETCH"',
+);
+row(
+  'session.request',
+  'config.method wrong type',
+  () => live.request({ url: '/x', method: 1 as never }),
+  TypeError,
+  'session.request: config.method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (any case), got 1',
+);
+row(
+  'session.request',
+  'unknown config option',
+  () => live.request({ url: '/x', verb: 'GET' } as never),
+  TypeError,
+  `session.request: config.verb is not a known option (expected one of ${CONFIG_KEYS}, method, url), got "GET"`,
+);
 numeric('session.request', 'config.timeout', REQUEST_TIMEOUT_TEXT, (v) => live.request({ url: '/x', timeout: v }), REQUEST_TIMEOUT);
-row('session.request', 'closed session', () => failureOf(closed.request({ url: 'http://127.0.0.1:9/y', method: 'put' })), SessionClosedError, 'PUT http://127.0.0.1:9/y: the session is closed', { at: 'subscribe' });
+row(
+  'session.request',
+  'closed session',
+  () => failureOf(closed.request({ url: 'http://127.0.0.1:9/y', method: 'put' })),
+  SessionClosedError,
+  'PUT http://127.0.0.1:9/y: the session is closed',
+  { at: 'subscribe' },
+);
 
 // ---------------------------------------------------------------------------------
 // rxjs-asyncio/testing
@@ -448,10 +704,22 @@ numeric('startHttpbin', 'options.port', 'an integer from 0 to 65535', (v) => sta
   ['too large', 65536, '65536', RangeError],
   ['Infinity', Infinity, 'Infinity', RangeError],
 ]);
-row('startHttpbin', 'options.host wrong type', () => startHttpbin({ host: 1 as never }), TypeError, 'startHttpbin: options.host must be a non-empty string, got 1');
+row(
+  'startHttpbin',
+  'options.host wrong type',
+  () => startHttpbin({ host: 1 as never }),
+  TypeError,
+  'startHttpbin: options.host must be a non-empty string, got 1',
+);
 row('startHttpbin', 'options.host empty', () => startHttpbin({ host: '' }), TypeError, 'startHttpbin: options.host must be a non-empty string, got ""');
 row('startHttpbin', 'options.chaos wrong type', () => startHttpbin({ chaos: 1 as never }), TypeError, 'startHttpbin: options.chaos must be an object, got 1');
-row('startHttpbin', 'options.chaos unknown option', () => startHttpbin({ chaos: { seed: 1, rate: 0, rates: 1 } as never }), TypeError, 'startHttpbin: options.chaos.rates is not a known option (expected one of seed, rate, kinds, slowBodyMs), got 1');
+row(
+  'startHttpbin',
+  'options.chaos unknown option',
+  () => startHttpbin({ chaos: { seed: 1, rate: 0, rates: 1 } as never }),
+  TypeError,
+  'startHttpbin: options.chaos.rates is not a known option (expected one of seed, rate, kinds, slowBodyMs), got 1',
+);
 numeric('startHttpbin', 'options.chaos.seed', 'a safe integer', (v) => startHttpbin({ chaos: { seed: v, rate: 0 } }), [
   ['wrong type', '1', '"1"', TypeError],
   ['NaN', NaN, 'NaN', RangeError],
@@ -464,13 +732,25 @@ numeric('startHttpbin', 'options.chaos.rate', 'a number from 0 to 1', (v) => sta
   ['negative', -0.1, '-0.1', RangeError],
   ['above 1', 1.5, '1.5', RangeError],
 ]);
-row('startHttpbin', 'options.chaos.kinds unknown kind', () => startHttpbin({ chaos: { seed: 1, rate: 0, kinds: ['fire' as never] } }), RangeError, 'startHttpbin: options.chaos.kinds[0] must be one of reset, hang, slow-body, status-5xx, truncated-json, malformed-json, got "fire"');
-numeric('startHttpbin', 'options.chaos.slowBodyMs', 'a positive number of milliseconds, at most 10000', (v) => startHttpbin({ chaos: { seed: 1, rate: 0, slowBodyMs: v } }), [
-  ['wrong type', '1', '"1"', TypeError],
-  ['NaN', NaN, 'NaN', RangeError],
-  ['zero', 0, '0', RangeError],
-  ['too large', 10_001, '10001', RangeError],
-]);
+row(
+  'startHttpbin',
+  'options.chaos.kinds unknown kind',
+  () => startHttpbin({ chaos: { seed: 1, rate: 0, kinds: ['fire' as never] } }),
+  RangeError,
+  'startHttpbin: options.chaos.kinds[0] must be one of reset, hang, slow-body, status-5xx, truncated-json, malformed-json, got "fire"',
+);
+numeric(
+  'startHttpbin',
+  'options.chaos.slowBodyMs',
+  'a positive number of milliseconds, at most 10000',
+  (v) => startHttpbin({ chaos: { seed: 1, rate: 0, slowBodyMs: v } }),
+  [
+    ['wrong type', '1', '"1"', TypeError],
+    ['NaN', NaN, 'NaN', RangeError],
+    ['zero', 0, '0', RangeError],
+    ['too large', 10_001, '10001', RangeError],
+  ],
+);
 
 /** The running httpbin whose methods the rows call; started before the table runs. */
 let server: Httpbin;
@@ -503,7 +783,11 @@ for (const [kind, value, shown] of [
 function outcomeOf(r: Row): { threw: boolean; error: unknown } {
   try {
     const result = r.run();
-    if (result instanceof Promise) result.then((h: unknown) => (h as Httpbin | undefined)?.close?.(), () => undefined);
+    if (result instanceof Promise)
+      result.then(
+        (h: unknown) => (h as Httpbin | undefined)?.close?.(),
+        () => undefined,
+      );
     return r.at === 'subscribe' ? { threw: false, error: result } : { threw: false, error: undefined };
   } catch (err) {
     return { threw: true, error: err };
@@ -554,7 +838,15 @@ describe('bad input: every public function and constructor', () => {
       }
     }
     // Methods with arguments: the limits' run, the session's requests, the httpbin's waits.
-    for (const method of ['Semaphore.run', 'RateLimiter.run', 'session.request', 'httpbin.waitForOpenConnections', 'httpbin.waitForRequests', 'httpbin.waitForActiveRequests', 'httpbin.chaosFault']) {
+    for (const method of [
+      'Semaphore.run',
+      'RateLimiter.run',
+      'session.request',
+      'httpbin.waitForOpenConnections',
+      'httpbin.waitForRequests',
+      'httpbin.waitForActiveRequests',
+      'httpbin.chaosFault',
+    ]) {
       expectedNames.add(method);
     }
     for (const method of METHODS) expectedNames.add(`session.${method}`);
@@ -567,7 +859,20 @@ describe('bad input: every public function and constructor', () => {
 
   it('covers each kind of bad argument', () => {
     const kinds = rows.map((r) => r.kind).join('\n');
-    for (const kind of ['wrong type', 'NaN', 'negative', 'zero', 'fractional', 'Infinity', 'too large for a timer', 'unknown option', 'unknown returnWhen', 'non-input element', 'closed session', 'missing']) {
+    for (const kind of [
+      'wrong type',
+      'NaN',
+      'negative',
+      'zero',
+      'fractional',
+      'Infinity',
+      'too large for a timer',
+      'unknown option',
+      'unknown returnWhen',
+      'non-input element',
+      'closed session',
+      'missing',
+    ]) {
       expect(kinds).toContain(kind);
     }
   });

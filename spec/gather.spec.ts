@@ -344,7 +344,9 @@ describe('gather', () => {
 
     it('passes a rejected Promise on as the failure', async () => {
       const boom = new Error('rejected');
-      await expect(new Promise((resolve, reject) => gather([Promise.resolve(1), Promise.reject(boom)]).subscribe({ next: resolve, error: reject }))).rejects.toBe(boom);
+      await expect(
+        new Promise((resolve, reject) => gather([Promise.resolve(1), Promise.reject(boom)]).subscribe({ next: resolve, error: reject })),
+      ).rejects.toBe(boom);
     });
 
     it('does not call a Promise factory until a slot is free', async () => {

@@ -3,8 +3,7 @@ const dns = require('node:dns') as typeof import('node:dns');
 
 /** The suite's own guard (spec/setup/offline.ts): no hostname lookup leaves the machine. */
 describe('offline test setup', () => {
-  const lookup = (host: string) =>
-    new Promise<string>((resolve, reject) => dns.lookup(host, (err, address) => (err ? reject(err) : resolve(address))));
+  const lookup = (host: string) => new Promise<string>((resolve, reject) => dns.lookup(host, (err, address) => (err ? reject(err) : resolve(address))));
 
   it('fails a lookup of any other name with ENOTFOUND', async () => {
     await expect(lookup('example.com')).rejects.toMatchObject({ code: 'ENOTFOUND', hostname: 'example.com' });

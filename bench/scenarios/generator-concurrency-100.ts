@@ -19,7 +19,7 @@ export default defineScenario<SizeParams>({
   title: 'a generator of inputs at concurrency 100 (1,000,000 inputs in a full run)',
   description:
     'Each input is `() => Promise.resolve(i)`, made as the generator is pulled; the results are counted and summed, not kept. ' +
-    'Target: asCompleted\'s peak RSS within 50 MB of the baseline (the RSS after `prepare` and a full GC). ' +
+    "Target: asCompleted's peak RSS within 50 MB of the baseline (the RSS after `prepare` and a full GC). " +
     'mergeMap buffers the whole generator and is quadratic: its budget of 4 s cuts it off (its memory is still measured).',
   params: { full: { n: 1_000_000 }, quick: { n: 20_000 } },
   expected: ({ n }) => sumBelow(n),

@@ -48,7 +48,7 @@ export default defineScenario<Params>({
     '`asCompleted(gen(), { concurrency: 8 })` pulls an input only when a slot frees, so its memory should stay flat ' +
     '(target: peak RSS within 50 MB of the baseline). `from(gen()).pipe(mergeMap(f, 8))` is what RxJS offers out of the box: ' +
     '`from(generator)` pushes all values synchronously, so mergeMap buffers every input, and `buffer.shift()` on a ' +
-    'million-element array costs O(n) per input. p-map\'s `pMapIterable` (lazy, `preserveOrder: false`) is the Promise-only equivalent.',
+    "million-element array costs O(n) per input. p-map's `pMapIterable` (lazy, `preserveOrder: false`) is the Promise-only equivalent.",
   params: {
     full: { n: 1_000_000, concurrency: 8 },
     quick: { n: 20_000, concurrency: 8 },

@@ -106,9 +106,9 @@ function semaphoreJobsLiteral(jobs: readonly Job[]): Promise<number[]> {
 export default defineScenario<SizeParams>({
   title: 'Semaphore(100) vs p-limit(100) over promise-returning jobs (100,000 in a full run)',
   description:
-    'Each job is `() => Promise.resolve(i)`; 100 run at a time, the rest wait in the limiter\'s queue; results are stored by index ' +
+    "Each job is `() => Promise.resolve(i)`; 100 run at a time, the rest wait in the limiter's queue; results are stored by index " +
     'and checked position by position. The reference is p-limit 7 (`Promise.all(jobs.map((job) => limit(job)))`). ' +
-    'Target: Semaphore(100) at least p-limit\'s throughput, i.e. its × ref at most 1.00×. ' +
+    "Target: Semaphore(100) at least p-limit's throughput, i.e. its × ref at most 1.00×. " +
     '`Semaphore, literal` subscribes with an `{ next, error, complete }` literal instead of a class observer: under tsx ' +
     '(esbuild `keepNames`) each arrow in an object literal costs an extra `__name()` call, which a tsc-compiled program would not pay.',
   params: { full: { n: 100_000 }, quick: { n: 20_000 } },
@@ -126,7 +126,7 @@ export default defineScenario<SizeParams>({
     },
     {
       name: 'Semaphore, literal',
-      note: 'the same with an observer literal `{ next: (v) => ..., error, complete: () => ... }` (pays tsx\'s `keepNames` cost)',
+      note: "the same with an observer literal `{ next: (v) => ..., error, complete: () => ... }` (pays tsx's `keepNames` cost)",
       prepare: ({ n }, probe) => {
         const jobs = makeTickingJobs(n, probe);
         return { run: () => semaphoreJobsLiteral(jobs).then(checkOrdered) };

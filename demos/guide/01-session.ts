@@ -38,7 +38,12 @@ export async function main(env: DemoEnv = {}): Promise<void> {
   }
 
   // The same with the full response.
-  const full: HttpResponse = await lastValueFrom(using(() => createSession({ baseURL: base }), (s) => (s as ClientSession).get('/status/201')));
+  const full: HttpResponse = await lastValueFrom(
+    using(
+      () => createSession({ baseURL: base }),
+      (s) => (s as ClientSession).get('/status/201'),
+    ),
+  );
   console.log(`GET /status/201 → ${full.status} ${full.statusText}`);
 }
 

@@ -36,7 +36,9 @@ export async function main(env: DemoEnv = {}): Promise<void> {
       // Cancelling aborts the requests: their sockets close, and only the finished
       // request's socket stays open, idle in the keep-alive pool.
       await httpbin.waitForOpenConnections(1);
-      console.log(`the server saw the cancelled requests' sockets close: ${httpbin.activeRequests} requests in flight, ${httpbin.openConnections} idle connection open`);
+      console.log(
+        `the server saw the cancelled requests' sockets close: ${httpbin.activeRequests} requests in flight, ${httpbin.openConnections} idle connection open`,
+      );
     }
     // A cancelled task tells its subscribers so.
     await firstValueFrom(pending[0]!).catch((err: unknown) => console.log(`a pending task now fails with ${(err as Error).name}`));

@@ -22,9 +22,19 @@ export async function main(env: DemoEnv = {}): Promise<void> {
     const paths = [`/delay/${seconds(0.2)}`, `/delay/${seconds(2)}`, `/slow-body/${seconds(3)}`];
     const labels = ['/delay/0.2', '/delay/2', '/slow-body/3 (headers at once, body over 3 s)'];
     console.log('each request may take 1 s');
-    const results = await lastValueFrom(gather(paths.map((path) => session.status(path)), { returnExceptions: true }));
+    const results = await lastValueFrom(
+      gather(
+        paths.map((path) => session.status(path)),
+        { returnExceptions: true },
+      ),
+    );
     results.forEach((result, i) => {
-      const text = result instanceof Error ? describeError(result).replace(base, '<httpbin>').replace(/\/(delay|slow-body)\/[\d.]+/, `/$1/…`) : `status ${result}`;
+      const text =
+        result instanceof Error
+          ? describeError(result)
+              .replace(base, '<httpbin>')
+              .replace(/\/(delay|slow-body)\/[\d.]+/, `/$1/…`)
+          : `status ${result}`;
       console.log(`  ${labels[i]}: ${text}`);
     });
   } finally {

@@ -36,7 +36,12 @@ export async function main(env: DemoEnv = {}): Promise<void> {
       ['/reset', '/reset (the server drops the connection)'],
       ['http://exa mple.invalid/', 'an invalid URL'],
     ];
-    const results = await lastValueFrom(gather(requests.map(([url]) => session.status(url)), { returnExceptions: true }));
+    const results = await lastValueFrom(
+      gather(
+        requests.map(([url]) => session.status(url)),
+        { returnExceptions: true },
+      ),
+    );
     results.forEach((result, i) => console.log(`  ${requests[i]![1]}: ${explain(result).replace(base, '<httpbin>')}`));
     const failed = results.filter((r) => r instanceof Error).length;
     console.log(`${results.length - failed} succeeded, ${failed} failed, none was lost`);

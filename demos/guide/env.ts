@@ -31,4 +31,3 @@ export function ms(value: number): number {
 export function since(start: number): string {
   return `${(Math.round((performance.now() - start) / timeScale() / 100) / 10).toFixed(1)}s`;
 }
-

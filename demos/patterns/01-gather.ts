@@ -13,11 +13,7 @@ export async function main(): Promise<void> {
   console.log('Three downloads start together: a.txt takes 300 ms, b.txt 100 ms, c.txt 200 ms.');
   startClock();
   const files = await lastValueFrom(
-    gather([
-      download('a.txt', 300, { announce: true }),
-      download('b.txt', 100, { announce: true }),
-      download('c.txt', 200, { announce: true }),
-    ]),
+    gather([download('a.txt', 300, { announce: true }), download('b.txt', 100, { announce: true }), download('c.txt', 200, { announce: true })]),
   );
   console.log(`gather emitted at ${at()}: ${files.join(', ')}  (submission order, not completion order)`);
 
@@ -36,9 +32,7 @@ export async function main(): Promise<void> {
   console.log('Without returnExceptions, the first failure is raised at once and the rest are unsubscribed:');
   startClock();
   try {
-    await lastValueFrom(
-      gather([download('a.txt', 300), download('b.txt', 100, { fail: '404 Not Found' }), download('c.txt', 200)]),
-    );
+    await lastValueFrom(gather([download('a.txt', 300), download('b.txt', 100, { fail: '404 Not Found' }), download('c.txt', 200)]));
     console.log('gather succeeded (unexpected)');
   } catch (err) {
     console.log(`gather failed at ${at()}: ${describeError(err)}`);

@@ -11,7 +11,12 @@ import { runIfMain } from '../lib/main';
 
 /** The downloads of the concurrency story, pulled one by one from a generator that says when it is asked. */
 function* files(): Generator<ReturnType<typeof download>> {
-  for (const [name, ms] of [['a.txt', 500], ['b.txt', 100], ['c.txt', 150], ['d.txt', 100]] as const) {
+  for (const [name, ms] of [
+    ['a.txt', 500],
+    ['b.txt', 100],
+    ['c.txt', 150],
+    ['d.txt', 100],
+  ] as const) {
     console.log(`  generator: yields ${name} (${ms} ms)`);
     yield download(name, ms);
   }
@@ -22,9 +27,7 @@ export async function main(): Promise<void> {
   console.log('Three downloads: a.txt takes 300 ms, b.txt 100 ms, c.txt 200 ms. Each result as it comes:');
   startClock();
   await lastValueFrom(
-    asCompleted([download('a.txt', 300), download('b.txt', 100), download('c.txt', 200)]).pipe(
-      tap((name) => console.log(`  ${at()}  ${name}`)),
-    ),
+    asCompleted([download('a.txt', 300), download('b.txt', 100), download('c.txt', 200)]).pipe(tap((name) => console.log(`  ${at()}  ${name}`))),
   );
   console.log(`complete at ${at()}`);
 

@@ -28,7 +28,11 @@ export async function main(): Promise<void> {
   console.log('FIRST_COMPLETED over three mirrors: mirror-a 300 ms, mirror-b 100 ms, mirror-c 200 ms.');
   startClock();
   {
-    const { tasks, name } = startNamed([['mirror-a', 300], ['mirror-b', 100], ['mirror-c', 200]]);
+    const { tasks, name } = startNamed([
+      ['mirror-a', 300],
+      ['mirror-b', 100],
+      ['mirror-c', 200],
+    ]);
     const { done, pending } = await lastValueFrom(wait(tasks, { returnWhen: FIRST_COMPLETED }));
     console.log(`wait emitted at ${at()}: done: ${done.map(name).join(', ')}; pending: ${pending.map(name).join(', ')}`);
     console.log(`  ${name(done[0]!)} result(): ${JSON.stringify(done[0]!.result())}`);
@@ -43,7 +47,11 @@ export async function main(): Promise<void> {
   console.log('FIRST_EXCEPTION: job-1 succeeds at 100 ms, job-2 fails at 200 ms, job-3 would take 400 ms.');
   startClock();
   {
-    const { tasks, name } = startNamed([['job-1', 100], ['job-2', 200, 'disk full'], ['job-3', 400]]);
+    const { tasks, name } = startNamed([
+      ['job-1', 100],
+      ['job-2', 200, 'disk full'],
+      ['job-3', 400],
+    ]);
     const { done, pending } = await lastValueFrom(wait(tasks, { returnWhen: FIRST_EXCEPTION }));
     console.log(`wait emitted at ${at()}: done: ${done.map(name).join(', ')}; pending: ${pending.map(name).join(', ')}`);
     for (const task of done) {
@@ -59,7 +67,11 @@ export async function main(): Promise<void> {
   console.log('ALL_COMPLETED with timeout: 250 over tasks of 100, 200 and 400 ms: a timeout does not raise.');
   startClock();
   {
-    const { tasks, name } = startNamed([['t-100', 100], ['t-200', 200], ['t-400', 400]]);
+    const { tasks, name } = startNamed([
+      ['t-100', 100],
+      ['t-200', 200],
+      ['t-400', 400],
+    ]);
     const { done, pending } = await lastValueFrom(wait(tasks, { returnWhen: ALL_COMPLETED, timeout: scaled(250) }));
     console.log(`wait emitted at ${at()}: done: ${done.map(name).join(', ')}; pending: ${pending.map(name).join(', ')}`);
     for (const task of pending) {

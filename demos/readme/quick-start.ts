@@ -7,7 +7,12 @@ async function main(): Promise<void> {
   const httpbin = await startHttpbin(); // a local httpbin on 127.0.0.1
   const session = createSession({ baseURL: httpbin.url, timeout: 5000 });
   const urls = ['/status/200', '/status/201', '/status/400'];
-  const statuses = await lastValueFrom(gather(urls.map((url) => session.status(url)), { concurrency: 2 }));
+  const statuses = await lastValueFrom(
+    gather(
+      urls.map((url) => session.status(url)),
+      { concurrency: 2 },
+    ),
+  );
   console.log(statuses);
   await session.close();
   await httpbin.close();

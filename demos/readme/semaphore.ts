@@ -8,12 +8,18 @@ let peak = 0;
 const job = (i: number) =>
   defer(() => {
     peak = Math.max(peak, ++running);
-    return timer(10).pipe(map(() => i), finalize(() => running--));
+    return timer(10).pipe(
+      map(() => i),
+      finalize(() => running--),
+    );
   });
 
-gather([0, 1, 2, 3, 4, 5].map((i) => job(i).pipe(withPermit(semaphore), rateLimit(limiter))), {
-  onProgress: ({ done, total }) => done === total && console.log(`${done}/${total} done`),
-}).subscribe((results) => console.log(results, `at most ${peak} at once`, `${semaphore.available} permits free`));
+gather(
+  [0, 1, 2, 3, 4, 5].map((i) => job(i).pipe(withPermit(semaphore), rateLimit(limiter))),
+  {
+    onProgress: ({ done, total }) => done === total && console.log(`${done}/${total} done`),
+  },
+).subscribe((results) => console.log(results, `at most ${peak} at once`, `${semaphore.available} permits free`));
 // Logs:
 // 6/6 done
 // [ 0, 1, 2, 3, 4, 5 ] at most 2 at once 2 permits free

@@ -59,8 +59,7 @@ export function toDiagram(recording: Recording): Diagram {
       const origin = input.kind === 'cold' ? (band?.from ?? 0) : 0;
       const absolute = input.messages.map((m) => ({ ...m, frame: m.frame + origin }));
       const end = absolute.find((m) => m.kind !== 'N')?.frame;
-      const happened = (frame: number) =>
-        band !== undefined && frame >= band.from && (frame < band.to || (frame === band.to && end === band.to));
+      const happened = (frame: number) => band !== undefined && frame >= band.from && (frame < band.to || (frame === band.to && end === band.to));
       timelines.push({
         label: input.name,
         role: 'input',

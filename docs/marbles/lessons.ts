@@ -129,7 +129,7 @@ export const lessons: Lesson[] = [
     title: 'gather with concurrency: at most N at once, in order',
     explain:
       'With `concurrency: 2`, only `a` and `b` start at frame 0. `c` takes the slot `b` frees at frame 3, `d` the ' +
-      "one `a` frees at frame 5: read it off the `^` of each subscription line. The results still come in the order given.",
+      'one `a` frees at frame 5: read it off the `^` of each subscription line. The results still come in the order given.',
     box: 'gather([a, b, c, d], { concurrency: 2 })',
     run: ({ cold }) => {
       // #region gather-concurrency

@@ -36,7 +36,7 @@ export function svgDiagram(diagram: Diagram): string {
   const boxTop = top + inputs.length * ROW + GAP / 2;
   const outputsTop = boxTop + BOX + GAP;
   const legendTop = outputsTop + outputs.length * ROW + 8;
-  const legendWidth = 12 + (MONO_CHAR * 12) / 14 * Math.max(0, ...legend.map((l) => l.length)) + 12;
+  const legendWidth = 12 + ((MONO_CHAR * 12) / 14) * Math.max(0, ...legend.map((l) => l.length)) + 12;
   const width = Math.ceil(Math.max(end + 24, legendWidth));
   const height = Math.ceil(legendTop + legend.length * LEGEND_LINE + (legend.length ? 10 : 0));
 
@@ -93,9 +93,7 @@ export function svgDiagram(diagram: Diagram): string {
       const values = group.filter((m) => m.kind === 'N');
       const step = values.length > 1 ? Math.min(2 * RADIUS + 1, 36 / (values.length - 1)) : 0;
       values.forEach((m, i) => out.push(faded(m, mark(m, x(frame), y + (i - (values.length - 1) / 2) * step))));
-      group
-        .filter((m) => m.kind !== 'N')
-        .forEach((m) => out.push(faded(m, mark(m, x(frame) + (values.length ? RADIUS + 3 : 0), y))));
+      group.filter((m) => m.kind !== 'N').forEach((m) => out.push(faded(m, mark(m, x(frame) + (values.length ? RADIUS + 3 : 0), y))));
     }
     return `<g class="timeline" data-role="${t.role}">${out.join('')}</g>`;
   }

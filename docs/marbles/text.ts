@@ -9,10 +9,7 @@ export interface Line {
   label: string;
   marbles: string;
   /** What the line stands for, so that a test can parse it back and compare. */
-  means:
-    | { type: 'ruler' }
-    | { type: 'notifications'; timeline: Timeline }
-    | { type: 'subscription'; span: Span };
+  means: { type: 'ruler' } | { type: 'notifications'; timeline: Timeline } | { type: 'subscription'; span: Span };
 }
 
 export function textLines(diagram: Diagram): Line[] {

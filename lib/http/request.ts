@@ -192,8 +192,7 @@ export function isEmpty(value: object): boolean {
  */
 export function resolveUrl(baseURL: string | undefined, url: string, params: ParamsInit | undefined): string {
   const absolute = ABSOLUTE.test(url);
-  const joined =
-    absolute || baseURL === undefined ? url : url === '' ? baseURL : `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+  const joined = absolute || baseURL === undefined ? url : url === '' ? baseURL : `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
   const parsed = new URL(joined);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new TypeError(`unsupported protocol ${parsed.protocol} (only http: and https:)`);

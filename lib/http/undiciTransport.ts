@@ -368,9 +368,7 @@ class Exchange implements SlotWaiter, Dispatcher.DispatchHandler, Unsubscribable
   /** Follows a redirect as follow-redirects (axios's) does. */
   private redirect(location: string): void {
     if (++this.redirects > this.request.maxRedirects) {
-      this.onError(
-        Object.assign(new Error(`Maximum number of redirects exceeded (${this.request.maxRedirects})`), { code: 'ERR_TOO_MANY_REDIRECTS' }),
-      );
+      this.onError(Object.assign(new Error(`Maximum number of redirects exceeded (${this.request.maxRedirects})`), { code: 'ERR_TOO_MANY_REDIRECTS' }));
       return;
     }
     let next: URL;
@@ -469,9 +467,12 @@ function encodeBody(data: unknown, headers: Record<string, string>): Body {
     contentType('application/json');
     return JSON.stringify(data);
   }
-  throw Object.assign(new TypeError(`the request body must be a string, bytes, a stream, a Blob, FormData, URLSearchParams or a JSON object, got a ${typeof data}`), {
-    code: 'ERR_BAD_REQUEST',
-  });
+  throw Object.assign(
+    new TypeError(`the request body must be a string, bytes, a stream, a Blob, FormData, URLSearchParams or a JSON object, got a ${typeof data}`),
+    {
+      code: 'ERR_BAD_REQUEST',
+    },
+  );
 }
 
 /** Raw header pairs as `HttpHeaders`: names lower-cased, repeated headers joined with ', '. */

@@ -31,13 +31,7 @@ export function parsePoolOptions(fn: string, options: PoolOptions | undefined): 
  * The first failure fails the run (unless `returnExceptions`), and the teardown that
  * follows unsubscribes every input still running.
  */
-export function runGather(
-  fn: string,
-  subscriber: Subscriber<unknown>,
-  options: ParsedPoolOptions,
-  feed: Feed,
-  finish: (results: unknown[]) => unknown,
-): Pool {
+export function runGather(fn: string, subscriber: Subscriber<unknown>, options: ParsedPoolOptions, feed: Feed, finish: (results: unknown[]) => unknown): Pool {
   const results: unknown[] = feed.total === undefined ? [] : new Array<unknown>(feed.total);
   return startPool(fn, subscriber, options, feed, {
     settle: (index, ok, value) => {
@@ -63,17 +57,9 @@ export function runAsCompleted(fn: string, subscriber: Subscriber<unknown>, opti
   });
 }
 
-function startPool(
-  fn: string,
-  subscriber: Subscriber<unknown>,
-  options: ParsedPoolOptions,
-  feed: Feed,
-  handlers: ConstructorParameters<typeof Pool>[4],
-): Pool {
+function startPool(fn: string, subscriber: Subscriber<unknown>, options: ParsedPoolOptions, feed: Feed, handlers: ConstructorParameters<typeof Pool>[4]): Pool {
   const pool = new Pool(fn, options.concurrency, feed, subscriber, handlers, options.onProgress);
-  const deadline = scheduleDeadline(options.timeout, () =>
-    subscriber.error(timeoutError(`${fn}: timed out after ${options.timeout} ms`)),
-  );
+  const deadline = scheduleDeadline(options.timeout, () => subscriber.error(timeoutError(`${fn}: timed out after ${options.timeout} ms`)));
   subscriber.add(() => {
     deadline?.unsubscribe();
     pool.close();
@@ -99,12 +85,7 @@ export function subscribeSource<T>(source: Observable<T>, subscriber: Subscriber
  * Connects an operator's source to a pool through a queue: each value is queued and
  * the pool pumped; completion lets the pool drain; an error fails the run.
  */
-export function feedFromSource(
-  fn: string,
-  source: Observable<unknown>,
-  subscriber: Subscriber<unknown>,
-  run: (feed: QueueFeed) => Pool,
-): void {
+export function feedFromSource(fn: string, source: Observable<unknown>, subscriber: Subscriber<unknown>, run: (feed: QueueFeed) => Pool): void {
   const feed = new QueueFeed(fn);
   const pool = run(feed);
   subscribeSource(source, subscriber, {

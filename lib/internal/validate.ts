@@ -50,7 +50,9 @@ export function checkOptions<O extends object>(fn: string, options: O | undefine
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      throw new TypeError(`${fn}: options.${key} is not a known option (expected one of ${known.join(', ')}), got ${describe((options as Record<string, unknown>)[key])}`);
+      throw new TypeError(
+        `${fn}: options.${key} is not a known option (expected one of ${known.join(', ')}), got ${describe((options as Record<string, unknown>)[key])}`,
+      );
     }
   }
   return options;

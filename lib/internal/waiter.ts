@@ -41,9 +41,7 @@ export interface ParsedWaitOptions {
 
 export function checkReturnWhen(fn: string, param: string, value: unknown): ReturnWhen {
   if (typeof value !== 'string' || !RETURN_WHEN.includes(value)) {
-    throw new (typeof value === 'string' ? RangeError : TypeError)(
-      `${fn}: ${param} must be one of ${RETURN_WHEN.join(', ')}, got ${describe(value)}`,
-    );
+    throw new (typeof value === 'string' ? RangeError : TypeError)(`${fn}: ${param} must be one of ${RETURN_WHEN.join(', ')}, got ${describe(value)}`);
   }
   return value as ReturnWhen;
 }

@@ -37,8 +37,6 @@ export function gatherAll<I extends TaskInput<unknown>>(options?: PoolOptions): 
   const parsed = parsePoolOptions('gatherAll', options);
   return (source) =>
     new Observable<unknown[]>((subscriber) =>
-      feedFromSource('gatherAll', source, subscriber, (feed) =>
-        runGather('gatherAll', subscriber, parsed, feed, (results) => results),
-      ),
+      feedFromSource('gatherAll', source, subscriber, (feed) => runGather('gatherAll', subscriber, parsed, feed, (results) => results)),
     );
 }

@@ -58,7 +58,9 @@ describe('demos/guide', () => {
   it('01-session: a request inside using(), and the session closed when the scope ends', async () => {
     const lines = await output(sessionDemo);
     expect(lines).toContain('GET /get → url <httpbin>/get');
-    expect(lines.find((l) => l.startsWith('after the scope'))).toMatch(/^after the scope, the session refuses: SessionClosedError: GET http:\/\/127\.0\.0\.1:\d+\/get/);
+    expect(lines.find((l) => l.startsWith('after the scope'))).toMatch(
+      /^after the scope, the session refuses: SessionClosedError: GET http:\/\/127\.0\.0\.1:\d+\/get/,
+    );
     expect(lines).toContain('GET /status/201 → 201 Created');
   });
 

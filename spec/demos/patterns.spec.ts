@@ -168,7 +168,10 @@ describe('demos/patterns', () => {
 
   it('run-all lists every pattern demo, in file order', () => {
     const dir = path.join(__dirname, '../../demos/patterns');
-    const files = fs.readdirSync(dir).filter((name) => name.endsWith('.ts')).sort();
+    const files = fs
+      .readdirSync(dir)
+      .filter((name) => name.endsWith('.ts'))
+      .sort();
     const listed = sections.filter((s) => s.file.startsWith('patterns/')).map((s) => s.file.slice('patterns/'.length));
     expect(listed).toEqual(files);
   });

@@ -116,7 +116,9 @@ function checkFirstFailure(
   probe.ended.forEach((run, k) => {
     if (k < firstIndex) expectOutcome(`input ${run.index} (${routes[run.index]}), ended before`, outcomeOf(run), expected[run.index]!);
     if (k > firstIndex && run.endings[0] !== 'unsubscribed') {
-      throw new Error(`input ${run.index} (${routes[run.index]}) ended ${run.endings[0]} after the first failure; expected it to be cancelled (${nameOf(expected[run.index]!)})`);
+      throw new Error(
+        `input ${run.index} (${routes[run.index]}) ended ${run.endings[0]} after the first failure; expected it to be cancelled (${nameOf(expected[run.index]!)})`,
+      );
     }
   });
 }

@@ -55,18 +55,7 @@ export function nameOf(expected: Expected): string {
 }
 
 export type Route =
-  | 'ok'
-  | 'json'
-  | 'delay'
-  | 'status-500'
-  | 'status-503'
-  | 'reset'
-  | 'refused'
-  | 'hang'
-  | 'slow-body'
-  | 'truncated-json'
-  | 'malformed-json'
-  | 'empty';
+  'ok' | 'json' | 'delay' | 'status-500' | 'status-503' | 'reset' | 'refused' | 'hang' | 'slow-body' | 'truncated-json' | 'malformed-json' | 'empty';
 
 export interface RouteContext {
   readonly session: ClientSession;
@@ -389,7 +378,10 @@ export const MIXES: readonly (readonly [name: string, routes: readonly Route[]])
   ['broken connections', ['delay', 'reset', 'refused', 'truncated-json', 'ok']],
   ['hangs and slow bodies', ['ok', 'hang', 'slow-body', 'delay']],
   ['bad bodies and no value', ['json', 'malformed-json', 'empty', 'ok']],
-  ['every fault at once', ['ok', 'hang', 'status-500', 'reset', 'slow-body', 'refused', 'truncated-json', 'malformed-json', 'empty', 'delay', 'json', 'status-503']],
+  [
+    'every fault at once',
+    ['ok', 'hang', 'status-500', 'reset', 'slow-body', 'refused', 'truncated-json', 'malformed-json', 'empty', 'delay', 'json', 'status-503'],
+  ],
 ];
 
 /** The inputs of a mix, each wrapped by the probe. */

@@ -44,32 +44,35 @@ describe('wait under faults', () => {
   }
 
   describe.each(MIXES)('%s', (_mix, routes) => {
-    it.each<ReturnWhen>([ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION])('%s: done and pending partition the inputs; cancelling pending ends them', async (returnWhen) => {
-      const probe = new Probe();
-      const session = t.session({ raiseForStatus: true });
-      let endedAtEmit: Run[] = [];
-      // The runs that had ended at the moment wait emitted.
-      const source = wait(inputsOf(t.context(session), probe, routes), { returnWhen }).pipe(tap(() => (endedAtEmit = [...probe.ended])));
-      const settled = await settle(source);
-      const { done, pending, pendingIndexes } = checkWaitResult(routes, settled, endedAtEmit);
-      const expected = routes.map((route) => ROUTES[route].expect(true));
-      const failing = expected.some((e) => typeof e !== 'number');
-      if (returnWhen === ALL_COMPLETED || (returnWhen === FIRST_EXCEPTION && !failing)) expect(pending).toEqual([]);
-      if (returnWhen === FIRST_COMPLETED) expect(done.length).toBeGreaterThanOrEqual(1);
-      if (returnWhen === FIRST_EXCEPTION && failing) {
-        // Emitted at the first failure: the last done task failed, those before it succeeded.
-        expect(done[done.length - 1]!.exception()).toBeDefined();
-        expect(done.slice(0, -1).every((task) => task.exception() === undefined)).toBe(true);
-      }
-      for (const task of pending) expect(task.cancel()).toBe(true);
-      for (const task of pending) {
-        expect(task.cancelled()).toBe(true);
-        expect(() => task.result()).toThrow(CancelledError);
-      }
-      probe.expectEachEndedOnce(routes.length, true);
-      for (const i of pendingIndexes) expect(probe.runsOf(i)[0]!.endings).toEqual(['unsubscribed']);
-      await t.httpbin.waitForActiveRequests(0);
-    });
+    it.each<ReturnWhen>([ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION])(
+      '%s: done and pending partition the inputs; cancelling pending ends them',
+      async (returnWhen) => {
+        const probe = new Probe();
+        const session = t.session({ raiseForStatus: true });
+        let endedAtEmit: Run[] = [];
+        // The runs that had ended at the moment wait emitted.
+        const source = wait(inputsOf(t.context(session), probe, routes), { returnWhen }).pipe(tap(() => (endedAtEmit = [...probe.ended])));
+        const settled = await settle(source);
+        const { done, pending, pendingIndexes } = checkWaitResult(routes, settled, endedAtEmit);
+        const expected = routes.map((route) => ROUTES[route].expect(true));
+        const failing = expected.some((e) => typeof e !== 'number');
+        if (returnWhen === ALL_COMPLETED || (returnWhen === FIRST_EXCEPTION && !failing)) expect(pending).toEqual([]);
+        if (returnWhen === FIRST_COMPLETED) expect(done.length).toBeGreaterThanOrEqual(1);
+        if (returnWhen === FIRST_EXCEPTION && failing) {
+          // Emitted at the first failure: the last done task failed, those before it succeeded.
+          expect(done[done.length - 1]!.exception()).toBeDefined();
+          expect(done.slice(0, -1).every((task) => task.exception() === undefined)).toBe(true);
+        }
+        for (const task of pending) expect(task.cancel()).toBe(true);
+        for (const task of pending) {
+          expect(task.cancelled()).toBe(true);
+          expect(() => task.result()).toThrow(CancelledError);
+        }
+        probe.expectEachEndedOnce(routes.length, true);
+        for (const i of pendingIndexes) expect(probe.runsOf(i)[0]!.endings).toEqual(['unsubscribed']);
+        await t.httpbin.waitForActiveRequests(0);
+      },
+    );
   });
 
   it('emits what is done at its timeout, and the hangs stay pending until cancelled', async () => {

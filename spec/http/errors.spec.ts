@@ -21,27 +21,48 @@ describe.each(TRANSPORTS)('createSession errors on %s', (_transport, makeTranspo
   const t = useHttpbin(makeTransport);
 
   const kinds: [string, (s: ClientSession) => Promise<{ err: any; url: string; method: string }>][] = [
-    ['HttpStatusError for a status >= 400 under raiseForStatus', async (s) => ({ err: await failure(s.put('/status/404', {}, { raiseForStatus: true })), url: `${t.httpbin.url}/status/404`, method: 'PUT' })],
-    ['NetworkError for a refused connection', async (s) => {
-      const url = `http://127.0.0.1:${await closedPort()}/get`;
-      return { err: await failure(s.get(url)), url, method: 'GET' };
-    }],
+    [
+      'HttpStatusError for a status >= 400 under raiseForStatus',
+      async (s) => ({ err: await failure(s.put('/status/404', {}, { raiseForStatus: true })), url: `${t.httpbin.url}/status/404`, method: 'PUT' }),
+    ],
+    [
+      'NetworkError for a refused connection',
+      async (s) => {
+        const url = `http://127.0.0.1:${await closedPort()}/get`;
+        return { err: await failure(s.get(url)), url, method: 'GET' };
+      },
+    ],
     ['NetworkError for a reset connection', async (s) => ({ err: await failure(s.delete('/reset')), url: `${t.httpbin.url}/reset`, method: 'DELETE' })],
     ['NetworkError for an unparsable URL', async (s) => ({ err: await failure(s.get('http://')), url: 'http://', method: 'GET' })],
-    ['NetworkError for a protocol other than http(s)', async (s) => ({ err: await failure(s.get('ftp://127.0.0.1/x')), url: 'ftp://127.0.0.1/x', method: 'GET' })],
-    ['NetworkError for a host that does not resolve', async (s) => ({ err: await failure(s.get('http://no-such-host.invalid/')), url: 'http://no-such-host.invalid/', method: 'GET' })],
+    [
+      'NetworkError for a protocol other than http(s)',
+      async (s) => ({ err: await failure(s.get('ftp://127.0.0.1/x')), url: 'ftp://127.0.0.1/x', method: 'GET' }),
+    ],
+    [
+      'NetworkError for a host that does not resolve',
+      async (s) => ({ err: await failure(s.get('http://no-such-host.invalid/')), url: 'http://no-such-host.invalid/', method: 'GET' }),
+    ],
     ['TimeoutError for /hang', async (s) => ({ err: await failure(s.get('/hang', { timeout: 50 })), url: `${t.httpbin.url}/hang`, method: 'GET' })],
-    ['TimeoutError for /slow-body', async (s) => ({ err: await failure(s.get('/slow-body/2', { timeout: 150 })), url: `${t.httpbin.url}/slow-body/2`, method: 'GET' })],
-    ['CancelledError for a request in flight on close()', async (s) => {
-      const pending = outcome(s.patch('/hang', 'x'));
-      await t.httpbin.waitForRequests(1);
-      await s.close();
-      return { err: (await pending).error, url: `${t.httpbin.url}/hang`, method: 'PATCH' };
-    }],
-    ['SessionClosedError for a request after close()', async (s) => {
-      await s.close();
-      return { err: await failure(s.get('/get')), url: `${t.httpbin.url}/get`, method: 'GET' };
-    }],
+    [
+      'TimeoutError for /slow-body',
+      async (s) => ({ err: await failure(s.get('/slow-body/2', { timeout: 150 })), url: `${t.httpbin.url}/slow-body/2`, method: 'GET' }),
+    ],
+    [
+      'CancelledError for a request in flight on close()',
+      async (s) => {
+        const pending = outcome(s.patch('/hang', 'x'));
+        await t.httpbin.waitForRequests(1);
+        await s.close();
+        return { err: (await pending).error, url: `${t.httpbin.url}/hang`, method: 'PATCH' };
+      },
+    ],
+    [
+      'SessionClosedError for a request after close()',
+      async (s) => {
+        await s.close();
+        return { err: await failure(s.get('/get')), url: `${t.httpbin.url}/get`, method: 'GET' };
+      },
+    ],
   ];
   const classes = { HttpStatusError, NetworkError, TimeoutError, CancelledError, SessionClosedError };
 

@@ -8,7 +8,10 @@ describe.each(TRANSPORTS)('createSession lifecycle on %s', (_transport, makeTran
 
   describe('unsubscribing', () => {
     it.each(['/hang', '/slow-body/5', '/delay/5'])('aborts %s in flight: the server sees the connection close', async (path) => {
-      const subscription = t.session().get(path).subscribe({ error: () => undefined });
+      const subscription = t
+        .session()
+        .get(path)
+        .subscribe({ error: () => undefined });
       await t.httpbin.waitForRequests(1);
       expect(t.httpbin.openConnections).toBe(1);
       subscription.unsubscribe();
@@ -137,7 +140,11 @@ describe.each(TRANSPORTS)('createSession lifecycle on %s', (_transport, makeTran
       const statuses = await lastValueFrom(
         using(
           () => (scoped = createSession(t.options())),
-          (session) => range(0, 3).pipe(mergeMap(() => (session as ReturnType<typeof createSession>).status('/get')), toArray()),
+          (session) =>
+            range(0, 3).pipe(
+              mergeMap(() => (session as ReturnType<typeof createSession>).status('/get')),
+              toArray(),
+            ),
         ),
       );
       expect(statuses).toEqual([200, 200, 200]);
@@ -161,7 +168,12 @@ describe.each(TRANSPORTS)('createSession lifecycle on %s', (_transport, makeTran
   describe('connection pool', () => {
     it('keeps at most maxSockets connections open, reusing them for 20 concurrent requests', async () => {
       const session = t.session({ maxSockets: 3 });
-      const statuses = await lastValueFrom(range(0, 20).pipe(mergeMap(() => session.status('/delay/0.02')), toArray()));
+      const statuses = await lastValueFrom(
+        range(0, 20).pipe(
+          mergeMap(() => session.status('/delay/0.02')),
+          toArray(),
+        ),
+      );
       expect(statuses).toEqual(Array(20).fill(200));
       expect(t.httpbin.requests).toBe(20);
       expect(t.httpbin.maxOpenConnections).toBe(3);
@@ -171,7 +183,9 @@ describe.each(TRANSPORTS)('createSession lifecycle on %s', (_transport, makeTran
 
     it('opens no connection for requests unsubscribed while they waited for a socket', async () => {
       const session = t.session({ maxSockets: 2 });
-      const hangs = range(0, 20).pipe(mergeMap(() => session.get('/hang'))).subscribe({ error: () => undefined });
+      const hangs = range(0, 20)
+        .pipe(mergeMap(() => session.get('/hang')))
+        .subscribe({ error: () => undefined });
       await t.httpbin.waitForRequests(2);
       hangs.unsubscribe();
       await t.httpbin.waitForOpenConnections(0);
@@ -183,7 +197,9 @@ describe.each(TRANSPORTS)('createSession lifecycle on %s', (_transport, makeTran
 
     it('opens up to 100 connections by default, queueing the other requests', async () => {
       const session = t.session();
-      const hangs = range(0, 120).pipe(mergeMap(() => session.get('/hang'))).subscribe({ error: () => undefined });
+      const hangs = range(0, 120)
+        .pipe(mergeMap(() => session.get('/hang')))
+        .subscribe({ error: () => undefined });
       await t.httpbin.waitForRequests(100);
       expect(t.httpbin.openConnections).toBe(100);
       await session.close();
@@ -199,7 +215,10 @@ describe.each(TRANSPORTS)('createSession lifecycle on %s', (_transport, makeTran
       const semaphore = new Semaphore(2);
       const a = t.session({ semaphore });
       const b = t.session({ semaphore, maxSockets: 10 });
-      const both = range(0, 12).pipe(mergeMap((i) => (i % 2 ? a : b).status('/delay/0.02')), toArray());
+      const both = range(0, 12).pipe(
+        mergeMap((i) => (i % 2 ? a : b).status('/delay/0.02')),
+        toArray(),
+      );
       expect(await lastValueFrom(both)).toEqual(Array(12).fill(200));
       expect(t.httpbin.requests).toBe(12);
       expect(t.httpbin.maxActiveRequests).toBe(2);

@@ -7,7 +7,11 @@ import { fakeTransport } from '../../lib/testing';
 describe('createSession options', () => {
   it.each([
     [42, TypeError, 'createSession: options must be an object, got 42'],
-    [{ timout: 5 }, TypeError, 'createSession: options.timout is not a known option (expected one of baseURL, headers, timeout, maxSockets, raiseForStatus, semaphore, transport), got 5'],
+    [
+      { timout: 5 },
+      TypeError,
+      'createSession: options.timout is not a known option (expected one of baseURL, headers, timeout, maxSockets, raiseForStatus, semaphore, transport), got 5',
+    ],
     [{ baseURL: 5 }, TypeError, 'createSession: options.baseURL must be an absolute http: or https: URL, got 5'],
     [{ baseURL: '/api' }, TypeError, 'createSession: options.baseURL must be an absolute http: or https: URL, got "/api"'],
     [{ baseURL: 'ftp://x' }, TypeError, 'createSession: options.baseURL must be an absolute http: or https: URL, got "ftp://x"'],
@@ -19,7 +23,11 @@ describe('createSession options', () => {
     [{ timeout: '5' }, TypeError, 'createSession: options.timeout must be a positive number of milliseconds (at most 2147483647) or Infinity, got "5"'],
     [{ timeout: 0 }, RangeError, 'createSession: options.timeout must be a positive number of milliseconds (at most 2147483647) or Infinity, got 0'],
     [{ timeout: -1 }, RangeError, 'createSession: options.timeout must be a positive number of milliseconds (at most 2147483647) or Infinity, got -1'],
-    [{ timeout: 2 ** 31 }, RangeError, 'createSession: options.timeout must be a positive number of milliseconds (at most 2147483647) or Infinity, got 2147483648'],
+    [
+      { timeout: 2 ** 31 },
+      RangeError,
+      'createSession: options.timeout must be a positive number of milliseconds (at most 2147483647) or Infinity, got 2147483648',
+    ],
     [{ timeout: NaN }, RangeError, 'createSession: options.timeout must be a positive number of milliseconds (at most 2147483647) or Infinity, got NaN'],
     [{ maxSockets: 0 }, RangeError, 'createSession: options.maxSockets must be a positive integer or Infinity, got 0'],
     [{ maxSockets: 2.5 }, RangeError, 'createSession: options.maxSockets must be a positive integer or Infinity, got 2.5'],
@@ -65,22 +73,72 @@ describe('session request arguments', () => {
   it.each<[string, () => unknown, ErrorConstructor, string]>([
     ['url', () => session.get(42 as never), TypeError, 'session.get: url must be a string or URL, got 42'],
     ['config', () => session.post('/x', 1, 'json' as never), TypeError, 'session.post: config must be a plain object, got "json"'],
-    ['unknown key', () => session.put('/x', 1, { header: {} } as never), TypeError, 'session.put: config.header is not a known option (expected one of params, headers, data, responseType, timeout, raiseForStatus, maxRedirects, signal), got {}'],
-    ['params', () => session.get('/x', { params: 'a=1' as never }), TypeError, 'session.get: config.params must be a plain object or URLSearchParams, got "a=1"'],
-    ['param value', () => session.get('/x', { params: { a: {} as never } }), TypeError, 'session.get: config.params["a"] must be a string, number, boolean, null, undefined or an array of those, got {}'],
+    [
+      'unknown key',
+      () => session.put('/x', 1, { header: {} } as never),
+      TypeError,
+      'session.put: config.header is not a known option (expected one of params, headers, data, responseType, timeout, raiseForStatus, maxRedirects, signal), got {}',
+    ],
+    [
+      'params',
+      () => session.get('/x', { params: 'a=1' as never }),
+      TypeError,
+      'session.get: config.params must be a plain object or URLSearchParams, got "a=1"',
+    ],
+    [
+      'param value',
+      () => session.get('/x', { params: { a: {} as never } }),
+      TypeError,
+      'session.get: config.params["a"] must be a string, number, boolean, null, undefined or an array of those, got {}',
+    ],
     ['headers', () => session.delete('/x', { headers: { 'x y': '1' } }), TypeError, 'session.delete: config.headers has an invalid header name "x y"'],
-    ['responseType', () => session.get('/x', { responseType: 'blob' as never }), RangeError, "session.get: config.responseType must be one of 'json', 'text', 'arraybuffer', got \"blob\""],
-    ['timeout', () => session.patch('/x', 1, { timeout: 0 }), RangeError, 'session.patch: config.timeout must be a positive number of milliseconds (at most 2147483647) or Infinity, got 0'],
-    ['raiseForStatus', () => session.get('/x', { raiseForStatus: 'yes' as never }), TypeError, 'session.get: config.raiseForStatus must be a boolean, got "yes"'],
+    [
+      'responseType',
+      () => session.get('/x', { responseType: 'blob' as never }),
+      RangeError,
+      "session.get: config.responseType must be one of 'json', 'text', 'arraybuffer', got \"blob\"",
+    ],
+    [
+      'timeout',
+      () => session.patch('/x', 1, { timeout: 0 }),
+      RangeError,
+      'session.patch: config.timeout must be a positive number of milliseconds (at most 2147483647) or Infinity, got 0',
+    ],
+    [
+      'raiseForStatus',
+      () => session.get('/x', { raiseForStatus: 'yes' as never }),
+      TypeError,
+      'session.get: config.raiseForStatus must be a boolean, got "yes"',
+    ],
     ['maxRedirects', () => session.get('/x', { maxRedirects: -1 }), RangeError, 'session.get: config.maxRedirects must be a non-negative integer, got -1'],
     ['signal', () => session.get('/x', { signal: {} as never }), TypeError, 'session.get: config.signal must be an AbortSignal, got {}'],
     ['request config', () => session.request(undefined as never), TypeError, 'session.request: config must be an object with a url, got undefined'],
     ['request url', () => session.request({} as never), TypeError, 'session.request: config.url must be a string or URL, got undefined'],
-    ['request method', () => session.request({ url: '/x', method: 'FETCH' as never }), RangeError, 'session.request: config.method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (any case), got "FETCH"'],
-    ['request method type', () => session.request({ url: '/x', method: 1 as never }), TypeError, 'session.request: config.method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (any case), got 1'],
-    ['shortcut responseType', () => session.text('/x', { responseType: 'json' } as never), TypeError, 'session.text: config.responseType is not a known option'],
+    [
+      'request method',
+      () => session.request({ url: '/x', method: 'FETCH' as never }),
+      RangeError,
+      'session.request: config.method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (any case), got "FETCH"',
+    ],
+    [
+      'request method type',
+      () => session.request({ url: '/x', method: 1 as never }),
+      TypeError,
+      'session.request: config.method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (any case), got 1',
+    ],
+    [
+      'shortcut responseType',
+      () => session.text('/x', { responseType: 'json' } as never),
+      TypeError,
+      'session.text: config.responseType is not a known option',
+    ],
     ['json url', () => session.json(null as never), TypeError, 'session.json: url must be a string or URL, got null'],
-    ['status config', () => session.status('/x', { timeout: -5 }), RangeError, 'session.status: config.timeout must be a positive number of milliseconds (at most 2147483647) or Infinity, got -5'],
+    [
+      'status config',
+      () => session.status('/x', { timeout: -5 }),
+      RangeError,
+      'session.status: config.timeout must be a positive number of milliseconds (at most 2147483647) or Infinity, got -5',
+    ],
   ])('throws at once for a bad %s', (_what, call, kind, message) => {
     expect(call).toThrow(kind);
     expect(call).toThrow(message);

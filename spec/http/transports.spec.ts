@@ -43,13 +43,21 @@ async function startEchoServer(): Promise<{ url: string; close(): Promise<void> 
       }
       if (route === 'coded') {
         const plain = Buffer.from('{"coded":true}');
-        const coded = { gzip: zlib.gzipSync, deflate: zlib.deflateSync, 'raw-deflate': zlib.deflateRawSync, br: zlib.brotliCompressSync }[param as 'gzip'](plain);
+        const coded = { gzip: zlib.gzipSync, deflate: zlib.deflateSync, 'raw-deflate': zlib.deflateRawSync, br: zlib.brotliCompressSync }[param as 'gzip'](
+          plain,
+        );
         const encoding = param === 'raw-deflate' ? 'deflate' : param!;
         res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': coded.length }).end(coded);
         return;
       }
       if (route === 'cookies') {
-        res.writeHead(200, [['set-cookie', 'a=1'], ['set-cookie', 'b=2'], ['content-length', '0']] as never).end();
+        res
+          .writeHead(200, [
+            ['set-cookie', 'a=1'],
+            ['set-cookie', 'b=2'],
+            ['content-length', '0'],
+          ] as never)
+          .end();
         return;
       }
       const body = JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() });

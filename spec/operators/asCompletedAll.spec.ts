@@ -17,7 +17,7 @@ describe('asCompletedAll', () => {
     testScheduler.run(({ cold, hot, expectObservable }) => {
       // prettier-ignore
       const a = cold(    '------x|');
-      const b = cold(       '-y|');
+      const b = cold('-y|');
       const source = hot('-a--b-----|', { a, b });
       expectObservable(source.pipe(asCompletedAll())).toBe('------y-x-|');
     });

@@ -52,7 +52,11 @@ describe('deadline', () => {
 
   it('says so in its message', () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-').pipe(deadline(3))).toBe('---#', undefined, expect.objectContaining({ message: 'deadline: source did not complete within 3 ms' }));
+      expectObservable(cold('-').pipe(deadline(3))).toBe(
+        '---#',
+        undefined,
+        expect.objectContaining({ message: 'deadline: source did not complete within 3 ms' }),
+      );
     });
   });
 

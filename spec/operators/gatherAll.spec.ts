@@ -17,7 +17,7 @@ describe('gatherAll', () => {
     testScheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
       // prettier-ignore
       const a = cold(     '------x|');
-      const b = cold(        '-y|');
+      const b = cold('-y|');
       const source = hot('-a--b-----|', { a, b });
       expectObservable(source.pipe(gatherAll())).toBe('----------(r|)', { r: ['x', 'y'] });
       expectSubscriptions(a.subscriptions).toBe('-^------!');
@@ -82,7 +82,9 @@ describe('gatherAll', () => {
       }
     }
     let error: unknown;
-    from(inputs()).pipe(gatherAll()).subscribe({ error: (e: unknown) => (error = e) });
+    from(inputs())
+      .pipe(gatherAll())
+      .subscribe({ error: (e: unknown) => (error = e) });
     expect((error as Error).message).toBe('third');
     expect(pulled).toBe(3);
   });

@@ -21,7 +21,7 @@ describe('waitUntil', () => {
     testScheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
       // prettier-ignore
       const a = cold(     '----x|');
-      const b = cold(       '--------y|');
+      const b = cold('--------y|');
       const source = hot('-a-b--------|', { a, b });
       let result: WaitResult<string> | undefined;
       const waited = source.pipe(waitUntil(FIRST_COMPLETED));
@@ -49,7 +49,7 @@ describe('waitUntil', () => {
     testScheduler.run(({ cold, hot, expectObservable }) => {
       // prettier-ignore
       const a = cold( '--x|');
-      const b = cold(   '-----y|');
+      const b = cold('-----y|');
       const source = hot('a-b-|', { a, b });
       let result: WaitResult<string> | undefined;
       const waited = source.pipe(waitUntil());
@@ -103,7 +103,9 @@ describe('waitUntil', () => {
       }
     }
     let result: WaitResult<number> | undefined;
-    from(inputs()).pipe(waitUntil(FIRST_COMPLETED)).subscribe((r) => (result = r));
+    from(inputs())
+      .pipe(waitUntil(FIRST_COMPLETED))
+      .subscribe((r) => (result = r));
     expect(results(result!.done)).toEqual([0]);
     expect(pulled).toBe(1);
   });

@@ -119,42 +119,37 @@ describe('properties', () => {
       return Number(match![1]);
     };
     fc.assert(
-      fc.property(
-        inputSpecs,
-        fc.constantFrom<ReturnWhen>(ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION),
-        maybeFrame,
-        (specs, returnWhen, timeout) => {
-          const ts = scheduler();
-          ts.run((helpers) => {
-            const sources = specs.map((spec, i) => coldFor(helpers, spec, i));
-            let result: WaitResult<number> | undefined;
-            let emittedAt = -1;
-            wait(sources, { returnWhen, timeout }).subscribe((r) => {
-              result = r;
-              emittedAt = ts.now();
-              expect(r.done.every((t) => t.done())).toBe(true);
-              expect(r.pending.every((t) => !t.done())).toBe(true);
-            });
-            ts.flush();
-            const { done, pending } = result!;
-            // A partition: every input is in exactly one of the two lists...
-            expect(done.length + pending.length).toBe(specs.length);
-            expect(new Set([...done, ...pending]).size).toBe(specs.length);
-            // ...done holds the inputs that had ended when wait emitted, in the order they ended
-            // (an input ending in the very frame wait emits may fall on either side: ties go
-            // to whichever was scheduled first, and the deadline is scheduled at subscription).
-            const endOf = (i: number) => sources[i]!.subscriptions[0]!.unsubscribedFrame;
-            const doneEnds = done.map((t) => endOf(indexOf(t)));
-            expect(doneEnds).toEqual([...doneEnds].sort((x, y) => x - y));
-            expect(doneEnds.every((end) => end <= emittedAt)).toBe(true);
-            const endedBefore = specs.map((_s, i) => i).filter((i) => endOf(i) < emittedAt);
-            expect(done.map(indexOf).sort((x, y) => x - y)).toEqual(expect.arrayContaining(endedBefore));
-            if (returnWhen === ALL_COMPLETED && timeout === undefined) expect(pending).toEqual([]);
-            // Pending tasks run on after wait emits: every source still ends by itself.
-            expect(allTornDown(sources)).toBe(true);
+      fc.property(inputSpecs, fc.constantFrom<ReturnWhen>(ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION), maybeFrame, (specs, returnWhen, timeout) => {
+        const ts = scheduler();
+        ts.run((helpers) => {
+          const sources = specs.map((spec, i) => coldFor(helpers, spec, i));
+          let result: WaitResult<number> | undefined;
+          let emittedAt = -1;
+          wait(sources, { returnWhen, timeout }).subscribe((r) => {
+            result = r;
+            emittedAt = ts.now();
+            expect(r.done.every((t) => t.done())).toBe(true);
+            expect(r.pending.every((t) => !t.done())).toBe(true);
           });
-        },
-      ),
+          ts.flush();
+          const { done, pending } = result!;
+          // A partition: every input is in exactly one of the two lists...
+          expect(done.length + pending.length).toBe(specs.length);
+          expect(new Set([...done, ...pending]).size).toBe(specs.length);
+          // ...done holds the inputs that had ended when wait emitted, in the order they ended
+          // (an input ending in the very frame wait emits may fall on either side: ties go
+          // to whichever was scheduled first, and the deadline is scheduled at subscription).
+          const endOf = (i: number) => sources[i]!.subscriptions[0]!.unsubscribedFrame;
+          const doneEnds = done.map((t) => endOf(indexOf(t)));
+          expect(doneEnds).toEqual([...doneEnds].sort((x, y) => x - y));
+          expect(doneEnds.every((end) => end <= emittedAt)).toBe(true);
+          const endedBefore = specs.map((_s, i) => i).filter((i) => endOf(i) < emittedAt);
+          expect(done.map(indexOf).sort((x, y) => x - y)).toEqual(expect.arrayContaining(endedBefore));
+          if (returnWhen === ALL_COMPLETED && timeout === undefined) expect(pending).toEqual([]);
+          // Pending tasks run on after wait emits: every source still ends by itself.
+          expect(allTornDown(sources)).toBe(true);
+        });
+      }),
       RUNS,
     );
   });

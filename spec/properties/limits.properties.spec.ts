@@ -30,8 +30,7 @@ function coldFor(cold: TestScheduler['createColdObservable'], runsFor: number, f
   return fails ? cold(`${wait}#`, undefined, new Error(`e${id}`)) : cold(`${wait}(v|)`, { v: id });
 }
 
-const allTornDown = (sources: readonly Cold<unknown>[]): boolean =>
-  sources.every((s) => s.subscriptions.every((log) => log.unsubscribedFrame !== Infinity));
+const allTornDown = (sources: readonly Cold<unknown>[]): boolean => sources.every((s) => s.subscriptions.every((log) => log.unsubscribedFrame !== Infinity));
 
 /**
  * Watches a semaphore's users: counts the sources running inside a permit (a source
@@ -280,47 +279,55 @@ describe('limits: properties', () => {
       asksAt: fc.nat({ max: 10 }).map((n) => 2 * n),
       runsFor: fc.nat({ max: 3 }).map((n) => 2 * n),
       fails: fc.boolean(),
-      leaveAfter: fc.option(fc.nat({ max: 12 }).map((n) => 2 * n + 1), { nil: undefined }),
+      leaveAfter: fc.option(
+        fc.nat({ max: 12 }).map((n) => 2 * n + 1),
+        { nil: undefined },
+      ),
     });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5 }).map((n) => 2 * n), fc.array(job, { maxLength: 12 }), (count, interval, jobs) => {
-        // The model: in arrival order, each job starts at the earliest frame that is no
-        // earlier than its ask and the previous start (first come, first served), and at
-        // which the start `count` starts back has left the window; unless it leaves before.
-        const order = jobs.map((j, id) => ({ ...j, id })).sort((a, b) => a.asksAt - b.asksAt || a.id - b.id);
-        const starts: number[] = [];
-        const expected = new Map<number, { subscribedFrame: number; unsubscribedFrame: number }>();
-        for (const j of order) {
-          const earliest = Math.max(j.asksAt, starts.at(-1) ?? 0, starts.length >= count ? starts[starts.length - count]! + interval : 0);
-          const leaveAt = j.leaveAfter === undefined ? Infinity : j.asksAt + j.leaveAfter;
-          if (leaveAt < earliest) continue;
-          starts.push(earliest);
-          expected.set(j.id, { subscribedFrame: earliest, unsubscribedFrame: Math.min(earliest + j.runsFor, leaveAt) });
-        }
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 5 }).map((n) => 2 * n),
+        fc.array(job, { maxLength: 12 }),
+        (count, interval, jobs) => {
+          // The model: in arrival order, each job starts at the earliest frame that is no
+          // earlier than its ask and the previous start (first come, first served), and at
+          // which the start `count` starts back has left the window; unless it leaves before.
+          const order = jobs.map((j, id) => ({ ...j, id })).sort((a, b) => a.asksAt - b.asksAt || a.id - b.id);
+          const starts: number[] = [];
+          const expected = new Map<number, { subscribedFrame: number; unsubscribedFrame: number }>();
+          for (const j of order) {
+            const earliest = Math.max(j.asksAt, starts.at(-1) ?? 0, starts.length >= count ? starts[starts.length - count]! + interval : 0);
+            const leaveAt = j.leaveAfter === undefined ? Infinity : j.asksAt + j.leaveAfter;
+            if (leaveAt < earliest) continue;
+            starts.push(earliest);
+            expected.set(j.id, { subscribedFrame: earliest, unsubscribedFrame: Math.min(earliest + j.runsFor, leaveAt) });
+          }
 
-        const ts = scheduler();
-        const limiter = new RateLimiter({ count, interval });
-        const sources: Cold<number>[] = [];
-        ts.run(({ cold }) => {
-          jobs.forEach((j, id) => {
-            sources.push(coldFor(cold, j.runsFor, j.fails, id));
-            ts.schedule(() => {
-              const subscription = limiter.run(sources[id]!).subscribe({ error: () => undefined });
-              if (j.leaveAfter !== undefined) ts.schedule(() => subscription.unsubscribe(), j.leaveAfter);
-            }, j.asksAt);
+          const ts = scheduler();
+          const limiter = new RateLimiter({ count, interval });
+          const sources: Cold<number>[] = [];
+          ts.run(({ cold }) => {
+            jobs.forEach((j, id) => {
+              sources.push(coldFor(cold, j.runsFor, j.fails, id));
+              ts.schedule(() => {
+                const subscription = limiter.run(sources[id]!).subscribe({ error: () => undefined });
+                if (j.leaveAfter !== undefined) ts.schedule(() => subscription.unsubscribe(), j.leaveAfter);
+              }, j.asksAt);
+            });
           });
-        });
 
-        jobs.forEach((_j, id) => {
-          const want = expected.get(id);
-          expect(sources[id]!.subscriptions).toEqual(want === undefined ? [] : [expect.objectContaining(want)]);
-        });
-        // At most `count` starts in any window of `interval` frames.
-        const all = sources.flatMap((s) => s.subscriptions.map((log) => log.subscribedFrame)).sort((a, b) => a - b);
-        for (let i = count; i < all.length; i++) expect(all[i]! - all[i - count]!).toBeGreaterThanOrEqual(interval);
-        expect(allTornDown(sources)).toBe(true);
-        expect(limiter.waiting).toBe(0);
-      }),
+          jobs.forEach((_j, id) => {
+            const want = expected.get(id);
+            expect(sources[id]!.subscriptions).toEqual(want === undefined ? [] : [expect.objectContaining(want)]);
+          });
+          // At most `count` starts in any window of `interval` frames.
+          const all = sources.flatMap((s) => s.subscriptions.map((log) => log.subscribedFrame)).sort((a, b) => a - b);
+          for (let i = count; i < all.length; i++) expect(all[i]! - all[i - count]!).toBeGreaterThanOrEqual(interval);
+          expect(allTornDown(sources)).toBe(true);
+          expect(limiter.waiting).toBe(0);
+        },
+      ),
       { ...RUNS, seed: 777 },
     );
   });

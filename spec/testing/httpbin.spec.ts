@@ -384,16 +384,36 @@ describe('startHttpbin fault bodies and chaos mode', () => {
 
   it.each([
     [{ chaos: 1 }, TypeError, 'startHttpbin: options.chaos must be an object, got 1'],
-    [{ chaos: { seed: 1, rate: 0.1, sede: 2 } }, TypeError, 'startHttpbin: options.chaos.sede is not a known option (expected one of seed, rate, kinds, slowBodyMs), got 2'],
+    [
+      { chaos: { seed: 1, rate: 0.1, sede: 2 } },
+      TypeError,
+      'startHttpbin: options.chaos.sede is not a known option (expected one of seed, rate, kinds, slowBodyMs), got 2',
+    ],
     [{ chaos: { rate: 0.1 } }, TypeError, 'startHttpbin: options.chaos.seed must be a safe integer, got undefined'],
     [{ chaos: { seed: 1.5, rate: 0.1 } }, RangeError, 'startHttpbin: options.chaos.seed must be a safe integer, got 1.5'],
     [{ chaos: { seed: 1, rate: '0.1' } }, TypeError, 'startHttpbin: options.chaos.rate must be a number from 0 to 1, got "0.1"'],
     [{ chaos: { seed: 1, rate: NaN } }, RangeError, 'startHttpbin: options.chaos.rate must be a number from 0 to 1, got NaN'],
     [{ chaos: { seed: 1, rate: 1.5 } }, RangeError, 'startHttpbin: options.chaos.rate must be a number from 0 to 1, got 1.5'],
-    [{ chaos: { seed: 1, rate: 0.1, kinds: [] } }, RangeError, "startHttpbin: options.chaos.kinds must be a non-empty array of 'reset', 'hang', 'slow-body', 'status-5xx', 'truncated-json', 'malformed-json', got an array of length 0"],
-    [{ chaos: { seed: 1, rate: 0.1, kinds: ['reset', 'fire'] } }, RangeError, 'startHttpbin: options.chaos.kinds[1] must be one of reset, hang, slow-body, status-5xx, truncated-json, malformed-json, got "fire"'],
-    [{ chaos: { seed: 1, rate: 0.1, slowBodyMs: 0 } }, RangeError, 'startHttpbin: options.chaos.slowBodyMs must be a positive number of milliseconds, at most 10000, got 0'],
-    [{ chaos: { seed: 1, rate: 0.1, slowBodyMs: Infinity } }, RangeError, 'startHttpbin: options.chaos.slowBodyMs must be a positive number of milliseconds, at most 10000, got Infinity'],
+    [
+      { chaos: { seed: 1, rate: 0.1, kinds: [] } },
+      RangeError,
+      "startHttpbin: options.chaos.kinds must be a non-empty array of 'reset', 'hang', 'slow-body', 'status-5xx', 'truncated-json', 'malformed-json', got an array of length 0",
+    ],
+    [
+      { chaos: { seed: 1, rate: 0.1, kinds: ['reset', 'fire'] } },
+      RangeError,
+      'startHttpbin: options.chaos.kinds[1] must be one of reset, hang, slow-body, status-5xx, truncated-json, malformed-json, got "fire"',
+    ],
+    [
+      { chaos: { seed: 1, rate: 0.1, slowBodyMs: 0 } },
+      RangeError,
+      'startHttpbin: options.chaos.slowBodyMs must be a positive number of milliseconds, at most 10000, got 0',
+    ],
+    [
+      { chaos: { seed: 1, rate: 0.1, slowBodyMs: Infinity } },
+      RangeError,
+      'startHttpbin: options.chaos.slowBodyMs must be a positive number of milliseconds, at most 10000, got Infinity',
+    ],
   ])('throws at once for %p', (options, kind, message) => {
     expect(() => startHttpbin(options as never)).toThrow(kind);
     expect(() => startHttpbin(options as never)).toThrow(message);

@@ -41,15 +41,17 @@ export function call(url: string, init: { method?: string; body?: string; header
       res.on('error', reject);
       // Resolved once the client's socket has closed too, so no test leaves one behind.
       res.on('end', () =>
-        onClosed(() => resolve({
-          status: res.statusCode ?? 0,
-          statusText: res.statusMessage ?? '',
-          headers: res.headers,
-          body: Buffer.concat(parts),
-          chunks: parts.length,
-          headersAfter,
-          endAfter: performance.now() - started,
-        })),
+        onClosed(() =>
+          resolve({
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? '',
+            headers: res.headers,
+            body: Buffer.concat(parts),
+            chunks: parts.length,
+            headersAfter,
+            endAfter: performance.now() - started,
+          }),
+        ),
       );
     });
   });

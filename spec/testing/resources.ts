@@ -68,7 +68,6 @@ export class ResourceTracker {
     this.hook.disable();
     this.live.clear();
   }
-
 }
 
 /** The first stack frame outside Node's internals and this file: who created the resource. */

@@ -179,7 +179,13 @@ describe('SessionDashboardService.search() and searchAny(): racing the mirrors',
       const us = cold('---u|', { u: { data: result(1) } });
       const ap = cold('-----a|', { a: { data: result(2) } });
       const service = raceService([eu, us, ap]);
-      const unavailable = new HttpStatusError('GET', { url: `${MIRRORS[0]}/search?q=rxjs`, status: 503, statusText: 'Service Unavailable', headers: {}, data: '' });
+      const unavailable = new HttpStatusError('GET', {
+        url: `${MIRRORS[0]}/search?q=rxjs`,
+        status: 503,
+        statusText: 'Service Unavailable',
+        headers: {},
+        data: '',
+      });
       // prettier-ignore
       expectObservable(service.search('rxjs')).toBe('-#', undefined, unavailable);
       expectSubscriptions(us.subscriptions).toBe('^!');
