@@ -131,7 +131,7 @@ async function benchScenario(name: string, config: Config): Promise<Outcome> {
   const scenario = loadScenario(file);
   const mode = config.quick ? 'quick' : 'full';
   const params = config.quick ? scenario.params.quick : scenario.params.full;
-  const budgetMs = config.budgetOverride ?? (config.quick ? scenario.budgetMs?.quick ?? 10_000 : scenario.budgetMs?.full ?? 30_000);
+  const budgetMs = config.budgetOverride ?? (config.quick ? (scenario.budgetMs?.quick ?? 10_000) : (scenario.budgetMs?.full ?? 30_000));
   const contenders = scenario.contenders;
   const reference = contenders.find((c) => c.reference)!;
 
@@ -179,7 +179,17 @@ async function benchScenario(name: string, config: Config): Promise<Outcome> {
   const perSecond = scenario.throughput === undefined ? undefined : { unit: scenario.throughput.unit, count: scenario.throughput.count(params) };
   const rows = contenders.map((contender) => row(contender, summaries.get(contender.name)!, ref, budgetMs, wrong.has(contender.name), perSecond));
   const header = perSecond
-    ? ['contender', `${perSecond.unit} (median)`, 'time (median)', 'min–max', `× ref (${perSecond.unit})`, 'peak RSS', 'RSS growth (median / max)', 'runs', 'target']
+    ? [
+        'contender',
+        `${perSecond.unit} (median)`,
+        'time (median)',
+        'min–max',
+        `× ref (${perSecond.unit})`,
+        'peak RSS',
+        'RSS growth (median / max)',
+        'runs',
+        'target',
+      ]
     : ['contender', 'time (median)', 'min–max', '× ref', 'peak RSS', 'RSS growth (median / max)', 'runs', 'target'];
   const rendered = table(header, rows);
   console.log('');
@@ -210,7 +220,7 @@ async function benchScenario(name: string, config: Config): Promise<Outcome> {
     ...(targets === undefined ? [] : ['Targets (ratios of the medians above, from this one invocation):', '', targets, '']),
     ...contenders.map((c) => `- **${c.name}**${c.reference ? ' (reference)' : ''}: ${c.note ?? ''}`),
     '',
-    'Memory: the baseline is the RSS after `prepare` and two full GCs; the peak is the kernel\'s maxRSS ' +
+    "Memory: the baseline is the RSS after `prepare` and two full GCs; the peak is the kernel's maxRSS " +
       '(`process.resourceUsage()`) when the run raised it, else the highest sample (every 1024 results and every 10 ms); ' +
       'growth is peak − baseline. Over-budget runs count for memory (they peak before the cut) but not for time.',
   ].join('\n');
@@ -236,14 +246,7 @@ function ratioTargets(targets: readonly RatioTarget[], summaries: ReadonlyMap<st
   return table(['target', throughput ? 'ratio (throughput)' : 'ratio (speed)', 'result'], rows);
 }
 
-function row(
-  contender: Contender<unknown>,
-  s: Summary,
-  ref: Summary,
-  budgetMs: number,
-  wrong: boolean,
-  perSecond?: { unit: string; count: number },
-): string[] {
+function row(contender: Contender<unknown>, s: Summary, ref: Summary, budgetMs: number, wrong: boolean, perSecond?: { unit: string; count: number }): string[] {
   if (s.skipped > 0 && s.done === 0 && s.overBudget === 0 && s.errors === 0) {
     const cells = [contender.name, `skipped: ${s.skipReason ?? ''}`, '–', '–', '–', '–', '–', `${s.skipped}/${s.runs} skipped`, ''];
     return perSecond ? cells : [...cells.slice(0, 2), ...cells.slice(3)];
@@ -261,7 +264,8 @@ function row(
         ? formatRatio(budgetMs / ref.msMedian, true)
         : formatRatio(s.msMedian / ref.msMedian);
   let runs = `${s.done}/${s.runs} done`;
-  if (s.overBudget > 0) runs += `, ${s.overBudget} over budget${s.progress === undefined ? '' : ` (at ${(s.progress * 100).toFixed(s.progress < 0.1 ? 1 : 0)}%)`}`;
+  if (s.overBudget > 0)
+    runs += `, ${s.overBudget} over budget${s.progress === undefined ? '' : ` (at ${(s.progress * 100).toFixed(s.progress < 0.1 ? 1 : 0)}%)`}`;
   if (s.errors > 0) runs += `, ${s.errors} failed`;
   if (wrong) runs += ', WRONG RESULT';
   const goal = contender.target?.rssGrowthMb;

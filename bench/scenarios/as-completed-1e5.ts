@@ -46,7 +46,7 @@ export function asCompletedScenario(n: number, quickN: number, budgetMs: number,
     description:
       'Each input is a factory `() => Promise.resolve(i)`, at most 100 running at once; results are counted and summed ' +
       '(completion order may differ between contenders). The reference is p-map at concurrency 100 (which returns an ' +
-      'ordered array rather than a stream). Target: asCompleted at most 1.5× p-map\'s time at 100,000, and growing ' +
+      "ordered array rather than a stream). Target: asCompleted at most 1.5× p-map's time at 100,000, and growing " +
       `linearly (its time at 1,000,000 at most 12× its time at 100,000). ${extra}`,
     params: { full: { n }, quick: { n: quickN } },
     expected: (params) => sumBelow(params.n),

@@ -259,19 +259,13 @@ export function factoryContenders(options: FactoryOptions): Contender<SizeParams
   return contenders;
 }
 
-export function factoriesScenario(
-  n: number,
-  quickN: number,
-  budgetMs: number,
-  options: FactoryOptions,
-  extra: string,
-): Scenario<SizeParams> {
+export function factoriesScenario(n: number, quickN: number, budgetMs: number, options: FactoryOptions, extra: string): Scenario<SizeParams> {
   return defineScenario<SizeParams>({
     title: `gather over ${n.toLocaleString('en-US')} promise factories`,
     description:
       'Each input is a factory `() => Promise.resolve(i)`; every contender returns the results in input order ' +
       '(checked: each position holds its index). The reference is p-map at concurrency Infinity. ' +
-      'Target: gather at most 1.5× p-map\'s time at 100,000, and growing linearly (its time at 1,000,000 at most 12× ' +
+      "Target: gather at most 1.5× p-map's time at 100,000, and growing linearly (its time at 1,000,000 at most 12× " +
       `its time at 100,000). ${extra}`,
     params: { full: { n }, quick: { n: quickN } },
     expected: (params) => ({ n: params.n, misplaced: 0 }),

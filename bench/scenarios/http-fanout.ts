@@ -188,7 +188,9 @@ async function startNginx(nginx: string): Promise<{ url: string; version: string
       '',
     ].join('\n'),
   );
-  const version = spawnSync(nginx, ['-v'], { encoding: 'utf8' }).stderr.trim().replace(/^nginx version: /, '');
+  const version = spawnSync(nginx, ['-v'], { encoding: 'utf8' })
+    .stderr.trim()
+    .replace(/^nginx version: /, '');
   const child = spawn(nginx, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}/small.json`;
   const stopNginx = async (): Promise<void> => {
@@ -335,10 +337,11 @@ export default defineScenario<FanoutParams>({
   title: '10,000 GETs of a small static response at concurrency 100 on 127.0.0.1 (requests per second)',
   description:
     'Each Node contender makes `n` GETs of one URL, `concurrency` at once, reading every body in full; results are counted (status 200) and their bytes summed, ' +
-    'and must agree. The session contenders run the asyncio pattern in RxJS: `asCompleted(requests(), { concurrency: 100 })` over a generator of `session.get(url, { responseType: \'text\' })`; ' +
-    'the raw clients run a hand-written pool of 100 async workers; aiohttp runs the asyncio guide\'s pattern in Python (`asyncio.gather` + `asyncio.Semaphore(100)`, one `ClientSession`). ' +
+    "and must agree. The session contenders run the asyncio pattern in RxJS: `asCompleted(requests(), { concurrency: 100 })` over a generator of `session.get(url, { responseType: 'text' })`; " +
+    "the raw clients run a hand-written pool of 100 async workers; aiohttp runs the asyncio guide's pattern in Python (`asyncio.gather` + `asyncio.Semaphore(100)`, one `ClientSession`). " +
     'wrk (`-t1 -c100`) is the ceiling: the server alone. Two shared, noisy cores serve both the client and the server: read ratios within one table, not absolute rates. ' +
-    'Targets: the session on axios ≥ 0.9× raw axios and ≥ 1× aiohttp; the session on undici ≥ 0.9× the raw undici it wraps (undici `dispatch` on keep-alive clients) and ≥ 3× aiohttp.',
+    'Every contender opens its connections and warms up with `warmup` requests first (not timed). ' +
+    'Targets: the session on axios ≥ 0.9× raw axios and ≥ 1× aiohttp; the session on undici ≥ 0.9× the raw undici it wraps (undici `dispatch`) and ≥ 3× aiohttp.',
   params: {
     full: { n: 10_000, concurrency: 100, warmup: 2_000, wrkSeconds: 3 },
     quick: { n: 2_000, concurrency: 100, warmup: 200, wrkSeconds: 1 },
@@ -357,7 +360,7 @@ export default defineScenario<FanoutParams>({
     {
       name: 'aiohttp',
       reference: true,
-      note: 'Python aiohttp, the asyncio guide\'s pattern: `asyncio.gather` of `n` coroutines, each `async with Semaphore(100)` around `session.get(url)` and `await resp.read()`, one `ClientSession` (bench/aiohttp_fanout.py; it times itself; peak RSS is the Python process\'s)',
+      note: "Python aiohttp, the asyncio guide's pattern: `asyncio.gather` of `n` coroutines, each `async with Semaphore(100)` around `session.get(url)` and `await resp.read()`, one `ClientSession` (bench/aiohttp_fanout.py; it times itself; peak RSS is the Python process's)",
       prepare: async (params) => {
         const { url } = target();
         const python = process.env[ENV_PYTHON];
@@ -392,7 +395,7 @@ export default defineScenario<FanoutParams>({
     },
     {
       name: 'raw axios',
-      note: 'axios alone, configured as the session configures it: a keep-alive `http.Agent({ maxSockets: 100 })`, `maxRedirects: 0`, `proxy: false`, `responseType: \'text\'`; 100 async workers',
+      note: "axios alone, configured as the session configures it: a keep-alive `http.Agent({ maxSockets: 100 })`, `maxRedirects: 0`, `proxy: false`, `responseType: 'text'`; 100 async workers",
       prepare: contender(async ({ concurrency }, url) => {
         const { default: axios } = await import('axios');
         const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -407,7 +410,7 @@ export default defineScenario<FanoutParams>({
     },
     {
       name: 'raw undici',
-      note: 'undici 7 alone, the primitive `undiciTransport` wraps: `Pool({ connections: 100 }).dispatch()` with a handler that collects the body; 100 async workers',
+      note: "undici 7 alone, at the level `undiciTransport` works at: `dispatch()` with a handler that collects the body, on undici's `Pool({ connections: 100 })` (the transport pools undici `Client`s itself, so that a connection is reused as soon as its response is in); 100 async workers",
       prepare: contender(async ({ concurrency }, url) => {
         const { Pool } = await import('undici');
         const { origin, pathname, search } = new URL(url);
@@ -473,7 +476,7 @@ export default defineScenario<FanoutParams>({
     },
     {
       name: 'wrk',
-      note: '`wrk -t1 -c100 -d<wrkSeconds>s` (C, one thread, 100 connections): the server\'s ceiling; its rate is converted to a time for `n`; peak RSS is wrk\'s',
+      note: "`wrk -t1 -c100 -d<wrkSeconds>s` (C, one thread, 100 connections): the server's ceiling; its rate is converted to a time for `n`; peak RSS is wrk's",
       prepare: async ({ n, concurrency, wrkSeconds }) => {
         const { url, bytes } = target();
         const wrk = which('wrk');

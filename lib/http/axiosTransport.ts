@@ -121,11 +121,7 @@ function closedError(): Error {
  * on every check cost O(maxSockets) per request). Once
  * `hooks.refuse()` holds, fails the creation instead (the agent then fails the request).
  */
-function track<A extends HttpAgent>(
-  agent: A,
-  sockets: Set<Duplex>,
-  hooks: { refuse: () => boolean; closed: () => void; closing: { count: number } },
-): A {
+function track<A extends HttpAgent>(agent: A, sockets: Set<Duplex>, hooks: { refuse: () => boolean; closed: () => void; closing: { count: number } }): A {
   const create = agent.createConnection.bind(agent);
   agent.createConnection = (options, callback) => {
     if (hooks.refuse()) {
@@ -152,12 +148,13 @@ function track<A extends HttpAgent>(
       let keepAlive: string | undefined;
       const tcp = socket as Duplex & { setKeepAlive?: (enable?: boolean, delay?: number) => Duplex };
       const setKeepAlive = tcp.setKeepAlive;
-      if (setKeepAlive !== undefined) tcp.setKeepAlive = function (this: Duplex, enable?: boolean, delay?: number) {
-        const wanted = `${enable}:${delay}`;
-        if (wanted === keepAlive) return this;
-        keepAlive = wanted;
-        return setKeepAlive.call(this, enable, delay);
-      };
+      if (setKeepAlive !== undefined)
+        tcp.setKeepAlive = function (this: Duplex, enable?: boolean, delay?: number) {
+          const wanted = `${enable}:${delay}`;
+          if (wanted === keepAlive) return this;
+          keepAlive = wanted;
+          return setKeepAlive.call(this, enable, delay);
+        };
       socket.once('close', () => {
         sockets.delete(socket);
         if (counted) hooks.closing.count--;
