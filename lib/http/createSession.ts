@@ -2,7 +2,7 @@ import { EmptyError, Observable, TimeoutError, asyncScheduler, map } from 'rxjs'
 import type { SchedulerAction, Subscriber, Subscription, TeardownLogic, Unsubscribable } from 'rxjs';
 import { CancelledError } from '../errors';
 import { checkBoolean, checkConcurrency, checkFunction, checkOptions, fail } from '../internal/validate';
-import type { Semaphore } from '../semaphore';
+import { Semaphore } from '../semaphore';
 import { createAxiosTransport } from './axiosTransport';
 import { LinkedList } from './list';
 import type { Linked } from './list';
@@ -90,7 +90,7 @@ export class ClientSession implements Unsubscribable {
     this.timeout = o.timeout === undefined ? Infinity : checkTimeout('createSession', 'options.timeout', o.timeout);
     const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('createSession', 'options.maxSockets', o.maxSockets);
     this.raiseForStatus = o.raiseForStatus === undefined ? false : checkBoolean('createSession', 'options.raiseForStatus', o.raiseForStatus);
-    if (o.semaphore !== undefined && typeof (o.semaphore as { run?: unknown } | null)?.run !== 'function') {
+    if (o.semaphore !== undefined && !(o.semaphore instanceof Semaphore)) {
       fail('type', 'createSession', 'options.semaphore', 'a Semaphore', o.semaphore);
     }
     this.semaphore = o.semaphore;
@@ -300,7 +300,8 @@ export class ClientSession implements Unsubscribable {
   ): Observable<HttpResponse<T>> {
     const url = checkUrl(fn, 'url', rawUrl);
     const config = checkConfig(fn, rawConfig, keys);
-    const plan: Plan = { method, url, config, data: data === undefined ? config.data : data, responseType: responseType ?? config.responseType ?? 'json' };
+    const body = data === undefined ? checkBody(fn, 'config.data', config.data) : checkBody(fn, 'data', data);
+    const plan: Plan = { method, url, config, data: body, responseType: responseType ?? config.responseType ?? 'json' };
     return new Observable<HttpResponse<T>>((subscriber) => this.subscribeCall(plan, subscriber as Subscriber<HttpResponse>));
   }
 
@@ -587,4 +588,30 @@ function parseJson<T>(res: HttpResponse): T {
  */
 export function createSession(options?: SessionOptions): ClientSession {
   return new ClientSession(options);
+}
+
+/**
+ * A request body must be something the transports can send: a JSON value (plain
+ * object, array, string, number, boolean, null), bytes (Buffer, ArrayBuffer, a typed
+ * array), `URLSearchParams`, or a stream. Anything else (a function, a Symbol, a BigInt,
+ * a Map, a Promise) is a programming error, refused at call time rather than reported
+ * later as a network failure.
+ */
+function checkBody(fn: string, param: string, value: unknown): unknown {
+  if (value === undefined || value === null) return value;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return value;
+    case 'object': {
+      if (Array.isArray(value) || value instanceof URLSearchParams || value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value;
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto === Object.prototype || proto === null) return value;
+      const v = value as { pipe?: unknown; toJSON?: unknown; [Symbol.toStringTag]?: unknown };
+      if (typeof v.pipe === 'function' || typeof v.toJSON === 'function' || v[Symbol.toStringTag] === 'FormData') return value;
+      break;
+    }
+  }
+  return fail('type', fn, param, 'a JSON value, string, Buffer or URLSearchParams', value);
 }
