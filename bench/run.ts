@@ -185,6 +185,7 @@ async function benchScenario(name: string, config: Config): Promise<Outcome> {
         'time (median)',
         'min–max',
         `× ref (${perSecond.unit})`,
+        'CPU µs per item (median)',
         'peak RSS',
         'RSS growth (median / max)',
         'runs',
@@ -248,8 +249,8 @@ function ratioTargets(targets: readonly RatioTarget[], summaries: ReadonlyMap<st
 
 function row(contender: Contender<unknown>, s: Summary, ref: Summary, budgetMs: number, wrong: boolean, perSecond?: { unit: string; count: number }): string[] {
   if (s.skipped > 0 && s.done === 0 && s.overBudget === 0 && s.errors === 0) {
-    const cells = [contender.name, `skipped: ${s.skipReason ?? ''}`, '–', '–', '–', '–', '–', `${s.skipped}/${s.runs} skipped`, ''];
-    return perSecond ? cells : [...cells.slice(0, 2), ...cells.slice(3)];
+    const cells = [contender.name, `skipped: ${s.skipReason ?? ''}`, '–', '–', '–', '–', '–', '–', `${s.skipped}/${s.runs} skipped`, ''];
+    return perSecond ? cells : [...cells.slice(0, 2), ...cells.slice(4)];
   }
   const allOver = s.done === 0 && s.overBudget > 0;
   const time = allOver ? `> ${formatMs(budgetMs)}` : formatMs(s.msMedian);
@@ -271,12 +272,14 @@ function row(contender: Contender<unknown>, s: Summary, ref: Summary, budgetMs: 
   const goal = contender.target?.rssGrowthMb;
   const target = goal === undefined ? '' : `growth ≤ ${goal} MB: ${s.growthMax <= goal * 1_048_576 ? 'met' : 'missed'}`;
   const rate = perSecond && s.done > 0 ? `${formatRate(perSecond.count / (s.msMedian / 1000))}` : '–';
+  const cpu = perSecond && Number.isFinite(s.cpuMsMedian) ? ((s.cpuMsMedian * 1000) / perSecond.count).toFixed(1) : '–';
   return [
     `${contender.name}${contender.reference ? ' (ref)' : ''}`,
     ...(perSecond ? [rate] : []),
     time,
     range,
     ratio,
+    ...(perSecond ? [cpu] : []),
     formatMb(s.peakRssMedian),
     `+${formatMb(s.growthMedian)} / +${formatMb(s.growthMax)}`,
     runs,

@@ -78,17 +78,21 @@ async function main(): Promise<void> {
   peakHeap = process.memoryUsage().heapUsed;
   const sampler = setInterval(sample, 10);
   started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const result = await prepared.run();
   const wall = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   clearInterval(sampler);
   const own = runPeakRss();
   await prepared.teardown?.();
   if (isTimed(result)) {
     // The work ran in another program, which timed itself (and may know its own memory).
     const peakRss = result.peakRss ?? own;
-    report({ status: 'done', ms: result.ms, baselineRss: result.peakRss === undefined ? baselineRss : 0, peakRss, peakHeap, ticks, check: result.check }, 0);
+    const baseline = result.peakRss === undefined ? baselineRss : 0;
+    report({ status: 'done', ms: result.ms, baselineRss: baseline, peakRss, peakHeap, ticks, check: result.check, cpuMs: result.cpuMs }, 0);
   }
-  report({ status: 'done', ms: wall, baselineRss, peakRss: own, peakHeap, ticks, check: result }, 0);
+  report({ status: 'done', ms: wall, baselineRss, peakRss: own, peakHeap, ticks, check: result, cpuMs }, 0);
 }
 
 main().catch((err: unknown) => {

@@ -106,11 +106,13 @@ export interface Timed {
   readonly check: unknown;
   /** The peak RSS of the program that did the work, in bytes, if known (else the child's is shown). */
   readonly peakRss?: number;
+  /** The CPU time (user + system) that program spent on the work, in ms, if known. */
+  readonly cpuMs?: number;
 }
 
 /** A run's result measured by the contender itself (another program's own timing). */
-export function timed(ms: number, check: unknown, peakRss?: number): Timed {
-  return peakRss === undefined ? { timedBy: 'contender', ms, check } : { timedBy: 'contender', ms, check, peakRss };
+export function timed(ms: number, check: unknown, peakRss?: number, cpuMs?: number): Timed {
+  return { timedBy: 'contender', ms, check, ...(peakRss === undefined ? {} : { peakRss }), ...(cpuMs === undefined ? {} : { cpuMs }) };
 }
 
 export function isTimed(value: unknown): value is Timed {
@@ -164,6 +166,8 @@ export type RunReport =
       readonly ticks: number;
       /** `run()`'s check value (`done` only). */
       readonly check?: unknown;
+      /** CPU time (user + system) of the run in ms, when known: the child's own, or what a self-timed contender reported. */
+      readonly cpuMs?: number;
     }
   | { readonly status: 'error'; readonly error: string }
   | { readonly status: 'skipped'; readonly reason: string };

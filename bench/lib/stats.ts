@@ -31,6 +31,8 @@ export interface Summary {
   readonly growthMax: number;
   readonly baselineMedian: number;
   readonly peakHeapMedian: number;
+  /** Median CPU time of the finished runs that reported one, in ms (NaN if none did). */
+  readonly cpuMsMedian: number;
   /** How far the over-budget runs got, as a fraction of a finished run's ticks (the median). */
   readonly progress: number | undefined;
 }
@@ -58,6 +60,7 @@ export function summarise(reports: readonly RunReport[], ticksPerRun: number | u
     growthMax: growth.length ? Math.max(...growth) : NaN,
     baselineMedian: median(measured.map((r) => r.baselineRss)),
     peakHeapMedian: median(measured.map((r) => r.peakHeap)),
+    cpuMsMedian: median(done.flatMap((r) => (r.cpuMs === undefined ? [] : [r.cpuMs]))),
     progress: over.length && ticksPerRun ? median(over.map((r) => r.ticks / ticksPerRun)) : undefined,
   };
 }

@@ -339,7 +339,8 @@ export default defineScenario<FanoutParams>({
     'Each Node contender makes `n` GETs of one URL, `concurrency` at once, reading every body in full; results are counted (status 200) and their bytes summed, ' +
     "and must agree. The session contenders run the asyncio pattern in RxJS: `asCompleted(requests(), { concurrency: 100 })` over a generator of `session.get(url, { responseType: 'text' })`; " +
     "the raw clients run a hand-written pool of 100 async workers; aiohttp runs the asyncio guide's pattern in Python (`asyncio.gather` + `asyncio.Semaphore(100)`, one `ClientSession`). " +
-    'wrk (`-t1 -c100`) is the ceiling: the server alone. Two shared, noisy cores serve both the client and the server: read ratios within one table, not absolute rates. ' +
+    'wrk (`-t1 -c100`) is the ceiling: the server alone. Two shared, noisy cores serve both the client and the server: read ratios within one table, not absolute rates; ' +
+    "the client's CPU time per request (its process only, the server's excluded) moves less with the load than the rates do. " +
     'Every contender opens its connections and warms up with `warmup` requests first (not timed). ' +
     'Targets: the session on axios ≥ 0.9× raw axios and ≥ 1× aiohttp; the session on undici ≥ 0.9× the raw undici it wraps (undici `dispatch`) and ≥ 3× aiohttp.',
   params: {
@@ -371,8 +372,8 @@ export default defineScenario<FanoutParams>({
               encoding: 'utf8',
               timeout: 120_000,
             });
-            const result = JSON.parse(out.trim().split('\n').pop()!) as Check & { ms: number; maxrss: number };
-            return timed(result.ms, { requests: result.requests, ok: result.ok, bytes: result.bytes }, result.maxrss);
+            const result = JSON.parse(out.trim().split('\n').pop()!) as Check & { ms: number; cpu_ms: number; maxrss: number };
+            return timed(result.ms, { requests: result.requests, ok: result.ok, bytes: result.bytes }, result.maxrss, result.cpu_ms);
           },
         };
       },
