@@ -8,39 +8,15 @@
  * O(n) per input on a large array, so it is quadratic and its budget cuts it off.
  */
 import { from, mergeMap } from 'rxjs';
-import { asCompleted } from '../../lib';
+import { asCompleted } from '../../lib/asCompleted';
 import { defineScenario } from '../lib/scenario';
-import type { Contender, Scenario } from '../lib/scenario';
-import { countAndSum, loadPMap, makeJobs, slices, sumBelow } from './gather-factories-1e5';
+import type { Scenario } from '../lib/scenario';
+import { countAndSum, loadPMap, makeJobs, sumBelow } from './gather-factories-1e5';
 import type { SizeParams } from './gather-factories-1e5';
 
 const CONCURRENCY = 100;
 
-/** Ten asCompleted runs of a tenth of the jobs each, one after another: the growth target's yardstick. */
-const partsContender: Contender<SizeParams> = {
-  name: 'asCompleted 10 parts',
-  note:
-    'rxjs-asyncio: the same factories as ten `asCompleted(part, { concurrency: 100 })` runs of a tenth each, one after another, ' +
-    "in the same process (warm after the first part). For the growth target inside one table, so both sides share the rounds and the machine's " +
-    'load: if asCompleted grows linearly, one run over all of them takes about as long as this (target: at most 1.2×)',
-  prepare: ({ n }, probe) => {
-    const parts = slices(makeJobs(n), 10);
-    return {
-      run: async () => {
-        let count = 0;
-        let sum = 0;
-        for (const part of parts) {
-          const check = await countAndSum(asCompleted(part, { concurrency: CONCURRENCY }), probe);
-          count += check.n;
-          sum += check.sum;
-        }
-        return { n: count, sum };
-      },
-    };
-  },
-};
-
-export function asCompletedScenario(n: number, quickN: number, budgetMs: number, parts: boolean, extra: string): Scenario<SizeParams> {
+export function asCompletedScenario(n: number, quickN: number, budgetMs: number, extra: string): Scenario<SizeParams> {
   return defineScenario<SizeParams>({
     title: `asCompleted at concurrency 100 over ${n.toLocaleString('en-US')} promise factories`,
     description:
@@ -62,7 +38,6 @@ export function asCompletedScenario(n: number, quickN: number, budgetMs: number,
           return { run: () => countAndSum(asCompleted(jobs, { concurrency: CONCURRENCY }), probe) };
         },
       },
-      ...(parts ? [partsContender] : []),
       {
         name: 'mergeMap',
         note: 'rxjs: `from(factories).pipe(mergeMap((f) => f(), 100))`',
@@ -96,6 +71,5 @@ export default asCompletedScenario(
   100_000,
   10_000,
   2_000,
-  false,
-  'mergeMap takes several seconds at this size (quadratic): its budget of 2 s cuts it off, and the table shows how far it got.',
+  'mergeMap takes several seconds at this size (quadratic): the time budget per run cuts it off, and the table shows how far it got.',
 );

@@ -8,7 +8,7 @@ export default factoriesScenario(
   10_000,
   2_000,
   5_000,
-  { limited: false, parts: false },
+  { limited: false },
   'At this size every contender finishes in milliseconds, forkJoin included (its quadratic term is still small). ' +
     'The concurrency-100 pair runs at 100,000 only.',
 );

@@ -12,7 +12,7 @@
  */
 import { defer, forkJoin, tap } from 'rxjs';
 import type { Observable } from 'rxjs';
-import { gather } from '../../lib';
+import { gather } from '../../lib/gather';
 import { defineScenario } from '../lib/scenario';
 import type { Contender, Probe, Scenario } from '../lib/scenario';
 
@@ -45,30 +45,6 @@ export function checkOrdered(values: readonly unknown[]): OrderedCheck {
   let misplaced = 0;
   for (let i = 0; i < values.length; i++) if (values[i] !== i) misplaced++;
   return { n: values.length, misplaced };
-}
-
-/** The jobs cut into `parts` consecutive slices (made in `prepare`, unmeasured). */
-export function slices<T>(items: readonly T[], parts: number): T[][] {
-  const size = Math.ceil(items.length / parts);
-  const out: T[][] = [];
-  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
-  return out;
-}
-
-/**
- * The ordered check of results that come in consecutive parts (each part's values
- * continue the numbering of the previous one), without concatenating them.
- */
-export class OrderedParts {
-  private n = 0;
-  private misplaced = 0;
-  add(values: readonly unknown[]): void {
-    for (let i = 0; i < values.length; i++) if (values[i] !== this.n + i) this.misplaced++;
-    this.n += values.length;
-  }
-  check(): OrderedCheck {
-    return { n: this.n, misplaced: this.misplaced };
-  }
 }
 
 /** An unordered result's check (completion order may differ between contenders). */
@@ -161,8 +137,6 @@ export function loadPMap() {
 export interface FactoryOptions {
   /** The concurrency-100 pair (gather and p-map). */
   readonly limited: boolean;
-  /** `gather 10 parts`: the same jobs as ten gathers of a tenth each, one after another. */
-  readonly parts: boolean;
 }
 
 /**
@@ -189,25 +163,6 @@ export function factoryContenders(options: FactoryOptions): Contender<SizeParams
       prepare: ({ n }) => {
         const jobs = makeJobs(n);
         return { run: () => single(gather(jobs, { concurrency: 100 })).then(checkOrdered) };
-      },
-    });
-  }
-  if (options.parts) {
-    contenders.push({
-      name: 'gather 10 parts',
-      note:
-        'rxjs-asyncio: the same factories as ten `gather`s of a tenth each, one after another, in the same process ' +
-        '(warm after the first part). For the growth target inside one table, so both sides share the same rounds and the ' +
-        "machine's load: if gather grows linearly, one gather of all of them takes about as long as this (target: at most 1.2×)",
-      prepare: ({ n }) => {
-        const parts = slices(makeJobs(n), 10);
-        return {
-          run: async () => {
-            const check = new OrderedParts();
-            for (const part of parts) check.add(await single(gather(part)));
-            return check.check();
-          },
-        };
       },
     });
   }
@@ -280,7 +235,7 @@ export function factoriesScenario(n: number, quickN: number, budgetMs: number, o
 export default factoriesScenario(
   100_000,
   10_000,
-  3_000,
-  { limited: true, parts: false },
-  'forkJoin is quadratic here (~8 s at this size): its budget of 3 s cuts it off, and the table shows how far it got.',
+  2_000,
+  { limited: true },
+  'forkJoin is quadratic here (~8 s at this size): the time budget per run cuts it off, and the table shows how far it got.',
 );

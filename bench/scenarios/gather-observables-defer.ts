@@ -14,7 +14,7 @@
  */
 import { defer, forkJoin, from, last, mergeMap, of, tap } from 'rxjs';
 import type { Observable } from 'rxjs';
-import { gather } from '../../lib';
+import { gather } from '../../lib/gather';
 import { defineScenario } from '../lib/scenario';
 import type { Scenario } from '../lib/scenario';
 import { checkOrdered, collect, single } from './gather-factories-1e5';
@@ -39,7 +39,7 @@ export function observablesScenario(kind: Kind, extra: string): Scenario<SizePar
     params: { full: { n: 100_000 }, quick: { n: 10_000 } },
     expected: ({ n }) => ({ n, misplaced: 0 }),
     ticks: ({ n }) => n,
-    budgetMs: { full: kind === 'of' ? 10_000 : 3_000, quick: 5_000 },
+    budgetMs: { full: kind === 'of' ? 10_000 : 2_000, quick: 5_000 },
     nodeArgs: ['--max-old-space-size=4096'],
     contenders: [
       {
@@ -78,6 +78,6 @@ export function observablesScenario(kind: Kind, extra: string): Scenario<SizePar
 
 export default observablesScenario(
   'defer',
-  'forkJoin and mergeMap are quadratic here (seconds at this size, growing with the square): their budget of 3 s cuts them off, ' +
+  'forkJoin and mergeMap are quadratic here (seconds at this size, growing with the square): the time budget per run cuts them off, ' +
     'and the table shows how far they got.',
 );
