@@ -14,8 +14,10 @@
  * Prints a table per scenario and writes it to bench/RESULTS.md, replacing that
  * scenario's section and keeping the others (quick runs are printed only).
  *
- * Environment: BENCH_QUICK=1; BENCH_RUNS (measured rounds, default 5, 2 when quick);
- * BENCH_WARMUP (warm-up rounds, default 1, 0 when quick); BENCH_BUDGET_MS (time budget
+ * The children run lib/ and bench/ compiled to .bench-build/ (lib/compile.ts says why).
+ *
+ * Environment: BENCH_QUICK=1; BENCH_TSX=1 (children run the TypeScript sources under
+ * tsx); BENCH_RUNS (measured rounds, default 5, 2 when quick); BENCH_WARMUP (warm-up rounds, default 1, 0 when quick); BENCH_BUDGET_MS (time budget
  * per run, overriding the scenario's); BENCH_WRITE=1 (write RESULTS.md even when quick).
  *
  * Exits non-zero if a run crashed or a contender's result differed from the expected
@@ -25,6 +27,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { compileForBench } from './lib/compile';
 import { loadScenario } from './lib/scenario';
 import type { Contender, RatioTarget, RunReport, Scenario } from './lib/scenario';
 import { formatMb, formatMs, formatRatio, summarise, table } from './lib/stats';
@@ -34,6 +37,7 @@ const ROOT = path.resolve(__dirname, '..');
 const SCENARIO_DIR = path.join(__dirname, 'scenarios');
 const CHILD = path.join(__dirname, 'lib', 'child.ts');
 const RESULTS = path.join(__dirname, 'RESULTS.md');
+const BUILD = path.join(ROOT, '.bench-build');
 
 interface Config {
   readonly quick: boolean;
@@ -41,6 +45,8 @@ interface Config {
   readonly warmups: number;
   readonly budgetOverride: number | undefined;
   readonly write: boolean;
+  /** Run the children under tsx (the TypeScript sources) instead of compiled (see lib/compile.ts). */
+  readonly tsx: boolean;
 }
 
 function intFromEnv(name: string, fallback: number, min: number): number {
@@ -60,6 +66,7 @@ function readConfig(): Config {
     warmups: intFromEnv('BENCH_WARMUP', quick ? 0 : 1, 0),
     budgetOverride: budget === undefined || budget === '' ? undefined : intFromEnv('BENCH_BUDGET_MS', 0, 1),
     write: !quick || process.env.BENCH_WRITE === '1',
+    tsx: process.env.BENCH_TSX === '1',
   };
 }
 
@@ -74,10 +81,34 @@ function discover(): string[] {
 
 let runCounter = 0;
 
+/** How a child process is started: the child script, the node flags it needs, and the scenario file it loads. */
+interface Launch {
+  readonly loader: readonly string[];
+  readonly child: string;
+  readonly scenarioFile: (source: string) => string;
+}
+
+/** Compiled JavaScript by default (what users run); the TypeScript sources under tsx with BENCH_TSX=1. */
+function launcher(config: Config): Launch {
+  if (config.tsx) return { loader: ['--import', 'tsx'], child: CHILD, scenarioFile: (source) => source };
+  const compiled = compileForBench(ROOT, BUILD);
+  return { loader: [], child: compiled(CHILD), scenarioFile: compiled };
+}
+
 /** One run of one contender in a fresh `node` process. */
-function runOnce(file: string, scenario: Scenario<unknown>, contender: string, mode: string, budgetMs: number): Promise<RunReport> {
+function runOnce(launch: Launch, file: string, scenario: Scenario<unknown>, contender: string, mode: string, budgetMs: number): Promise<RunReport> {
   const resultFile = path.join(os.tmpdir(), `rxjs-asyncio-bench-${process.pid}-${runCounter++}.json`);
-  const args = ['--import', 'tsx', '--expose-gc', ...(scenario.nodeArgs ?? []), CHILD, file, contender, mode, resultFile, String(budgetMs)];
+  const args = [
+    ...launch.loader,
+    '--expose-gc',
+    ...(scenario.nodeArgs ?? []),
+    launch.child,
+    launch.scenarioFile(file),
+    contender,
+    mode,
+    resultFile,
+    String(budgetMs),
+  ];
   return new Promise<RunReport>((resolve) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -126,7 +157,7 @@ interface Outcome {
   readonly ok: boolean;
 }
 
-async function benchScenario(name: string, config: Config): Promise<Outcome> {
+async function benchScenario(name: string, config: Config, launch: Launch): Promise<Outcome> {
   const file = path.join(SCENARIO_DIR, `${name}.ts`);
   const scenario = loadScenario(file);
   const mode = config.quick ? 'quick' : 'full';
@@ -147,7 +178,7 @@ async function benchScenario(name: string, config: Config): Promise<Outcome> {
     for (let round = -config.warmups; round < config.runs; round++) {
       const label = round < 0 ? 'warm-up' : `run ${round + 1}/${config.runs}`;
       for (const contender of rotation(contenders, round + config.warmups)) {
-        const report = skipped.get(contender.name) ?? (await runOnce(file, scenario, contender.name, mode, budgetMs));
+        const report = skipped.get(contender.name) ?? (await runOnce(launch, file, scenario, contender.name, mode, budgetMs));
         if (report.status === 'skipped') {
           if (!skipped.has(contender.name)) console.log(`  ${label.padEnd(9)} ${contender.name.padEnd(16)} ${describeRun(report)}`);
           skipped.set(contender.name, report);
@@ -213,7 +244,7 @@ async function benchScenario(name: string, config: Config): Promise<Outcome> {
     `Parameters \`${JSON.stringify(params)}\`${config.quick ? ' (quick smoke run: not meaningful)' : ''}. ` +
       `${config.runs} measured runs per contender after ${config.warmups} warm-up round(s), the order rotated each round, ` +
       `each run in a fresh process; time budget ${formatMs(budgetMs)} per run.`,
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; ${config.tsx ? 'the TypeScript sources run under tsx (BENCH_TSX=1)' : 'lib/ and bench/ compiled by esbuild as tsup compiles dist/ (see bench/lib/compile.ts)'}.`,
     ...(setup?.note ? [setup.note] : []),
     '',
     rendered,
@@ -337,10 +368,11 @@ async function main(): Promise<void> {
   const selected = asked.length > 0 ? asked : available;
   console.log(`# bench: ${selected.join(', ')}${config.quick ? ' (quick)' : ''} on ${machine()}`);
 
+  const launch = launcher(config);
   const sections = new Map<string, string>();
   let ok = true;
   for (const name of selected) {
-    const outcome = await benchScenario(name, config);
+    const outcome = await benchScenario(name, config, launch);
     sections.set(name, outcome.markdown);
     ok &&= outcome.ok;
   }

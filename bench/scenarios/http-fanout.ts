@@ -26,6 +26,7 @@ import type { Observable } from 'rxjs';
 import { asCompleted } from '../../lib';
 import { createSession, undiciTransport } from '../../lib/http';
 import type { ClientSession, HttpResponse } from '../../lib/http';
+import { projectRoot } from '../lib/root';
 import { Skip, defineScenario, timed } from '../lib/scenario';
 import type { Prepared, ScenarioSetup } from '../lib/scenario';
 
@@ -48,7 +49,7 @@ interface Check {
 
 /** The static body nginx serves (the fallback serves its own `/json`). */
 const BODY = '{"ok":true}\n';
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = projectRoot(__dirname);
 const PY_SCRIPT = path.join(ROOT, 'bench', 'aiohttp_fanout.py');
 
 // The server and tools, as the setup found them, handed to the child processes by environment.
