@@ -32,12 +32,15 @@ import { loadScenario } from './lib/scenario';
 import type { Contender, RatioTarget, RunReport, Scenario } from './lib/scenario';
 import { formatMb, formatMs, formatRatio, summarise, table } from './lib/stats';
 import type { Summary } from './lib/stats';
+import { evaluateTargets, targetScenarios, targetsTable } from './targets';
+import type { Measured } from './targets';
 
 const ROOT = path.resolve(__dirname, '..');
 const SCENARIO_DIR = path.join(__dirname, 'scenarios');
 const CHILD = path.join(__dirname, 'lib', 'child.ts');
 const RESULTS = path.join(__dirname, 'RESULTS.md');
 const BUILD = path.join(ROOT, '.bench-build');
+const README = path.join(ROOT, 'README.md');
 
 interface Config {
   readonly quick: boolean;
@@ -155,6 +158,7 @@ function sameCheck(a: unknown, b: unknown): boolean {
 interface Outcome {
   readonly markdown: string;
   readonly ok: boolean;
+  readonly measured: Measured;
 }
 
 async function benchScenario(name: string, config: Config, launch: Launch): Promise<Outcome> {
@@ -256,7 +260,7 @@ async function benchScenario(name: string, config: Config, launch: Launch): Prom
       '(`process.resourceUsage()`) when the run raised it, else the highest sample (every 1024 results and every 10 ms); ' +
       'growth is peak − baseline. Over-budget runs count for memory (they peak before the cut) but not for time.',
   ].join('\n');
-  return { markdown, ok: errors.length === 0 && wrong.size === 0 };
+  return { markdown, ok: errors.length === 0 && wrong.size === 0, measured: { summaries, budgetMs } };
 }
 
 /** The ratio targets as a table: met, missed, or not measured. */
@@ -340,19 +344,49 @@ const PREAMBLE = [
   '',
 ].join('\n');
 
-/** Replaces (or appends) each scenario's section in RESULTS.md, between markers. */
-function writeResults(sections: ReadonlyMap<string, string>): void {
+/** `text` with the block between `<!-- marker -->` and `<!-- /marker -->` replaced by `markdown`, or with the block appended. */
+function replaceBlock(text: string, marker: string, markdown: string): string {
+  const open = `<!-- ${marker} -->`;
+  const close = `<!-- /${marker} -->`;
+  const block = `${open}\n${markdown}\n${close}`;
+  const start = text.indexOf(open);
+  const end = text.indexOf(close);
+  if (start >= 0 && end > start) return text.slice(0, start) + block + text.slice(end + close.length);
+  return `${text.trimEnd()}\n\n${block}\n`;
+}
+
+/** Replaces (or appends) each scenario's section in RESULTS.md, and the targets summary when there is one. */
+function writeResults(sections: ReadonlyMap<string, string>, targets: string | undefined): void {
   let text = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf8') : PREAMBLE;
-  for (const [name, markdown] of sections) {
-    const open = `<!-- scenario:${name} -->`;
-    const close = `<!-- /scenario:${name} -->`;
-    const block = `${open}\n${markdown}\n${close}`;
-    const start = text.indexOf(open);
-    const end = text.indexOf(close);
-    if (start >= 0 && end > start) text = text.slice(0, start) + block + text.slice(end + close.length);
-    else text = `${text.trimEnd()}\n\n${block}\n`;
-  }
+  if (targets !== undefined) text = replaceBlock(text, 'targets', targets);
+  for (const [name, markdown] of sections) text = replaceBlock(text, `scenario:${name}`, markdown);
   fs.writeFileSync(RESULTS, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/**
+ * The targets, once every scenario they read was measured in this invocation: the
+ * section for RESULTS.md and the block for the README. Undefined after a partial run
+ * (the summary must not mix runs), with the scenarios that are missing.
+ */
+function targetsSummary(run: ReadonlyMap<string, Measured>, config: Config, took: string): { results: string; readme: string } | { missing: string[] } {
+  const missing = targetScenarios().filter((name) => !run.has(name));
+  if (missing.length > 0 || config.quick) return { missing: config.quick ? ['full-size runs (this was a quick one)'] : missing };
+  const evaluated = evaluateTargets(run);
+  const met = evaluated.filter((e) => e.result === 'met').length;
+  const how = config.tsx ? 'the TypeScript sources under tsx' : 'compiled as dist/ is';
+  const when = `${new Date().toISOString().slice(0, 10)} on ${machine()}, ${how}; ${config.runs} measured runs per contender, ${took} in all`;
+  const rendered = targetsTable(evaluated);
+  const results = [
+    '## Targets',
+    '',
+    `Ratios of the medians in the scenario tables below, all from one invocation of the runner (measured ${when}). ` +
+      'Where a contender hit its time budget, its median is the budget and the ratio a bound. ' +
+      `${met} of ${evaluated.length} met.`,
+    '',
+    rendered,
+  ].join('\n');
+  const readme = [`${met} of ${evaluated.length} targets met by one \`npm run bench\` (${when}):`, '', rendered].join('\n');
+  return { results, readme };
 }
 
 async function main(): Promise<void> {
@@ -368,17 +402,31 @@ async function main(): Promise<void> {
   const selected = asked.length > 0 ? asked : available;
   console.log(`# bench: ${selected.join(', ')}${config.quick ? ' (quick)' : ''} on ${machine()}`);
 
+  const startedAt = Date.now();
   const launch = launcher(config);
   const sections = new Map<string, string>();
+  const run = new Map<string, Measured>();
   let ok = true;
   for (const name of selected) {
     const outcome = await benchScenario(name, config, launch);
     sections.set(name, outcome.markdown);
+    run.set(name, outcome.measured);
     ok &&= outcome.ok;
   }
+  const minutes = (Date.now() - startedAt) / 60_000;
+  const summary = targetsSummary(run, config, minutes < 1 ? `${Math.round(minutes * 60)} s` : `${minutes.toFixed(0)} min`);
+  if ('missing' in summary) {
+    console.log(`\nTargets summary not written: it needs ${summary.missing.join(', ')} from this same run.`);
+  } else {
+    console.log(`\n${summary.results}`);
+  }
   if (config.write) {
-    writeResults(sections);
+    writeResults(sections, 'results' in summary ? summary.results : undefined);
     console.log(`\nWrote ${path.relative(ROOT, RESULTS)}`);
+    if ('readme' in summary) {
+      fs.writeFileSync(README, replaceBlock(fs.readFileSync(README, 'utf8'), 'bench:targets', summary.readme));
+      console.log(`Wrote the targets to ${path.relative(ROOT, README)}`);
+    }
   } else {
     console.log('\nQuick run: bench/RESULTS.md left as it was (BENCH_WRITE=1 writes it anyway).');
   }
