@@ -70,6 +70,13 @@ export const TARGETS: readonly Target[] = [
     b: ['as-completed-1e5', 'asCompleted'],
     atMost: 12,
   },
+  {
+    kind: 'time',
+    what: 'gather, 1,000,000 vs 100,000 `defer(() => Promise.resolve(i))` (linear: ≤ 12×)',
+    a: ['gather-observables-defer-1e6', 'gather'],
+    b: ['gather-observables-defer', 'gather'],
+    atMost: 12,
+  },
   { kind: 'rss', what: 'asCompleted over a generator of 1,000,000 inputs, concurrency 100', a: ['generator-concurrency-100', 'asCompleted'], mb: 50 },
   {
     kind: 'time',
