@@ -58,6 +58,13 @@ export const TARGETS: readonly Target[] = [
   },
   {
     kind: 'time',
+    what: 'asCompleted vs mergeMap, 100,000 `defer(() => Promise.resolve(i))`, both at concurrency 100',
+    a: ['as-completed-observables', 'asCompleted'],
+    b: ['as-completed-observables', 'mergeMap'],
+    atMost: 1,
+  },
+  {
+    kind: 'time',
     what: 'gather, 1,000,000 vs 100,000 promise factories (linear: ≤ 12×)',
     a: ['gather-factories-1e6', 'gather'],
     b: ['gather-factories-1e5', 'gather'],
