@@ -397,7 +397,9 @@ export default defineScenario<FanoutParams>({
     },
     {
       name: 'raw axios',
-      note: "axios alone, configured as the session configures it: a keep-alive `http.Agent({ maxSockets: 100 })`, `maxRedirects: 0`, `proxy: false`, `responseType: 'text'`; 100 async workers",
+      note:
+        "axios alone, as an application uses it: `axios.create()` with the session's settings (a keep-alive `http.Agent({ maxSockets: 100 })`, `maxRedirects: 0`, `proxy: false`, `responseType: 'text'`) and `client.get(url)`; 100 async workers. " +
+        "(The session's transport calls axios's http adapter directly, with axios's defaults merged once: see lib/http/axiosTransport.ts.)",
       prepare: contender(async ({ concurrency }, url) => {
         const { default: axios } = await import('axios');
         const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });

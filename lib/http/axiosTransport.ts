@@ -166,9 +166,10 @@ function track<A extends HttpAgent>(agent: A, sockets: Set<Duplex>, hooks: { ref
  * and no response transform, all of that gives the same config for every request
  * but its own few keys: so the defaults are merged here, once, and each request calls
  * the adapter with them plus its method, URL, headers, body and signal, its body run
- * through axios's own request transforms (JSON, forms, streams: the same code). On a
- * loopback fan-out this cut the client's CPU time per request by a quarter (about
- * 131 to 97 µs, bench/RESULTS.md, `http-fanout`).
+ * through axios's own request transforms (JSON, forms, streams: the same code), so the
+ * bytes on the wire are the same (spec/http/axiosPipeline.spec.ts). On a loopback
+ * fan-out this cut the session's CPU time per request by a fifth (about 245 to 188 µs)
+ * and raised its rate from 1.1x to 1.4x aiohttp's (bench/RESULTS.md, `http-fanout`).
  */
 function axiosPipeline(httpAgent: HttpAgent, httpsAgent: HttpsAgent): Pick<AxiosPool, 'base' | 'commonHeaders' | 'transformRequest' | 'adapter'> {
   // The default headers every request sends (axios's `common` group: `Accept`); the per-method groups are empty.

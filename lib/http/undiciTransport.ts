@@ -21,7 +21,7 @@ const DEFAULT_HEADERS: Readonly<Record<string, string>> = {
 /**
  * A transport on [undici](https://undici.nodejs.org), Node's own HTTP/1.1 client:
  * the fast alternative to the default axios transport, for a session that sends
- * many requests (4 to 5 times the throughput of the axios transport on a loopback fan-out,
+ * many requests (3 to 4 times the throughput of the axios transport on a loopback fan-out,
  * see bench/RESULTS.md, `http-fanout`).
  *
  * ```ts
