@@ -130,7 +130,8 @@ export interface Evaluated {
   readonly result: 'met' | 'MISSED' | 'not measured';
 }
 
-function median(summary: Summary, budgetMs: number): { ms: number; bound: 'exact' | 'over' } | undefined {
+/** The median time of the finished runs, or the budget (a lower bound) when every run was cut off by it. */
+function medianOrBudget(summary: Summary, budgetMs: number): { ms: number; bound: 'exact' | 'over' } | undefined {
   if (summary.done > 0) return { ms: summary.msMedian, bound: 'exact' };
   if (summary.overBudget > 0) return { ms: budgetMs, bound: 'over' };
   return undefined;
@@ -157,8 +158,8 @@ function evaluate(target: Target, run: ReadonlyMap<string, Measured>): Evaluated
   }
   const b = find(target.b);
   const goal = target.kind === 'time' ? `time ≤ ${target.atMost}× ${target.b[1]}` : `throughput ≥ ${target.atLeast}× ${target.b[1]}`;
-  const am = a && median(a.summary, a.budgetMs);
-  const bm = b && median(b.summary, b.budgetMs);
+  const am = a && medianOrBudget(a.summary, a.budgetMs);
+  const bm = b && medianOrBudget(b.summary, b.budgetMs);
   if (am === undefined || bm === undefined || (am.bound === 'over' && bm.bound === 'over')) {
     return { what: target.what, goal, figures: '–', ratio: '–', result: 'not measured' };
   }

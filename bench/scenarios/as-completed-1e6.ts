@@ -1,7 +1,8 @@
 /** asCompleted at concurrency 100 over 1,000,000 promise factories: see as-completed-1e5.ts. */
-import { asCompletedScenario } from './as-completed-1e5';
+import { FACTORIES, asCompletedScenario } from './as-completed-1e5';
 
 export default asCompletedScenario(
+  FACTORIES,
   1_000_000,
   50_000,
   2_000,

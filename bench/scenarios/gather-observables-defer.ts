@@ -23,9 +23,9 @@ import type { Contender, Scenario } from '../lib/scenario';
 import { checkOrdered, collect, loadPMap, single } from './gather-factories-1e5';
 import type { SizeParams } from './gather-factories-1e5';
 
-type Kind = 'defer' | 'of';
+export type Kind = 'defer' | 'of';
 
-function makeObservables(kind: Kind, n: number): Observable<number>[] {
+export function makeObservables(kind: Kind, n: number): Observable<number>[] {
   const inputs = new Array<Observable<number>>(n);
   for (let i = 0; i < n; i++) inputs[i] = kind === 'of' ? of(i) : defer(() => Promise.resolve(i));
   return inputs;

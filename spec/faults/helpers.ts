@@ -1,5 +1,3 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { EmptyError, Observable, TimeoutError, filter, map } from 'rxjs';
 import { CancelledError, Semaphore } from '../../lib';
 import { HttpStatusError, NetworkError, SessionClosedError, createSession } from '../../lib/http';
@@ -7,6 +5,7 @@ import type { ClientSession, SessionOptions } from '../../lib/http';
 import { startHttpbin } from '../../lib/testing';
 import type { Httpbin, HttpbinOptions } from '../../lib/testing';
 import type { ChaosKind } from '../../lib/testing/httpbin';
+import { closedPort } from '../http/helpers';
 import { ResourceTracker } from '../testing/resources';
 
 /**
@@ -261,18 +260,6 @@ export function settle<T>(source: Observable<T>, deadlineMs = SCENARIO_DEADLINE)
       subscription.unsubscribe();
       reject(new Error(`the scenario hung: it had not ended after ${deadlineMs} ms (${values.length} values so far)`));
     }, deadlineMs);
-  });
-}
-
-/** A port on 127.0.0.1 that nothing listens on: one the system just gave out and took back. */
-export function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
   });
 }
 

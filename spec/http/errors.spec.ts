@@ -1,21 +1,7 @@
-import { createServer } from 'node:net';
 import { types } from 'node:util';
-import type { AddressInfo } from 'node:net';
 import { CancelledError, HttpStatusError, NetworkError, SessionClosedError, TimeoutError } from '../../lib/http';
 import type { ClientSession } from '../../lib/http';
-import { failure, outcome, TRANSPORTS, useHttpbin } from './helpers';
-
-/** A port on 127.0.0.1 that nothing listens on: one the system just gave out and took back. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { closedPort, failure, outcome, TRANSPORTS, useHttpbin } from './helpers';
 
 describe.each(TRANSPORTS)('createSession errors on %s', (_transport, makeTransport) => {
   const t = useHttpbin(makeTransport);

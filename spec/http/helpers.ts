@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Observable } from 'rxjs';
 import { createSession, undiciTransport } from '../../lib/http';
 import type { ClientSession, SessionOptions, Transport } from '../../lib/http';
@@ -6,6 +8,18 @@ import type { Httpbin } from '../../lib/testing';
 import { ResourceTracker } from '../testing/resources';
 
 /** How an Observable ended: its values, and its error or completion. */
+/** A port on 127.0.0.1 that nothing listens on: one the system just gave out and took back. */
+export function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 export interface Outcome<T> {
   readonly values: T[];
   readonly error?: unknown;
