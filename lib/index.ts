@@ -1,7 +1,7 @@
 // Public surface of `rxjs-asyncio`. Each group is one concept of asyncio.
 
 // Inputs and results
-export type { TaskInput, ResultOf, Progress, PoolOptions, Settled } from './types';
+export type { TaskInput, ResultOf, Progress, PoolOptions, Settled, Limiter } from './types';
 
 // Tasks (asyncio.create_task)
 export { Task, createTask } from './task';

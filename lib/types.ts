@@ -1,4 +1,4 @@
-import type { ObservableInput, ObservedValueOf } from 'rxjs';
+import type { Observable, ObservableInput, ObservedValueOf } from 'rxjs';
 
 /**
  * Anything that can become a task: an Observable, a Promise, an iterable, ... or a
@@ -34,3 +34,14 @@ export interface PoolOptions {
 
 /** With `returnExceptions: true`, a slot holds either the result or the thrown value. */
 export type Settled<T> = T | Error;
+
+/**
+ * Anything that limits work (asyncio's `async with limiter:`): `run(input)` is a cold
+ * Observable that, on each subscription, waits until the limiter lets the input start,
+ * then subscribes to it and mirrors it. `Semaphore`, `RateLimiter` and the limiters of
+ * the other entry points implement it, so `withPermit`, `rateLimit` and a session's
+ * `semaphore` and `rateLimiter` options take any of them.
+ */
+export interface Limiter {
+  run<T>(input: TaskInput<T>): Observable<T>;
+}
