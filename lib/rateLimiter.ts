@@ -1,10 +1,11 @@
-import { Observable, asyncScheduler } from 'rxjs';
-import type { Subscriber, Subscription, Unsubscribable } from 'rxjs';
-import type { TaskInput } from './types';
-import { checkTaskInput, toObservable } from './internal/input';
-import { checkFiniteDuration, checkOptions, checkPositiveInteger } from './internal/validate';
-import { WaitQueue } from './semaphore';
-import type { QueueNode } from './semaphore';
+import { asyncScheduler } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
+import type { Limiter, TaskInput } from './types';
+import { Gate } from './internal/gate';
+import type { Room } from './internal/gate';
+import { gatedRun } from './internal/gatedRun';
+import { monotonicNow } from './internal/rxjs';
+import { checkInterval, checkPositiveInteger, checkTaskInput, readOptions } from './internal/validate';
 
 /** Options of {@link RateLimiter}. */
 export interface RateLimiterOptions {
@@ -41,7 +42,10 @@ export interface RateLimiterOptions {
  * - **Unsubscribe**: a waiter leaves the queue at once; a started input is unsubscribed.
  *
  * All timing goes through rxjs's `asyncScheduler` (so it runs in virtual time inside
- * `TestScheduler.run`), and a timer is scheduled only while someone waits.
+ * `TestScheduler.run`), and a timer is scheduled only while someone waits. Times are
+ * read from a monotonic clock, so a step of the wall clock neither stalls the limiter
+ * nor lets it spin. A queued input starts in the async context of the subscription that
+ * asked for it.
  *
  * @example
  * ```ts
@@ -63,7 +67,7 @@ export interface RateLimiterOptions {
  *
  * @see {@link rateLimit} for the operator form.
  */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   /** At most this many starts in any window of `interval` ms. */
   readonly count: number;
   /** The window, in ms. */
@@ -77,15 +81,15 @@ export class RateLimiter {
    * a bad value a `RangeError`.
    */
   constructor(options: RateLimiterOptions) {
-    const { count, interval } = checkOptions('RateLimiter', options, ['count', 'interval']);
+    const { count, interval } = readOptions('RateLimiter', 'options', options, ['count', 'interval']);
     this.count = checkPositiveInteger('RateLimiter', 'options.count', count);
-    this.interval = checkFiniteDuration('RateLimiter', 'options.interval', interval);
+    this.interval = checkInterval('RateLimiter', 'options.interval', interval);
     this.window = new StartWindow(this.count, this.interval);
   }
 
   /** Subscriptions queued for a start right now. */
   get waiting(): number {
-    return this.window.queue.length;
+    return this.window.gate.waiting;
   }
 
   /**
@@ -119,58 +123,26 @@ export class RateLimiter {
    */
   run<T>(input: TaskInput<T>): Observable<T> {
     checkTaskInput<T>('RateLimiter.run', 'input', input);
-    const source = toObservable(input, 'RateLimiter.run', 'input');
-    const window = this.window;
-    return new Observable<T>((subscriber) => {
-      const ticket = new Ticket<T>(window, source, subscriber);
-      window.request(ticket);
-      return ticket;
-    });
+    return gatedRun(this.window.gate, undefined, input, 'RateLimiter.run');
   }
 }
 
-/** One subscription to `limiter.run(input)` waiting for its start. */
-class Ticket<T> implements Unsubscribable, QueueNode<Ticket<unknown>> {
-  prevWaiter: Ticket<unknown> | null = null;
-  nextWaiter: Ticket<unknown> | null = null;
-  /** In the limiter's queue. */
-  queued = false;
-
-  constructor(
-    private readonly window: StartWindow,
-    private readonly source: Observable<T>,
-    private readonly subscriber: Subscriber<T>,
-  ) {}
-
-  /** The start is allowed: the input is subscribed with the consumer's own subscriber (its teardown joins the consumer's). */
-  start(): void {
-    this.source.subscribe(this.subscriber);
-  }
-
-  /** The consumer's teardown: leaving the queue if still in it. */
-  unsubscribe(): void {
-    if (this.queued) this.window.leave(this);
-  }
-}
-
-/** The recent starts and the queue of one RateLimiter. */
-class StartWindow {
-  /** Tickets waiting for a start, oldest first. */
-  readonly queue = new WaitQueue<Ticket<unknown>>();
+/** The recent starts of one RateLimiter: the room of its gate. */
+class StartWindow implements Room {
+  readonly gate: Gate = new Gate(this);
   /**
-   * Times of the last `count` starts, as a ring buffer: it grows to `count` entries (so
-   * memory is O(count)), then each start overwrites the oldest, at `oldest`.
+   * Times of the last `count` starts, on the monotonic clock, as a ring buffer: it grows
+   * to `count` entries (so memory is O(count)), then each start overwrites the oldest,
+   * at `oldest`.
    */
   private readonly starts: number[] = [];
   /** Index in `starts` of the oldest of the last `count` starts (0 until the ring is full). */
   private oldest = 0;
   /** The pending wake-up, only while someone waits. */
-  private timer: Subscription | null = null;
-  /** True while `drain` starts tickets: it schedules the next wake-up itself when done. */
-  private draining = false;
+  private timer: Subscription | undefined = undefined;
   private readonly wake = (): void => {
-    this.timer = null;
-    this.drain();
+    this.timer = undefined;
+    this.gate.pump();
   };
 
   constructor(
@@ -178,62 +150,33 @@ class StartWindow {
     private readonly interval: number,
   ) {}
 
-  /** A newcomer: started now if nobody waits and the window allows it, else queued. */
-  request(ticket: Ticket<unknown>): void {
-    if (this.queue.head === null && this.take(asyncScheduler.now())) {
-      ticket.start();
-    } else {
-      ticket.queued = true;
-      this.queue.push(ticket);
-      this.arm();
-    }
-  }
-
-  leave(ticket: Ticket<unknown>): void {
-    ticket.queued = false;
-    this.queue.remove(ticket);
-    if (this.queue.head === null && this.timer !== null) {
-      this.timer.unsubscribe();
-      this.timer = null;
-    }
-  }
-
-  /** Records a start at `now` if the window allows one. */
-  private take(now: number): boolean {
+  /** Records a start now if the window (now - interval, now] allows one. */
+  take(): boolean {
     const starts = this.starts;
+    const now = monotonicNow();
     if (starts.length < this.count) {
       starts.push(now);
       return true;
     }
     const oldest = this.oldest;
-    // The oldest of the last `count` starts must have left the window (now - interval, now].
-    if (starts[oldest] + this.interval > now) return false;
+    // The oldest of the last `count` starts must have left the window.
+    if (starts[oldest]! + this.interval > now) return false;
     starts[oldest] = now;
     this.oldest = oldest + 1 === this.count ? 0 : oldest + 1;
     return true;
   }
 
-  /** Starts waiters, oldest first, while the window allows; then sleeps until the next start can be allowed. */
-  private drain(): void {
-    this.draining = true;
-    try {
-      let ticket: Ticket<unknown> | null;
-      while ((ticket = this.queue.head) !== null && this.take(asyncScheduler.now())) {
-        ticket.queued = false;
-        this.queue.remove(ticket);
-        ticket.start();
-      }
-    } finally {
-      this.draining = false;
-    }
-    this.arm();
+  /** Someone waits: wake up when the oldest start leaves the window. */
+  blocked(): void {
+    if (this.timer !== undefined) return;
+    // Someone waits, so the ring is full and `starts[oldest]` is the start to outlive
+    // (at most `interval` away, whatever the wall clock did).
+    const delay = this.starts.length < this.count ? 0 : this.starts[this.oldest]! + this.interval - monotonicNow();
+    this.timer = asyncScheduler.schedule(this.wake, Math.min(this.interval, Math.max(0, delay)));
   }
 
-  /** Schedules a wake-up for when the oldest start leaves the window, if someone waits and none is scheduled. */
-  private arm(): void {
-    if (this.timer !== null || this.draining || this.queue.head === null) return;
-    // Someone waits, so the ring is full and `starts[oldest]` is the start to outlive.
-    const delay = this.starts.length < this.count ? 0 : this.starts[this.oldest] + this.interval - asyncScheduler.now();
-    this.timer = asyncScheduler.schedule(this.wake, Math.max(0, delay));
+  idle(): void {
+    this.timer?.unsubscribe();
+    this.timer = undefined;
   }
 }

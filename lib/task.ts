@@ -1,10 +1,16 @@
 import { AsyncSubject, Observable } from 'rxjs';
-import type { Unsubscribable } from 'rxjs';
 import { CancelledError, InvalidStateError } from './errors';
-import { checkTaskInput, startInput } from './internal/input';
+import { startInput } from './internal/input';
+import type { InputRun, InputTarget } from './internal/input';
+import { checkTaskInput } from './internal/validate';
 import type { TaskInput } from './types';
 
 type TaskState = 'pending' | 'fulfilled' | 'rejected' | 'cancelled';
+
+/** Tasks ended so far, in this process: the next task to end gets this number plus one. */
+let endings = 0;
+/** Reads a task's place in the order tasks ended (see `completionOrder`). */
+let endedAs: <T>(task: Task<T>) => number;
 
 /**
  * Work that has started and will end once (asyncio.Task): an Observable of its one result.
@@ -22,7 +28,9 @@ type TaskState = 'pending' | 'fulfilled' | 'rejected' | 'cancelled';
  *
  * - Complete: the last value, then completion, replayed to late subscribers.
  *   An input that completes without a value fails the task with `EmptyError`.
- * - Error: the error, replayed to late subscribers.
+ * - Error: the error, replayed to late subscribers. An input that fails with a
+ *   `CancelledError` (it waited on a Task that was cancelled, say) ends the task
+ *   cancelled too, as in asyncio.
  * - Unsubscribe: that subscriber stops listening; the task runs on.
  *
  * ```ts
@@ -36,10 +44,16 @@ export class Task<T> extends Observable<T> {
   #state: TaskState = 'pending';
   #value: T | undefined;
   #error: unknown;
+  /** When the task ended, among all tasks: 0 while pending. */
+  #ended = 0;
   /** Replays the one outcome to every subscriber. */
   readonly #outcome = new AsyncSubject<T>();
-  /** How to stop the input while it runs. */
-  #source: Unsubscribable | undefined;
+  /** How to stop the input while it runs (an Observable's; a Promise cannot be stopped). */
+  #run: InputRun | undefined;
+
+  static {
+    endedAs = (task) => task.#ended;
+  }
 
   /**
    * Starts `input` now, as {@link createTask} does (prefer that). `fn` and `param`
@@ -48,20 +62,28 @@ export class Task<T> extends Observable<T> {
   constructor(input: TaskInput<T>, fn = 'Task', param = 'input') {
     checkTaskInput(fn, param, input);
     super((subscriber) => this.#outcome.subscribe(subscriber));
-    const stop = startInput(input, (ok, value) => this.#settle(ok, value), fn, -1, param);
-    if (this.#state === 'pending') this.#source = stop;
+    const target: InputTarget = {
+      mirror: false,
+      inputValue: () => undefined,
+      inputRunning: (_index, run) => (this.#run = run),
+      inputEnded: (_index, ok, value) => this.#end(ok, value),
+      inputName: () => param,
+    };
+    startInput(target, 0, input, fn);
   }
 
-  #settle(ok: boolean, value: unknown): void {
+  #end(ok: boolean, value: unknown): void {
     if (this.#state !== 'pending') return;
-    this.#source = undefined;
+    this.#run = undefined;
+    this.#ended = ++endings;
     if (ok) {
       this.#state = 'fulfilled';
       this.#value = value as T;
       this.#outcome.next(value as T);
       this.#outcome.complete();
     } else {
-      this.#state = 'rejected';
+      // Cancellation passes through: a task that failed because what it waited on was cancelled is cancelled.
+      this.#state = value instanceof CancelledError ? 'cancelled' : 'rejected';
       this.#error = value;
       this.#outcome.error(value);
     }
@@ -74,9 +96,10 @@ export class Task<T> extends Observable<T> {
   cancel(): boolean {
     if (this.#state !== 'pending') return false;
     this.#state = 'cancelled';
-    const source = this.#source;
-    this.#source = undefined;
-    source?.unsubscribe();
+    this.#ended = ++endings;
+    const run = this.#run;
+    this.#run = undefined;
+    run?.unsubscribe();
     this.#error = new CancelledError();
     this.#outcome.error(this.#error);
     return true;
@@ -153,4 +176,13 @@ export class Task<T> extends Observable<T> {
  */
 export function createTask<T>(input: TaskInput<T>): Task<T> {
   return new Task(input, 'createTask');
+}
+
+/**
+ * A task's place in the order tasks ended, in this process: a task that ended earlier
+ * has a smaller number; 0 while it is pending. So any list of tasks can be put in
+ * completion order (`wait` does), even those that ended in the same instant.
+ */
+export function completionOrder<T>(task: Task<T>): number {
+  return endedAs(task);
 }

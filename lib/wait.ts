@@ -1,19 +1,21 @@
 import { Observable } from 'rxjs';
-import { feedOf, readInputs } from './internal/feeds';
-import { DONE } from './internal/pool';
-import { parseWaitOptions, Waiter } from './internal/waiter';
-import type { WaitOptions, WaitResult } from './internal/waiter';
+import { DONE, WAIT, countOf, feedOf, nameIn, readInputs } from './internal/inputs';
+import { Watch, readWatchOptions } from './internal/watch';
+import type { WaitOptions, WaitResult } from './internal/watch';
 import type { ResultOf, TaskInput } from './types';
 
-export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION } from './internal/waiter';
-export type { ReturnWhen, WaitOptions, WaitResult } from './internal/waiter';
+export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION } from './internal/watch';
+export type { ReturnWhen, WaitOptions, WaitResult } from './internal/watch';
 
 /**
  * Starts every input as a Task and emits `{ done, pending }` once a condition holds
  * (asyncio.wait).
  *
  * `returnWhen` is `ALL_COMPLETED` (default), `FIRST_COMPLETED` or `FIRST_EXCEPTION`.
- * `done` lists tasks in completion order, `pending` in submission order. It never fails
+ * Every input is in exactly one list: a task that has ended when `wait` emits is in
+ * `done`, even if it ended in the same instant as the one that met the condition.
+ * `done` lists tasks in completion order (tasks that had ended before `wait` was
+ * subscribed first, in the order they ended), `pending` in submission order. It never fails
  * because a task failed: failed tasks are in `done`, read them with `exception()`.
  * Pending tasks keep running: `cancel()` them, or wait on them again.
  *
@@ -43,23 +45,37 @@ export type { ReturnWhen, WaitOptions, WaitResult } from './internal/waiter';
  * // Logs: ['fast'] 1
  * ```
  *
- * @param inputs Tasks, or inputs to start as tasks, in any iterable.
+ * @param inputs Tasks, or inputs to start as tasks, in any iterable or async iterable
+ *   (taken whole before `wait` can emit), or a `Map` of them.
  * @param options `returnWhen`, `timeout` (ms), `onProgress`.
  * @returns A cold Observable of one `{ done, pending }`.
  * @see createTask, waitUntil
  */
-export function wait<I extends TaskInput<unknown>>(inputs: Iterable<I>, options?: WaitOptions): Observable<WaitResult<ResultOf<I>>> {
+export function wait<I extends TaskInput<unknown>>(
+  inputs: ReadonlyMap<unknown, I> | Iterable<I> | AsyncIterable<I>,
+  options?: WaitOptions,
+): Observable<WaitResult<ResultOf<I>>> {
   const list = readInputs('wait', inputs, false);
-  const parsed = parseWaitOptions('wait', options, ['returnWhen', 'timeout', 'onProgress']);
+  const parsed = readWatchOptions('wait', options, ['returnWhen', 'timeout', 'onProgress']);
   return new Observable<WaitResult<ResultOf<I>>>((subscriber) => {
-    const waiter = new Waiter<ResultOf<I>>('wait', subscriber, parsed, list.kind === 'iterable' ? undefined : list.items.length, false);
-    const feed = feedOf('wait', list);
+    const watch = new Watch<ResultOf<I>>('wait', subscriber, parsed, countOf(list), false);
+    let index = 0;
+    // wait starts every input, so it takes the whole list (an async one as it comes) before it can emit.
+    const take = (): void => {
+      for (;;) {
+        if (subscriber.closed) return;
+        const input = feed.pull();
+        if (input === WAIT) return;
+        if (input === DONE) return watch.end();
+        watch.add(input, nameIn(list, index++));
+      }
+    };
+    const feed = feedOf('wait', list, { feedReady: take, feedFailed: (err) => subscriber.error(err) });
     subscriber.add(() => feed.release());
-    for (let i = 0; !subscriber.closed; i++) {
-      const input = feed.pull();
-      if (input === DONE) break;
-      waiter.add(input, `inputs[${i}]`);
+    try {
+      take();
+    } catch (err) {
+      subscriber.error(err);
     }
-    waiter.end();
   });
 }

@@ -1,7 +1,7 @@
-import { Observable } from 'rxjs';
-import { checkTaskInput, toObservable } from './internal/input';
-import { scheduleDeadline, timeoutError } from './internal/pool';
-import { checkDuration } from './internal/validate';
+import type { Observable } from 'rxjs';
+import { withDeadline } from './internal/deadline';
+import { toObservable } from './internal/input';
+import { checkDuration, checkTaskInput } from './internal/validate';
 import { Task } from './task';
 import type { ResultOf, TaskInput } from './types';
 
@@ -16,8 +16,9 @@ import type { ResultOf, TaskInput } from './types';
  *
  * - Complete: as the input, the deadline cleared.
  * - Error: as the input.
- * - Timeout: `TimeoutError`; the input is unsubscribed, and a `Task` input is
- *   cancelled (as asyncio.wait_for cancels the awaited task).
+ * - Timeout: the input is unsubscribed (its teardown runs), a `Task` input is
+ *   cancelled (as asyncio.wait_for cancels the awaited task), and then the subscriber
+ *   receives `TimeoutError`: by then the Task is already `cancelled()`.
  * - Unsubscribe: the input is unsubscribed (a `Task` is only left, not cancelled).
  *
  * ```ts
@@ -33,12 +34,6 @@ export function waitFor<I extends TaskInput<unknown>>(input: I, timeoutMs: numbe
   checkTaskInput('waitFor', 'input', input);
   checkDuration('waitFor', 'timeoutMs', timeoutMs);
   const source = toObservable(input as TaskInput<ResultOf<I>>, 'waitFor', 'input');
-  return new Observable<ResultOf<I>>((subscriber) => {
-    const deadline = scheduleDeadline(timeoutMs, () => {
-      subscriber.error(timeoutError(`waitFor: input did not complete within ${timeoutMs} ms`));
-      if (input instanceof Task) input.cancel();
-    });
-    subscriber.add(deadline);
-    source.subscribe(subscriber);
-  });
+  const cancel = input instanceof Task ? () => void input.cancel() : undefined;
+  return withDeadline(source, timeoutMs, () => `waitFor: input did not complete within ${timeoutMs} ms`, cancel);
 }

@@ -13,7 +13,7 @@ describe('bad arguments', () => {
 
   // prettier-ignore
   const cases: Case[] = [
-    ['gather(42)',                          () => gather(42 as never),                                TypeError,  'gather: inputs must be an iterable (array, Set, generator, ...) of task inputs or a record of them, got 42'],
+    ['gather(42)',                          () => gather(42 as never),                                TypeError,  'gather: inputs must be an iterable (array, Set, Map, generator, ...) or async iterable of task inputs or a record of them, got 42'],
     ['gather("abc")',                       () => gather('abc' as never),                             TypeError,  /^gather: inputs must be .*, got "abc"$/],
     ['gather(undefined)',                   () => gather(undefined as never),                         TypeError,  /^gather: inputs must be .*, got undefined$/],
     ['gather(an Observable)',               () => gather(a as never),                                 TypeError,  /^gather: inputs must be .*, got an instance of Observable$/],
@@ -31,7 +31,7 @@ describe('bad arguments', () => {
     ['gather onProgress 1',                 () => gather([a], { onProgress: 1 as never }),            TypeError,  'gather: options.onProgress must be a function, got 1'],
     ['gather unknown option',               () => gather([a], { concurency: 2 } as never),            TypeError,  'gather: options.concurency is not a known option (expected one of concurrency, timeout, returnExceptions, onProgress), got 2'],
     ['gather options null',                 () => gather([a], null as never),                         TypeError,  'gather: options must be an object, got null'],
-    ['asCompleted record',                  () => asCompleted({ x: a } as never),                     TypeError,  'asCompleted: inputs must be an iterable (array, Set, generator, ...) of task inputs, got { x }'],
+    ['asCompleted record',                  () => asCompleted({ x: a } as never),                     TypeError,  'asCompleted: inputs must be an iterable (array, Set, Map, generator, ...) or async iterable of task inputs, got { x }'],
     ['asCompleted concurrency -Infinity',   () => asCompleted([a], { concurrency: -Infinity }),       RangeError, 'asCompleted: options.concurrency must be a positive integer or Infinity, got -Infinity'],
     ['asCompleted [() => 1, 2]',            () => asCompleted([() => of(1), 2] as never),             TypeError,  `asCompleted: inputs[1] must be ${INPUT}, got 2`],
     ['wait(null)',                          () => wait(null as never),                                TypeError,  /^wait: inputs must be .*, got null$/],

@@ -61,7 +61,7 @@ interface Row {
 const rows: Row[] = [];
 const a = of(1);
 const INPUT = 'an ObservableInput (Observable, Promise, iterable, ...) or a function returning one';
-const INPUTS = 'an iterable (array, Set, generator, ...) of task inputs';
+const INPUTS = 'an iterable (array, Set, Map, generator, ...) or async iterable of task inputs';
 const RETURN_WHEN = 'one of ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION';
 
 function row(fn: string, kind: string, run: () => unknown, error: ErrorClass, message: string, extra: Partial<Pick<Row, 'at' | 'gap'>> = {}): void {
@@ -385,17 +385,28 @@ row(
 for (const [kind, value, shown] of [
   ['wrong type', 42, '42'],
   ['missing', undefined, 'undefined'],
-  ['a look-alike', { run: () => a }, '{ run }'],
-  ['a RateLimiter', new RateLimiter({ count: 1, interval: 10 }), 'an instance of RateLimiter'],
+  ['no run method', { available: 1 }, '{ available }'],
 ] as const) {
-  row('withPermit', `semaphore ${kind}`, () => withPermit(value as never), TypeError, `withPermit: semaphore must be a Semaphore, got ${shown}`);
+  row(
+    'withPermit',
+    `limiter ${kind}`,
+    () => withPermit(value as never),
+    TypeError,
+    `withPermit: limiter must be a Limiter (an object with a run(input) method), got ${shown}`,
+  );
 }
 for (const [kind, value, shown] of [
   ['wrong type', 42, '42'],
   ['missing', undefined, 'undefined'],
-  ['a Semaphore', new Semaphore(1), 'an instance of Semaphore'],
+  ['run not a function', { run: 1 }, '{ run }'],
 ] as const) {
-  row('rateLimit', `limiter ${kind}`, () => rateLimit(value as never), TypeError, `rateLimit: limiter must be a RateLimiter, got ${shown}`);
+  row(
+    'rateLimit',
+    `limiter ${kind}`,
+    () => rateLimit(value as never),
+    TypeError,
+    `rateLimit: limiter must be a Limiter (an object with a run(input) method), got ${shown}`,
+  );
 }
 
 optionsBag('RateLimiter', (options) => new RateLimiter(options), 'count, interval', ['window', 1000, '1000']);
@@ -413,7 +424,7 @@ row(
 // rxjs-asyncio/http
 // ---------------------------------------------------------------------------------
 
-const OPTION_KEYS = 'baseURL, headers, timeout, maxSockets, raiseForStatus, semaphore, transport';
+const OPTION_KEYS = 'baseURL, headers, timeout, maxSockets, raiseForStatus, semaphore, rateLimiter, transport';
 const CONFIG_KEYS = 'params, headers, data, responseType, timeout, raiseForStatus, maxRedirects, signal';
 const SHORTCUT_KEYS = 'params, headers, data, timeout, raiseForStatus, maxRedirects, signal';
 const transport = fakeTransport(() => of({ status: 200, data: '' }));
@@ -493,23 +504,21 @@ row(
   'options.semaphore wrong type',
   () => createSession({ semaphore: 2 as never }),
   TypeError,
-  'createSession: options.semaphore must be a Semaphore, got 2',
+  'createSession: options.semaphore must be a Limiter (an object with a run(input) method), got 2',
 );
 row(
   'createSession',
   'options.semaphore a plain object',
   () => createSession({ semaphore: {} as never }),
   TypeError,
-  'createSession: options.semaphore must be a Semaphore, got {}',
+  'createSession: options.semaphore must be a Limiter (an object with a run(input) method), got {}',
 );
-// The semaphore option must be a Semaphore: a RateLimiter also has `run`, but limits
-// starts per window instead of requests at once.
 row(
   'createSession',
-  'options.semaphore a RateLimiter',
-  () => createSession({ transport, semaphore: new RateLimiter({ count: 1, interval: 10 }) as never }),
+  'options.rateLimiter wrong type',
+  () => createSession({ transport, rateLimiter: 'fast' as never }),
   TypeError,
-  'createSession: options.semaphore must be a Semaphore, got an instance of RateLimiter',
+  'createSession: options.rateLimiter must be a Limiter (an object with a run(input) method), got "fast"',
 );
 for (const fn of ['axiosTransport', 'undiciTransport'] as const) {
   const make = http[fn] as (options?: unknown) => unknown;
@@ -602,7 +611,7 @@ for (const method of METHODS) {
       'config.responseType unknown',
       () => callMethod(live, method, '/x', { responseType: 'blob' }),
       RangeError,
-      `${fn}: config.responseType must be one of 'json', 'text', 'arraybuffer', got "blob"`,
+      `${fn}: config.responseType must be one of json, text, arraybuffer, got "blob"`,
     );
   } else {
     row(

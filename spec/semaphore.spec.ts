@@ -653,18 +653,24 @@ describe('Semaphore', () => {
       expect(semaphore.available).toBe(1);
     });
 
-    it('gives the permit back at once when unsubscribed before the Promise settles, and ignores the late result', async () => {
+    it('keeps the permit of a Promise whose subscriber left until it settles, and ignores the late result', async () => {
       const semaphore = new Semaphore(1);
       let resolve!: (v: number) => void;
       const values: number[] = [];
-      const subscription = semaphore.run(() => new Promise<number>((r) => (resolve = r))).subscribe((v) => values.push(v));
+      const settled = new Promise<number>((r) => (resolve = r));
+      const subscription = semaphore.run(() => settled).subscribe((v) => values.push(v));
       expect(semaphore.available).toBe(0);
       subscription.unsubscribe();
-      expect(semaphore.available).toBe(1);
+      // A Promise cannot be cancelled: its work still counts against the limit.
+      expect(semaphore.available).toBe(0);
+      const next: string[] = [];
+      semaphore.run(of('next')).subscribe((v) => next.push(v));
+      expect(next).toEqual([]);
       resolve(1);
-      await Promise.resolve();
+      await settled;
       await Promise.resolve();
       expect(values).toEqual([]);
+      expect(next).toEqual(['next']);
       expect(semaphore.available).toBe(1);
     });
   });

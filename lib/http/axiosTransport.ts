@@ -5,11 +5,12 @@ import axios, { AxiosHeaders } from 'axios';
 import type { AxiosAdapter, AxiosRequestConfig, AxiosRequestTransformer, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { Observable } from 'rxjs';
 import type { Subscriber, Unsubscribable } from 'rxjs';
-import { checkConcurrency, checkOptions } from '../internal/validate';
+import { checkConcurrency, readOptions } from '../internal/validate';
 import { toData } from './body';
 import { isEmpty } from './request';
-import { SlotQueue } from './slots';
-import type { SlotWaiter } from './slots';
+import type { Context } from '../internal/context';
+import type { Waiter } from '../internal/gate';
+import { Slots } from './slots';
 import type { HttpHeaders, HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
 
 /**
@@ -40,7 +41,7 @@ import type { HttpHeaders, HttpRequest, HttpResponse, PoolTransport, PoolTranspo
  * socket for it, which the dead request destroys; unsubscribing from a thousand
  * queued requests would open and close a thousand connections. So a request is
  * handed to axios only when the agent can give it a socket at once: a slot is free
- * and no aborted socket is still closing (see `SlotQueue` in lib/http/slots.ts).
+ * and no aborted socket is still closing (see `Slots` in lib/http/slots.ts).
  *
  * `close()` destroys both agents and every socket they opened, idle or in use, and
  * refuses new ones; it resolves once each of those sockets has emitted `'close'`.
@@ -49,7 +50,7 @@ import type { HttpHeaders, HttpRequest, HttpResponse, PoolTransport, PoolTranspo
  * @returns The transport, with `close()`.
  */
 export function axiosTransport(options?: PoolTransportOptions): PoolTransport {
-  const o = checkOptions('axiosTransport', options, ['maxSockets']);
+  const o = readOptions('axiosTransport', 'options', options, ['maxSockets']);
   const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('axiosTransport', 'options.maxSockets', o.maxSockets);
   return createAxiosTransport(maxSockets);
 }
@@ -62,7 +63,7 @@ export function createAxiosTransport(maxSockets: number): PoolTransport {
   const closing = { count: 0 };
   // Set by close(): no request starts and no socket opens after it.
   let destroyed: Promise<void> | undefined;
-  const slots = new SlotQueue(maxSockets, () => closing.count);
+  const slots = new Slots(maxSockets, () => closing.count);
 
   // keepAliveMsecs: the TCP keep-alive delay axios sets on each request's socket, so
   // that the agent's own call (made each time it takes a socket back) sets the same.
@@ -199,7 +200,7 @@ interface AxiosPool {
   readonly transformRequest: readonly AxiosRequestTransformer[];
   /** axios's Node http adapter. */
   readonly adapter: AxiosAdapter;
-  readonly slots: SlotQueue;
+  readonly slots: Slots;
   /** Set by close(). */
   destroyed: boolean;
 }
@@ -213,11 +214,12 @@ interface AxiosPool {
  * by then the socket is back in the agent's free list (Node frees it on a tick after
  * the body's end).
  */
-class AxiosCall implements SlotWaiter, Unsubscribable {
+class AxiosCall implements Waiter, Unsubscribable {
   // Links of the slot queue, while it waits.
-  listed = false;
-  prevItem: SlotWaiter | undefined;
-  nextItem: SlotWaiter | undefined;
+  list: Waiter['list'] = undefined;
+  prevItem: Waiter | undefined = undefined;
+  nextItem: Waiter | undefined = undefined;
+  context: Context | undefined = undefined;
   // Set once it got its slot.
   private started = false;
   // From sending until axios settles: only then is there something to abort.
@@ -232,7 +234,7 @@ class AxiosCall implements SlotWaiter, Unsubscribable {
     private readonly subscriber: Subscriber<HttpResponse>,
   ) {}
 
-  start(): void {
+  admit(): void {
     this.started = true;
     if (this.pool.destroyed) {
       this.subscriber.error(closedError());

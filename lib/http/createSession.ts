@@ -1,32 +1,21 @@
-import { EmptyError, Observable, TimeoutError, asyncScheduler, map } from 'rxjs';
-import type { SchedulerAction, Subscriber, Subscription, TeardownLogic, Unsubscribable } from 'rxjs';
+import { EmptyError, Observable, TimeoutError, map } from 'rxjs';
+import type { Subscriber, Subscription, TeardownLogic, Unsubscribable } from 'rxjs';
 import { CancelledError } from '../errors';
-import { checkBoolean, checkConcurrency, checkFunction, checkOptions, fail } from '../internal/validate';
-import { Semaphore } from '../semaphore';
+import { endWithTimeout, startDeadline, timeoutError } from '../internal/deadline';
+import type { Expiring } from '../internal/deadline';
+import { List } from '../internal/list';
+import type { Link } from '../internal/list';
+import { checkBoolean, checkConcurrency, checkFunction, checkLimiter, checkTimeout, fail, readOptions } from '../internal/validate';
+import type { Limiter } from '../types';
 import { createAxiosTransport } from './axiosTransport';
-import { LinkedList } from './list';
-import type { Linked } from './list';
 import { HttpStatusError } from './errors/HttpStatusError';
 import { NetworkError } from './errors/NetworkError';
 import { SessionClosedError } from './errors/SessionClosedError';
-import {
-  CONFIG_KEYS,
-  REQUEST_KEYS,
-  SHORTCUT_KEYS,
-  checkBaseUrl,
-  checkConfig,
-  checkKeys,
-  checkHeaders,
-  checkMethod,
-  checkTimeout,
-  checkUrl,
-  isEmpty,
-  resolveUrl,
-} from './request';
+import { CONFIG_KEYS, REQUEST_KEYS, SHORTCUT_KEYS, checkBaseUrl, checkConfig, checkHeaders, checkMethod, checkUrl, isEmpty, resolveUrl } from './request';
 import type { CheckedConfig } from './request';
 import type { HttpMethod, HttpRequest, HttpResponse, RequestConfig, RequestOptions, ResponseType, SessionOptions, Transport } from './types';
 
-const OPTION_KEYS = ['baseURL', 'headers', 'timeout', 'maxSockets', 'raiseForStatus', 'semaphore', 'transport'] as const;
+const OPTION_KEYS = ['baseURL', 'headers', 'timeout', 'maxSockets', 'raiseForStatus', 'semaphore', 'rateLimiter', 'transport'] as const;
 
 /** `Symbol.dispose` and `Symbol.asyncDispose`, or the names Node 20 gives them where the runtime lacks them. */
 const DISPOSE: symbol = Symbol.dispose ?? Symbol.for('nodejs.dispose');
@@ -71,10 +60,11 @@ export class ClientSession implements Unsubscribable {
   private readonly headers: Readonly<Record<string, string>>;
   private readonly timeout: number;
   private readonly raiseForStatus: boolean;
-  private readonly semaphore: Semaphore | undefined;
+  private readonly semaphore: Limiter | undefined;
+  private readonly rateLimiter: Limiter | undefined;
   private readonly transport: Transport;
   // Every request subscribed and not yet ended: close() cancels each.
-  private readonly live = new LinkedList<Call>();
+  private readonly live = new List<Call>();
   // Absolute URLs of the URLs given without params, as resolved (see resolve()).
   private readonly resolved = new Map<string, string>();
   // Set by the first close(), before it cancels anything.
@@ -84,16 +74,14 @@ export class ClientSession implements Unsubscribable {
 
   /** @internal Use {@link createSession}. */
   constructor(options: SessionOptions | undefined) {
-    const o = checkOptions('createSession', options, OPTION_KEYS);
+    const o = readOptions('createSession', 'options', options, OPTION_KEYS);
     this.baseURL = o.baseURL === undefined ? undefined : checkBaseUrl('createSession', 'options.baseURL', o.baseURL);
     this.headers = o.headers === undefined ? {} : checkHeaders('createSession', 'options.headers', o.headers);
     this.timeout = o.timeout === undefined ? Infinity : checkTimeout('createSession', 'options.timeout', o.timeout);
     const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('createSession', 'options.maxSockets', o.maxSockets);
     this.raiseForStatus = o.raiseForStatus === undefined ? false : checkBoolean('createSession', 'options.raiseForStatus', o.raiseForStatus);
-    if (o.semaphore !== undefined && !(o.semaphore instanceof Semaphore)) {
-      fail('type', 'createSession', 'options.semaphore', 'a Semaphore', o.semaphore);
-    }
-    this.semaphore = o.semaphore;
+    this.semaphore = o.semaphore === undefined ? undefined : checkLimiter('createSession', 'options.semaphore', o.semaphore);
+    this.rateLimiter = o.rateLimiter === undefined ? undefined : checkLimiter('createSession', 'options.rateLimiter', o.rateLimiter);
     if (o.transport === undefined) {
       this.transport = createAxiosTransport(maxSockets);
     } else {
@@ -195,7 +183,7 @@ export class ClientSession implements Unsubscribable {
    */
   request<T = unknown>(config: RequestOptions): Observable<HttpResponse<T>> {
     if (typeof config !== 'object' || config === null) fail('type', 'session.request', 'config', 'an object with a url', config);
-    const c = checkKeys('session.request', 'config', config, REQUEST_KEYS);
+    const c = readOptions('session.request', 'config', config, REQUEST_KEYS, true);
     const method = c.method === undefined ? 'GET' : checkMethod('session.request', 'config.method', c.method);
     const url = checkUrl('session.request', 'config.url', c.url);
     const { method: _m, url: _u, ...rest } = c;
@@ -272,7 +260,7 @@ export class ClientSession implements Unsubscribable {
       // requests cancelled before the pool goes, so that they fail with CancelledError,
       // not with the pool's own error.
       this.isClosed = true;
-      for (const call of this.live.drain()) call.cancelOnClose();
+      for (const call of this.live.takeAll()) call.cancelOnClose();
       const { close } = this.transport as { close?: unknown };
       this.closing = typeof close === 'function' ? Promise.resolve(close.call(this.transport) as unknown).then(() => undefined) : Promise.resolve();
     }
@@ -338,8 +326,16 @@ export class ClientSession implements Unsubscribable {
       call.signal = signal;
       signal.addEventListener('abort', call, { once: true });
     }
-    if (this.semaphore === undefined) call.attempt(subscriber);
-    else call.running = this.semaphore.run(new Observable<HttpResponse>((permitted) => call.attempt(permitted))).subscribe(subscriber);
+    if (this.semaphore === undefined && this.rateLimiter === undefined) {
+      call.attempt(subscriber);
+      return call;
+    }
+    // A permit first, then a start: a request waiting for its permit takes no start of
+    // the rate limit, so a start is counted when the request is sent.
+    let attempt = new Observable<HttpResponse>((admitted) => call.attempt(admitted));
+    if (this.rateLimiter !== undefined) attempt = this.rateLimiter.run(attempt);
+    if (this.semaphore !== undefined) attempt = this.semaphore.run(attempt);
+    call.running = attempt.subscribe(subscriber);
     return call;
   }
 
@@ -383,7 +379,7 @@ function cancelled(method: HttpMethod, url: string, why: string): CancelledError
  * failures wrapped; cancelled by `close()` (through `live`) or by its signal (as the
  * signal's listener). One object per request, no closure: this is every request's path.
  */
-class Call implements Unsubscribable, Linked<Call> {
+class Call implements Unsubscribable, Link<Call>, Expiring {
   /** The subscription of the semaphore's permit, when there is a semaphore. */
   running: Unsubscribable | undefined;
   /** The transport's subscription. */
@@ -395,13 +391,13 @@ class Call implements Unsubscribable, Linked<Call> {
   private received = false;
   signal: AbortSignal | undefined;
   // Links of the session's list of calls in flight.
-  listed = false;
-  prevItem: Call | undefined;
-  nextItem: Call | undefined;
+  list: List<Call> | undefined = undefined;
+  prevItem: Call | undefined = undefined;
+  nextItem: Call | undefined = undefined;
 
   constructor(
     private readonly transport: Transport,
-    private readonly live: LinkedList<Call>,
+    private readonly live: List<Call>,
     private readonly request: HttpRequest,
     private readonly timeout: number,
     private readonly raise: boolean,
@@ -411,7 +407,7 @@ class Call implements Unsubscribable, Linked<Call> {
   /** Runs the transport under the deadline, emitting to `out`. */
   attempt(out: Subscriber<HttpResponse>): TeardownLogic {
     this.out = out;
-    if (this.timeout !== Infinity) this.deadline = asyncScheduler.schedule(expire, this.timeout, this);
+    this.deadline = startDeadline(this.timeout, this);
     try {
       this.sending = this.transport(this.request).subscribe(this);
     } catch (err) {
@@ -442,9 +438,11 @@ class Call implements Unsubscribable, Linked<Call> {
     }
   }
 
-  /** The deadline passed. */
+  /** The deadline passed (Expiring): the request is aborted, then fails. */
   expire(): void {
-    this.out?.error(timeoutError(this.request, this.timeout));
+    const { method, url } = this.request;
+    const err = timeoutError(`${method} ${url} timed out after ${this.timeout} ms`, { method, url, timeout: this.timeout });
+    endWithTimeout(this.out!, { unsubscribe: () => this.stop() }, err);
   }
 
   /** `close()` cancels the request. */
@@ -459,7 +457,7 @@ class Call implements Unsubscribable, Linked<Call> {
 
   /** The request's teardown. */
   unsubscribe(): void {
-    this.live.delete(this);
+    this.live.remove(this);
     this.signal?.removeEventListener('abort', this);
     this.running?.unsubscribe();
     this.stop();
@@ -472,11 +470,6 @@ class Call implements Unsubscribable, Linked<Call> {
     this.sending?.unsubscribe();
     this.sending = undefined;
   }
-}
-
-/** The deadline's action: its state is the call. */
-function expire(this: SchedulerAction<Call>, call?: Call): void {
-  call!.expire();
 }
 
 // The disposers are declared here, under the well-known symbols the type checker knows,
@@ -515,13 +508,6 @@ function isOwnError(err: unknown): boolean {
     err instanceof TimeoutError ||
     err instanceof CancelledError
   );
-}
-
-/** rxjs's own `TimeoutError`, its message naming the request, its `info.meta` the request. */
-function timeoutError(request: HttpRequest, timeout: number): TimeoutError<null, { method: HttpMethod; url: string; timeout: number }> {
-  const err = new TimeoutError({ seen: 0, lastValue: null, meta: { method: request.method, url: request.url, timeout } });
-  err.message = `${request.method} ${request.url} timed out after ${timeout} ms`;
-  return err;
 }
 
 /** The body of a `session.json()` response: text parsed strictly, anything else (a fake transport's object) as it is. */

@@ -2,7 +2,7 @@
  * Internals of the session: argument checks of its options and of each request's
  * config, and the resolution of a call into the `HttpRequest` a transport receives.
  */
-import { checkBoolean, describe, fail } from '../internal/validate';
+import { checkBoolean, checkNonNegativeInteger, checkOneOf, checkTimeout, describe, fail, isPlainObject, readOptions } from '../internal/validate';
 import type { HttpMethod, ParamsInit, RequestConfig, RequestOptions, ResponseType } from './types';
 
 export const METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -51,7 +51,7 @@ const NO_CONFIG: CheckedConfig = Object.freeze({
  */
 export function checkConfig(fn: string, config: RequestConfig | undefined, keys: readonly string[]): CheckedConfig {
   if (config === undefined) return NO_CONFIG;
-  const c: Partial<RequestOptions> = checkKeys(fn, 'config', config, keys);
+  const c: Partial<RequestOptions> = readOptions(fn, 'config', config, keys, true);
   return {
     params: c.params === undefined ? undefined : checkParams(fn, 'config.params', c.params),
     headers: c.headers === undefined ? NO_CONFIG.headers : checkHeaders(fn, 'config.headers', c.headers),
@@ -62,43 +62,6 @@ export function checkConfig(fn: string, config: RequestConfig | undefined, keys:
     maxRedirects: c.maxRedirects === undefined ? 0 : checkNonNegativeInteger(fn, 'config.maxRedirects', c.maxRedirects),
     signal: c.signal === undefined ? undefined : checkSignal(fn, 'config.signal', c.signal),
   };
-}
-
-/** A config object: a plain object whose keys are all in `keys`. */
-export function checkKeys<C extends object>(fn: string, param: string, value: C, keys: readonly string[]): Partial<C> {
-  if (!isPlainObject(value)) return fail('type', fn, param, 'a plain object', value);
-  for (const key in value) {
-    if (!keys.includes(key) && Object.prototype.hasOwnProperty.call(value, key)) {
-      throw new TypeError(`${fn}: ${param}.${key} is not a known option (expected one of ${keys.join(', ')}), got ${describe(value[key])}`);
-    }
-  }
-  return value as Partial<C>;
-}
-
-/** The longest delay a Node timer takes; a longer one fires after 1 ms. */
-export const MAX_TIMEOUT = 2 ** 31 - 1;
-
-/** A request timeout: a positive number of ms up to `MAX_TIMEOUT`, or `Infinity` for none. */
-export function checkTimeout(fn: string, param: string, value: unknown): number {
-  if (typeof value !== 'number') fail('type', fn, param, TIMEOUT_EXPECTED, value);
-  if (!(value > 0 && (value <= MAX_TIMEOUT || value === Infinity))) fail('range', fn, param, TIMEOUT_EXPECTED, value);
-  return value;
-}
-
-const TIMEOUT_EXPECTED = `a positive number of milliseconds (at most ${MAX_TIMEOUT}) or Infinity`;
-
-export function checkNonNegativeInteger(fn: string, param: string, value: unknown): number {
-  if (typeof value !== 'number') fail('type', fn, param, 'a non-negative integer', value);
-  if (!(Number.isInteger(value) && value >= 0)) fail('range', fn, param, 'a non-negative integer', value);
-  return value;
-}
-
-/** A string among `allowed` (compared as given): a `TypeError` for a non-string, a `RangeError` for another string. */
-export function checkOneOf<S extends string>(fn: string, param: string, value: unknown, allowed: readonly S[]): S {
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as S;
-  // The message is built only on failure: this check is on every request's path.
-  const expected = `one of ${allowed.map((a) => `'${a}'`).join(', ')}`;
-  return fail(typeof value === 'string' ? 'range' : 'type', fn, param, expected, value);
 }
 
 /** A method name in any case, returned upper-case. */
@@ -132,12 +95,6 @@ export function checkBaseUrl(fn: string, param: string, value: unknown): string 
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') fail('type', fn, param, expected, value);
   return text;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /** Headers: a plain object of names to values; returned with names lower-cased and values as strings. */

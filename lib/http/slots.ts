@@ -1,28 +1,21 @@
-import { LinkedList } from './list';
-import type { Linked } from './list';
-
-/** A request waiting in a {@link SlotQueue}: started when it gets a slot. */
-export interface SlotWaiter extends Linked<SlotWaiter> {
-  /** Called once a slot is the request's (or, after `close()`, without one: see there). */
-  start(): void;
-}
+import { Gate } from '../internal/gate';
+import type { Room, Waiter } from '../internal/gate';
 
 /**
- * A first-come, first-served queue for a transport's `maxSockets` slots: a request
- * is handed to the client only when it can have a socket at once, so a request
- * dropped while it waits costs nothing (no socket is ever opened for it).
+ * A transport's `maxSockets` slots, the room of a {@link Gate}: a request is handed to
+ * the client only when it can have a socket at once, so a request dropped while it
+ * waits costs nothing (no socket is ever opened for it).
  *
  * The queue moves on a microtask after a slot frees, so a burst of unsubscriptions
- * empties it before anything starts. Waiters carry their own links: entering and
- * leaving allocate nothing.
+ * empties it before anything starts.
  */
-export class SlotQueue {
+export class Slots implements Room {
   /** Requests holding a slot. */
   private active = 0;
-  private readonly waiting = new LinkedList<SlotWaiter>();
-  // Whether a drain is scheduled.
+  private readonly gate = new Gate(this);
+  /** A pump is scheduled. */
   private scheduled = false;
-  // Set by close(): nothing starts after it.
+  /** Set by close(): nothing starts after it. */
   private closed = false;
 
   /**
@@ -34,23 +27,20 @@ export class SlotQueue {
     private readonly busy?: () => number,
   ) {}
 
-  /**
-   * Starts `waiter` at once, in a slot, if one is free and nobody waits; else queues
-   * it until one is. Returns whether it started at once.
-   */
-  enter(waiter: SlotWaiter): boolean {
-    if (this.waiting.size === 0 && this.hasRoom()) {
-      this.active++;
-      waiter.start();
-      return true;
-    }
-    this.waiting.push(waiter);
-    return false;
+  take(): boolean {
+    if (this.closed || this.active + (this.busy === undefined ? 0 : this.busy()) >= this.limit) return false;
+    this.active++;
+    return true;
   }
 
-  /** Drops a waiter that is still waiting (no effect once it has started). */
-  leave(waiter: SlotWaiter): void {
-    this.waiting.delete(waiter);
+  /** Admits `waiter` at once, in a slot, if one is free and nobody waits; else queues it. */
+  enter(waiter: Waiter): boolean {
+    return this.gate.enter(waiter);
+  }
+
+  /** Drops a waiter that is still waiting (no effect once it has been admitted). */
+  leave(waiter: Waiter): void {
+    this.gate.leave(waiter);
   }
 
   /** Gives back the slot of a request that has ended. */
@@ -61,30 +51,22 @@ export class SlotQueue {
 
   /** Looks at the queue again on a microtask (after a slot freed or a busy slot cleared). */
   schedule(): void {
-    if (this.scheduled || this.waiting.size === 0) return;
+    if (this.scheduled || this.gate.waiting === 0) return;
     this.scheduled = true;
-    queueMicrotask(this.drain);
+    queueMicrotask(this.pump);
   }
 
   /**
-   * Starts nothing more, and calls each waiting starter at once, without a slot: a
-   * starter must see that its transport is closed, and fail its request.
+   * Starts nothing more, and admits each waiter at once, without a slot: it must see
+   * that its transport is closed, and fail its request.
    */
   close(): void {
     this.closed = true;
-    for (const waiter of this.waiting.drain()) waiter.start();
+    for (const waiter of this.gate.takeAll()) waiter.admit();
   }
 
-  private hasRoom(): boolean {
-    return !this.closed && this.active + (this.busy === undefined ? 0 : this.busy()) < this.limit;
-  }
-
-  private readonly drain = (): void => {
+  private readonly pump = (): void => {
     this.scheduled = false;
-    while (this.waiting.size > 0 && this.hasRoom()) {
-      const waiter = this.waiting.shift()!;
-      this.active++;
-      waiter.start();
-    }
+    this.gate.pump();
   };
 }

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { Semaphore } from '../semaphore';
+import type { Limiter } from '../types';
 
 /** The HTTP methods a session sends, upper-case. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -114,8 +114,13 @@ export interface SessionOptions {
   readonly maxSockets?: number;
   /** Fail a response with status >= 400 with `HttpStatusError`. Default `false`. */
   readonly raiseForStatus?: boolean;
-  /** A shared semaphore: each request of the session runs under `semaphore.run()`. */
-  readonly semaphore?: Semaphore;
+  /** A shared `Limiter` (a `Semaphore`, a `Lock`, a `RedisSemaphore`): each request of the session runs under `semaphore.run()`. */
+  readonly semaphore?: Limiter;
+  /**
+   * A shared `RateLimiter` (or `RedisRateLimiter`, any `Limiter`) that every request
+   * start waits for, once it holds its `semaphore` permit.
+   */
+  readonly rateLimiter?: Limiter;
   /**
    * Performs the requests in place of the session's own axios transport (then
    * `maxSockets` has no effect: give it to the transport, as in

@@ -4,11 +4,12 @@ import * as zlib from 'node:zlib';
 import { Observable } from 'rxjs';
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import type { Client, Dispatcher } from 'undici';
-import { checkConcurrency, checkOptions } from '../internal/validate';
+import { checkConcurrency, readOptions } from '../internal/validate';
 import { toData, toText } from './body';
 import { isEmpty } from './request';
-import { SlotQueue } from './slots';
-import type { SlotWaiter } from './slots';
+import type { Context } from '../internal/context';
+import type { Waiter } from '../internal/gate';
+import { Slots } from './slots';
 import type { HttpHeaders, HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
 
 /** Headers every request sends unless it sets them itself (as axios does, `compress` aside). */
@@ -68,9 +69,9 @@ const DEFAULT_HEADERS: Readonly<Record<string, string>> = {
  * @returns The transport, with `close()`.
  */
 export function undiciTransport(options?: PoolTransportOptions): PoolTransport {
-  const o = checkOptions('undiciTransport', options, ['maxSockets']);
+  const o = readOptions('undiciTransport', 'options', options, ['maxSockets']);
   const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('undiciTransport', 'options.maxSockets', o.maxSockets);
-  const pool: Pool = { clients: new Clients(), slots: new SlotQueue(maxSockets), closing: undefined };
+  const pool: Pool = { clients: new Clients(), slots: new Slots(maxSockets), closing: undefined };
   const transport = (request: HttpRequest): Observable<HttpResponse> =>
     new Observable<HttpResponse>((subscriber) => {
       if (pool.closing !== undefined) {
@@ -95,7 +96,7 @@ export function undiciTransport(options?: PoolTransportOptions): PoolTransport {
 /** What the requests of one transport share. */
 interface Pool {
   readonly clients: Clients;
-  readonly slots: SlotQueue;
+  readonly slots: Slots;
   /** Set by close(). */
   closing: Promise<void> | undefined;
 }
@@ -211,11 +212,12 @@ function closedError(): Error {
  * subscription's teardown (one object per request, no closure). Holds its slot from
  * the first dispatch until undici is done with the last hop.
  */
-class Exchange implements SlotWaiter, Dispatcher.DispatchHandler, Unsubscribable {
+class Exchange implements Waiter, Dispatcher.DispatchHandler, Unsubscribable {
   // Links of the slot queue, while it waits.
-  listed = false;
-  prevItem: SlotWaiter | undefined;
-  nextItem: SlotWaiter | undefined;
+  list: Waiter['list'] = undefined;
+  prevItem: Waiter | undefined = undefined;
+  nextItem: Waiter | undefined = undefined;
+  context: Context | undefined = undefined;
   // Whether it got its slot (then it is started, or failed at once).
   private started = false;
   // Redirects followed so far.
@@ -253,7 +255,7 @@ class Exchange implements SlotWaiter, Dispatcher.DispatchHandler, Unsubscribable
   }
 
   /** The slot is ours: send the request (or fail, if the transport closed meanwhile). */
-  start(): void {
+  admit(): void {
     this.started = true;
     if (this.pool.closing !== undefined) {
       this.subscriber.error(closedError());

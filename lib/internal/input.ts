@@ -1,264 +1,248 @@
-import { EmptyError, Observable, Subscriber, from, observable as symbolObservable } from 'rxjs';
-import type { ObservableInput, Unsubscribable } from 'rxjs';
+/**
+ * The one way the library starts an input: {@link startInput}. A fan-out, a Task, a
+ * Semaphore's run and the mirror Observable of {@link toObservable} all start their
+ * inputs here, and hear back through an {@link InputTarget}.
+ */
+import { EmptyError, Observable, from } from 'rxjs';
+import type { ObservableInput, Subscriber, Unsubscribable } from 'rxjs';
 import type { TaskInput } from '../types';
-import { describe } from './validate';
-
-const NOT_INPUT = 'an ObservableInput (Observable, Promise, iterable, ...) or a function returning one';
-
-/** Whether rxjs `from()` accepts the value. Strings count: they are iterables. */
-export function isObservableInput(value: unknown): value is ObservableInput<unknown> {
-  if (value === null || value === undefined) return false;
-  if (typeof value === 'string') return true;
-  if (typeof value !== 'object') return false;
-  const v = value as Record<PropertyKey, unknown>;
-  return (
-    value instanceof Observable ||
-    typeof v[symbolObservable] === 'function' ||
-    typeof v.then === 'function' ||
-    typeof v[Symbol.iterator] === 'function' ||
-    typeof v[Symbol.asyncIterator] === 'function' ||
-    typeof v.length === 'number' ||
-    typeof v.getReader === 'function'
-  );
-}
-
-export function isTaskInput(value: unknown): value is TaskInput<unknown> {
-  return typeof value === 'function' || isObservableInput(value);
-}
-
-/** Throws the library's TypeError for an element that is not a task input. */
-export function checkTaskInput<T>(fn: string, param: string, value: unknown): TaskInput<T> {
-  if (!isTaskInput(value)) throw new TypeError(`${fn}: ${param} must be ${NOT_INPUT}, got ${describe(value)}`);
-  return value as TaskInput<T>;
-}
-
-function notInputReturned(fn: string, param: string, value: unknown): TypeError {
-  return new TypeError(`${fn}: ${param} is a function that returned ${describe(value)}, not an ObservableInput`);
-}
+import type { Link, List } from './list';
+import { EngineSubscriber } from './rxjs';
+import { describe, isObservableInput } from './validate';
 
 /**
- * A task input as a cold Observable. A function is called on each subscription; if it
- * throws or returns something that is not an ObservableInput, the subscriber gets the error.
+ * Receives what a started input does. One object may receive the outcomes of many
+ * inputs, by index (a fan-out), so starting an input allocates no callback of its own.
  */
-export function toObservable<T>(input: TaskInput<T>, fn: string, param: string): Observable<T> {
-  if (typeof input !== 'function') return from(input);
-  return new Observable<T>((subscriber) => {
-    const made = input();
-    if (!isObservableInput(made)) throw notInputReturned(fn, param, made);
-    return from(made).subscribe(subscriber);
-  });
-}
-
-/** Receives the one outcome of a started input. */
-export type SettleCallback = (ok: boolean, value: unknown) => void;
-
-/**
- * Receives the outcomes of many started inputs, by index (a pool). One object for all
- * its inputs, so starting an input allocates no callback of its own.
- */
-export interface SettleTarget {
-  inputSettled(index: number, ok: boolean, value: unknown): void;
-  /** How error messages name input `index` (`inputs[3]`), built only when one is needed. */
+export interface InputTarget {
+  /**
+   * Whether every value is passed on (`inputValue`), as `semaphore.run` mirrors its
+   * input; otherwise only the last value is kept, as a task's result, and an input that
+   * completes without one fails with `EmptyError`.
+   */
+  readonly mirror: boolean;
+  /** A value of a mirrored input. */
+  inputValue(index: number, value: unknown): void;
+  /** An Observable input is about to be subscribed: `run` is how to stop it. */
+  inputRunning(index: number, run: InputRun): void;
+  /**
+   * The input ended, once, after its teardown has run: `ok` with its last value, or
+   * with its error. A Promise's outcome is reported even after the target has stopped
+   * the input (a Promise cannot be stopped): a target that has ended ignores it.
+   */
+  inputEnded(index: number, ok: boolean, value: unknown): void;
+  /** How error messages name input `index` (`inputs[3]`, `inputs.profile`), built only when one is needed. */
   inputName(index: number): string;
 }
 
-/** A {@link SettleCallback} as a {@link SettleTarget}. */
-class CallbackTarget implements SettleTarget {
-  constructor(
-    private readonly settle: SettleCallback,
-    private readonly param: string | undefined,
-  ) {}
-  inputSettled(_index: number, ok: boolean, value: unknown): void {
-    this.settle(ok, value);
-  }
-  inputName(index: number): string {
-    return this.param ?? `inputs[${index}]`;
-  }
-}
-
 /**
- * Starts one input and reports its outcome once, after the input's teardown: its last
- * value on completion, an `EmptyError` if it completes without a value, or its error. Returns how to stop it,
- * or `undefined` if there is nothing to stop (it settled synchronously, or is a Promise).
+ * Starts `input` for `target`: calls it if it is a function, awaits a Promise, or
+ * subscribes an Observable (anything `from()` takes) with one {@link InputRun}. A
+ * function that throws, or returns something that is not an ObservableInput, ends the
+ * input with that error.
  *
- * `param` names the input in error messages; it is built lazily from `fn` and `index`.
- */
-export function startInput(input: unknown, settle: SettleCallback, fn: string, index: number, param?: string): Unsubscribable | undefined {
-  return startInputFor(new CallbackTarget(settle, param), input, fn, index);
-}
-
-/**
- * {@link startInput} reporting to `target.inputSettled(index, ...)`. The outcome is
- * reported once; a handle is returned only for an input that has not settled yet (an
- * Observable still running), and a pool can keep it in a {@link RunningInputs}.
- *
- * This is the per-input hot path of every pool, so it avoids Observable machinery and
- * allocation where it can: a Promise is awaited directly (it cannot be cancelled anyway,
- * so the caller must ignore an outcome that comes after it has ended), an Observable is
- * subscribed with one {@link InputSubscriber} (no SafeSubscriber, observer wrapper or
- * closures per input), and inner subscriptions are never chained to a parent
+ * The per-input hot path of every fan-out, so it avoids Observable machinery where it
+ * can: a Promise is awaited directly, an Observable is subscribed with one InputRun (no
+ * SafeSubscriber, observer wrapper or closures), and nothing is chained to a parent
  * Subscription, whose finalizer array would make removal O(n).
  */
-export function startInputFor(target: SettleTarget, input: unknown, fn: string, index: number): RunningInput | undefined {
+export function startInput(target: InputTarget, index: number, input: unknown, fn: string): void {
   let source: unknown = input;
   if (typeof source === 'function') {
     try {
       source = (source as () => unknown)();
     } catch (err) {
-      target.inputSettled(index, false, err);
-      return undefined;
+      target.inputEnded(index, false, err);
+      return;
     }
     // The common case first: a native Promise needs no further checks.
     if (source instanceof Promise) return awaitPromise(source, target, index);
     if (!isObservableInput(source)) {
-      target.inputSettled(index, false, notInputReturned(fn, target.inputName(index), source));
-      return undefined;
+      target.inputEnded(
+        index,
+        false,
+        new TypeError(`${fn}: ${target.inputName(index)} is a function that returned ${describe(source)}, not an ObservableInput`),
+      );
+      return;
     }
   }
   if (!(source instanceof Observable) && typeof (source as PromiseLike<unknown>).then === 'function') {
     return awaitPromise(source as PromiseLike<unknown>, target, index);
   }
-  const subscriber = new InputSubscriber(target, fn, index);
-  from(source as ObservableInput<unknown>).subscribe(subscriber);
-  // A synchronous input has ended, and been torn down, by the time `subscribe` returns:
-  // its outcome is reported now, after that teardown.
-  const state = subscriber.state;
-  subscriber.state = state & ~SUBSCRIBING;
-  if ((state & ENDED) !== 0) {
-    target.inputSettled(index, (state & OK) !== 0, subscriber.last);
-    return undefined;
+  const run = new InputRun(target, index, fn);
+  target.inputRunning(index, run);
+  let thrown: { error: unknown } | undefined;
+  try {
+    from(source as ObservableInput<unknown>).subscribe(run);
+  } catch (error) {
+    // A source that fails to start, or, once it has ended, a teardown that threw.
+    thrown = { error };
   }
-  return subscriber;
+  const state = run.state;
+  run.state = state & ~SUBSCRIBING;
+  if ((state & ENDED) === 0) {
+    if (thrown !== undefined && !run.closed) run.error(thrown.error);
+    return;
+  }
+  // A synchronous input has ended, and been torn down, by the time `subscribe` returns
+  // (lib/internal/rxjs.ts, point 2): its outcome is reported now, after that teardown.
+  target.inputEnded(index, (state & OK) !== 0, run.last);
+  if (thrown !== undefined) throw thrown.error;
 }
 
-/** {@link InputSubscriber} state bits. */
+/** {@link InputRun} state bits. */
 const SUBSCRIBING = 1;
 const ENDED = 2;
 const OK = 4;
 const HAS_VALUE = 8;
 
-/** A running Observable input: how to stop it, and its place in a {@link RunningInputs}. */
-export type RunningInput = InputSubscriber;
-
 /**
- * Subscribes one input and keeps its last value. A `Subscriber` subclass, so rxjs uses
- * it as it is (no SafeSubscriber and observer wrapper around it). The outcome is
- * reported only once the input's own teardown has run (as mergeMap does), so a slot,
- * permit or socket is never handed on while the input still holds it: on completion or
- * error it unsubscribes itself (running the source's finalizers), leaves its
- * {@link RunningInputs}, and then reports, unless it is still inside `subscribe`, in
- * which case `startInputFor` reports once `subscribe` has returned (rxjs runs the
- * teardown of a source that ended synchronously as `subscribe` returns).
+ * One running Observable input. On completion or error it unsubscribes itself first
+ * (running the source's finalizers), leaves the list it is in, and only then reports,
+ * so a slot, permit or socket is never handed on while the input still holds it. If it
+ * ends while still inside `subscribe()`, {@link startInput} reports once `subscribe()`
+ * has returned. Unsubscribed from outside, it reports nothing: whoever stopped it knows.
  *
- * Kept small (one of these lives per running input): flags in one `state` field, and
- * the links of the running list in the object itself.
+ * Small, as one lives per running input: flags in one field, and its links in a list
+ * (a fan-out's running inputs) in the object itself.
  */
-export class InputSubscriber extends Subscriber<unknown> {
+export class InputRun extends EngineSubscriber<unknown> implements Link<InputRun> {
   /** SUBSCRIBING | ENDED | OK | HAS_VALUE. */
   state = SUBSCRIBING;
   /** The last value, or the error. */
   last: unknown = undefined;
-  /** The list this input is in while it runs, and its neighbours there. */
-  list: RunningInputs | undefined = undefined;
-  previous: InputSubscriber | undefined = undefined;
-  following: InputSubscriber | undefined = undefined;
+  list: List<InputRun> | undefined = undefined;
+  prevItem: InputRun | undefined = undefined;
+  nextItem: InputRun | undefined = undefined;
+  private readonly mirror: boolean;
 
   constructor(
-    private readonly target: SettleTarget,
-    private readonly fn: string,
+    private readonly target: InputTarget,
     private readonly index: number,
+    private readonly fn: string,
   ) {
     super();
+    this.mirror = target.mirror;
   }
 
   protected override _next(value: unknown): void {
-    this.state |= HAS_VALUE;
-    this.last = value;
+    if (this.mirror) this.target.inputValue(this.index, value);
+    else {
+      this.state |= HAS_VALUE;
+      this.last = value;
+    }
   }
 
   protected override _error(err: unknown): void {
     this.state |= ENDED;
     this.last = err;
-    this.finish();
+    this.end();
   }
 
   protected override _complete(): void {
-    if ((this.state & HAS_VALUE) !== 0) this.state |= ENDED | OK;
+    if (this.mirror || (this.state & HAS_VALUE) !== 0) this.state |= ENDED | OK;
     else {
       this.state |= ENDED;
       this.last = emptyError(this.fn, this.target.inputName(this.index));
     }
-    this.finish();
+    this.end();
   }
 
-  private finish(): void {
+  private end(): void {
     try {
       this.unsubscribe();
     } finally {
       this.list?.remove(this);
-      if ((this.state & SUBSCRIBING) === 0) this.target.inputSettled(this.index, (this.state & OK) !== 0, this.last);
+      if ((this.state & SUBSCRIBING) === 0) this.target.inputEnded(this.index, (this.state & OK) !== 0, this.last);
     }
   }
 }
 
-/**
- * The Observable inputs a pool is running, in start order: a doubly linked list through
- * the inputs themselves, so adding and removing are O(1) and allocate nothing (a Map
- * keyed by index costs a hash insert and delete per input, and rehashes as it grows and
- * shrinks).
- */
-export class RunningInputs {
-  private first: InputSubscriber | undefined = undefined;
-  private last: InputSubscriber | undefined = undefined;
-
-  add(input: RunningInput): void {
-    input.list = this;
-    input.previous = this.last;
-    input.following = undefined;
-    if (this.last === undefined) this.first = input;
-    else this.last.following = input;
-    this.last = input;
-  }
-
-  remove(input: RunningInput): void {
-    if (input.list !== this) return;
-    const { previous, following } = input;
-    if (previous === undefined) this.first = following;
-    else previous.following = following;
-    if (following === undefined) this.last = previous;
-    else following.previous = previous;
-    input.list = input.previous = input.following = undefined;
-  }
-
-  /**
-   * Empties the list, then unsubscribes every input that was in it, newest first: an
-   * input queued for a shared permit (behind its older siblings) leaves the queue before
-   * an older one gives its permit back, so no sibling is started only to be cancelled.
-   */
-  unsubscribeAll(): void {
-    const inputs: InputSubscriber[] = [];
-    for (let input = this.first; input !== undefined; input = input.following) inputs.push(input);
-    for (const input of inputs) input.list = input.previous = input.following = undefined;
-    this.first = this.last = undefined;
-    for (let i = inputs.length - 1; i >= 0; i--) inputs[i]!.unsubscribe();
+/** Awaits a Promise (or any thenable), reporting its outcome whenever it comes. */
+function awaitPromise(promise: PromiseLike<unknown>, target: InputTarget, index: number): void {
+  try {
+    promise.then(
+      (value) => {
+        if (target.mirror) target.inputValue(index, value);
+        target.inputEnded(index, true, value);
+      },
+      (err: unknown) => target.inputEnded(index, false, err),
+    );
+  } catch (err) {
+    // A thenable whose `then` throws.
+    target.inputEnded(index, false, err);
   }
 }
 
 /**
- * Awaits a Promise. There is nothing to stop (a Promise cannot be cancelled), so no
- * handle is returned: every caller ignores an outcome that arrives after it has ended.
+ * Marks a Promise input that will never be started as handled (as `Promise.all` does
+ * for the Promises it is given), so that its rejection, if any, is not reported as
+ * unhandled: an input left behind by a run that ended early, a queued job that left.
+ * A function input has made no Promise yet; anything else has nothing to mark.
  */
-function awaitPromise(promise: PromiseLike<unknown>, target: SettleTarget, index: number): undefined {
-  promise.then(
-    (value) => target.inputSettled(index, true, value),
-    (err: unknown) => target.inputSettled(index, false, err),
-  );
-  return undefined;
+export function markHandled(input: unknown): void {
+  if (typeof input !== 'object' || input === null || input instanceof Observable) return;
+  const then = (input as Partial<PromiseLike<unknown>>).then;
+  if (typeof then !== 'function') return;
+  try {
+    then.call(input, undefined, ignore);
+  } catch {
+    // A thenable whose `then` throws has no rejection to report.
+  }
 }
+
+function ignore(): void {}
 
 /** rxjs's own EmptyError (so `instanceof EmptyError` holds), with a message saying which input. */
-export function emptyError(fn: string, param: string): EmptyError {
+export function emptyError(fn: string, name: string): EmptyError {
   const err = new EmptyError();
-  err.message = `${fn}: ${param} completed without a value`;
+  err.message = `${fn}: ${name} completed without a value`;
   return err;
+}
+
+/**
+ * A task input as a cold Observable that mirrors it: on each subscription a function
+ * input is called, and what it returns (or the input itself) is started by
+ * {@link startInput}; unsubscribing stops it.
+ */
+export function toObservable<T>(input: TaskInput<T>, fn: string, param: string): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const mirror = new Mirror(subscriber as Subscriber<unknown>, param);
+    // Chained before the start, so that a consumer that lets go during a synchronous
+    // first value stops a synchronous input at once.
+    subscriber.add(mirror);
+    startInput(mirror, 0, input, fn);
+  });
+}
+
+/** The target of {@link toObservable}: passes everything on to the subscriber. */
+class Mirror implements InputTarget, Unsubscribable {
+  readonly mirror = true;
+  private run: InputRun | undefined;
+
+  constructor(
+    private readonly subscriber: Subscriber<unknown>,
+    private readonly param: string,
+  ) {}
+
+  inputValue(_index: number, value: unknown): void {
+    this.subscriber.next(value);
+  }
+
+  inputRunning(_index: number, run: InputRun): void {
+    this.run = run;
+  }
+
+  inputEnded(_index: number, ok: boolean, value: unknown): void {
+    if (ok) this.subscriber.complete();
+    else this.subscriber.error(value);
+  }
+
+  inputName(): string {
+    return this.param;
+  }
+
+  unsubscribe(): void {
+    this.run?.unsubscribe();
+  }
 }

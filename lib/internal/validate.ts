@@ -1,7 +1,13 @@
 /**
- * Argument checks shared by every public function. Each throws at call time with a
- * message of one shape: `fn: param must be <expected>, got <value>`.
+ * Every argument check of the library, in one place. Each throws at call time, with a
+ * message of one shape, `fn: param must be <expected>, got <value>`: a `TypeError` for a
+ * value of the wrong kind, a `RangeError` for the right kind out of range.
+ *
+ * Checks on a request's path build their message only when they fail.
  */
+import { Observable, observable as symbolObservable } from 'rxjs';
+import type { ObservableInput } from 'rxjs';
+import type { Limiter, TaskInput } from '../types';
 
 /** A short, readable rendering of any value for an error message. */
 export function describe(value: unknown): string {
@@ -34,61 +40,86 @@ export function describe(value: unknown): string {
   return name ? `an instance of ${name}` : 'an object';
 }
 
+/** Throws the library's error for a bad argument. */
 export function fail(kind: 'type' | 'range', fn: string, param: string, expected: string, value: unknown): never {
   const message = `${fn}: ${param} must be ${expected}, got ${describe(value)}`;
   throw kind === 'type' ? new TypeError(message) : new RangeError(message);
 }
 
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /**
- * Checks an options bag: `undefined` or a plain object whose keys are all known.
- * Returns it typed, or an empty object.
+ * Reads an options bag: `undefined`, or an object whose own keys are all `known`.
+ * Returns a copy of its own properties only, so that an inherited property (a polluted
+ * `Object.prototype.concurrency`, say) is never read as an option. `plain` refuses
+ * anything but a plain object (a request's config).
  */
-export function checkOptions<O extends object>(fn: string, options: O | undefined, known: readonly string[]): Partial<O> {
+export function readOptions<O extends object>(fn: string, param: string, options: O | undefined, known: readonly string[], plain = false): Partial<O> {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    fail('type', fn, 'options', 'an object', options);
+  if (plain ? !isPlainObject(options) : typeof options !== 'object' || options === null || Array.isArray(options)) {
+    fail('type', fn, param, plain ? 'a plain object' : 'an object', options);
   }
+  const own: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      throw new TypeError(
-        `${fn}: options.${key} is not a known option (expected one of ${known.join(', ')}), got ${describe((options as Record<string, unknown>)[key])}`,
-      );
+      const value = (options as Record<string, unknown>)[key];
+      throw new TypeError(`${fn}: ${param}.${key} is not a known option (expected one of ${known.join(', ')}), got ${describe(value)}`);
     }
+    own[key] = (options as Record<string, unknown>)[key];
   }
-  return options;
+  return own as Partial<O>;
 }
 
-/** A positive integer, or `Infinity`. */
-export function checkConcurrency(fn: string, param: string, value: unknown): number {
-  if (typeof value !== 'number') fail('type', fn, param, 'a positive integer or Infinity', value);
-  if (value !== Infinity && !(Number.isInteger(value) && value >= 1)) {
-    fail('range', fn, param, 'a positive integer or Infinity', value);
-  }
-  return value;
+/** The longest delay a timer takes: a longer one fires after 1 ms. */
+export const MAX_DELAY = 2 ** 31 - 1;
+const TOO_LONG = `at most ${MAX_DELAY} ms (a longer timer fires after 1 ms)`;
+
+/** What a numeric parameter accepts: said in words, and tested. */
+interface NumberRule {
+  readonly expected: string;
+  /** Whether a number in range is accepted. */
+  accepts(n: number): boolean;
+  /** A more precise message for a number that is too large, if any. */
+  readonly tooLarge?: string;
 }
 
-/** A positive integer (finite). */
-export function checkPositiveInteger(fn: string, param: string, value: unknown): number {
-  if (typeof value !== 'number') fail('type', fn, param, 'a positive integer', value);
-  if (!(Number.isInteger(value) && value >= 1)) fail('range', fn, param, 'a positive integer', value);
-  return value;
+const CONCURRENCY: NumberRule = { expected: 'a positive integer or Infinity', accepts: (n) => n === Infinity || (Number.isInteger(n) && n >= 1) };
+const POSITIVE_INTEGER: NumberRule = { expected: 'a positive integer', accepts: (n) => Number.isInteger(n) && n >= 1 };
+const NON_NEGATIVE_INTEGER: NumberRule = { expected: 'a non-negative integer', accepts: (n) => Number.isInteger(n) && n >= 0 };
+const DURATION: NumberRule = {
+  expected: 'a non-negative number of milliseconds',
+  accepts: (n) => n === Infinity || (n >= 0 && n <= MAX_DELAY),
+  tooLarge: `${TOO_LONG} or Infinity`,
+};
+const TIMEOUT: NumberRule = {
+  expected: `a positive number of milliseconds (at most ${MAX_DELAY}) or Infinity`,
+  accepts: (n) => n === Infinity || (n > 0 && n <= MAX_DELAY),
+};
+const INTERVAL: NumberRule = { expected: 'a positive, finite number of milliseconds', accepts: (n) => n > 0 && n <= MAX_DELAY, tooLarge: TOO_LONG };
+
+function checkNumber(fn: string, param: string, value: unknown, rule: NumberRule): number {
+  if (typeof value !== 'number') return fail('type', fn, param, rule.expected, value);
+  if (rule.accepts(value)) return value;
+  const tooLarge = rule.tooLarge !== undefined && value > MAX_DELAY && Number.isFinite(value);
+  return fail('range', fn, param, tooLarge ? rule.tooLarge! : rule.expected, value);
 }
 
-/** A duration in ms: a non-negative number; `Infinity` means no limit. */
-export function checkDuration(fn: string, param: string, value: unknown): number {
-  if (typeof value !== 'number') fail('type', fn, param, 'a non-negative number of milliseconds', value);
-  if (Number.isNaN(value) || value < 0) fail('range', fn, param, 'a non-negative number of milliseconds', value);
-  if (value > 2147483647 && value !== Infinity) fail('range', fn, param, 'at most 2147483647 ms (a longer timer fires after 1 ms) or Infinity', value);
-  return value;
-}
-
-/** A finite, positive duration in ms. */
-export function checkFiniteDuration(fn: string, param: string, value: unknown): number {
-  if (typeof value !== 'number') fail('type', fn, param, 'a positive, finite number of milliseconds', value);
-  if (!(Number.isFinite(value) && value > 0)) fail('range', fn, param, 'a positive, finite number of milliseconds', value);
-  if (value > 2147483647) fail('range', fn, param, 'at most 2147483647 ms (a longer timer fires after 1 ms)', value);
-  return value;
-}
+/** A positive integer, or `Infinity` (a concurrency limit, a pool size). */
+export const checkConcurrency = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, CONCURRENCY);
+/** A positive integer (permits, counts). */
+export const checkPositiveInteger = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, POSITIVE_INTEGER);
+/** A non-negative integer (a redirect limit). */
+export const checkNonNegativeInteger = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, NON_NEGATIVE_INTEGER);
+/** A deadline in ms: non-negative, at most what a timer takes; `Infinity` for none. */
+export const checkDuration = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, DURATION);
+/** A request timeout in ms: positive, at most what a timer takes; `Infinity` for none. */
+export const checkTimeout = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, TIMEOUT);
+/** A window of time in ms: positive and finite (a rate limiter's interval). */
+export const checkInterval = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, INTERVAL);
 
 export function checkBoolean(fn: string, param: string, value: unknown): boolean {
   if (typeof value !== 'boolean') fail('type', fn, param, 'a boolean', value);
@@ -98,4 +129,47 @@ export function checkBoolean(fn: string, param: string, value: unknown): boolean
 export function checkFunction<F>(fn: string, param: string, value: unknown): F {
   if (typeof value !== 'function') fail('type', fn, param, 'a function', value);
   return value as F;
+}
+
+/** A string among `allowed`: a `TypeError` for a non-string, a `RangeError` for another string. */
+export function checkOneOf<S extends string>(fn: string, param: string, value: unknown, allowed: readonly S[]): S {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as S;
+  return fail(typeof value === 'string' ? 'range' : 'type', fn, param, `one of ${allowed.join(', ')}`, value);
+}
+
+/** A {@link Limiter}: an object with a `run` method (a Semaphore, a RateLimiter, a Lock, a Redis limiter, ...). */
+export function checkLimiter(fn: string, param: string, value: unknown): Limiter {
+  if (typeof value !== 'object' || value === null || typeof (value as Partial<Limiter>).run !== 'function') {
+    fail('type', fn, param, 'a Limiter (an object with a run(input) method)', value);
+  }
+  return value as Limiter;
+}
+
+/** Whether rxjs `from()` accepts the value. Strings count: they are iterables. */
+export function isObservableInput(value: unknown): value is ObservableInput<unknown> {
+  if (value === null || value === undefined) return false;
+  if (typeof value === 'string') return true;
+  if (typeof value !== 'object') return false;
+  const v = value as Record<PropertyKey, unknown>;
+  return (
+    value instanceof Observable ||
+    typeof v[symbolObservable] === 'function' ||
+    typeof v.then === 'function' ||
+    typeof v[Symbol.iterator] === 'function' ||
+    typeof v[Symbol.asyncIterator] === 'function' ||
+    typeof v.length === 'number' ||
+    typeof v.getReader === 'function'
+  );
+}
+
+export function isTaskInput(value: unknown): value is TaskInput<unknown> {
+  return typeof value === 'function' || isObservableInput(value);
+}
+
+export const INPUT_EXPECTED = 'an ObservableInput (Observable, Promise, iterable, ...) or a function returning one';
+
+/** A task input: an ObservableInput, or a function (called later) returning one. */
+export function checkTaskInput<T>(fn: string, param: string, value: unknown): TaskInput<T> {
+  if (!isTaskInput(value)) fail('type', fn, param, INPUT_EXPECTED, value);
+  return value as TaskInput<T>;
 }

@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
 import type { OperatorFunction } from 'rxjs';
-import { feedFromSource, parsePoolOptions, runAsCompleted } from '../internal/runners';
+import { EMIT_EACH, fanoutOverSource, readFanoutOptions } from '../internal/fanout';
 import type { PoolOptions, ResultOf, Settled, TaskInput } from '../types';
 
 /**
@@ -21,8 +21,8 @@ import type { PoolOptions, ResultOf, Settled, TaskInput } from '../types';
  * - Complete: once the source has completed and every input is done.
  * - Error: a source error, or the first failing input (unless `returnExceptions`, which
  *   emits failures as values), fails the stream; the rest are unsubscribed.
- * - Timeout: `options.timeout` ms after subscription, `TimeoutError` after the results
- *   already delivered.
+ * - Timeout: `options.timeout` ms after subscription, after the results already
+ *   delivered: the rest are unsubscribed, then `TimeoutError`.
  * - Unsubscribe: the source and every running input are unsubscribed.
  *
  * ```ts
@@ -35,9 +35,6 @@ import type { PoolOptions, ResultOf, Settled, TaskInput } from '../types';
 export function asCompletedAll<I extends TaskInput<unknown>>(options?: PoolOptions & { returnExceptions?: false }): OperatorFunction<I, ResultOf<I>>;
 export function asCompletedAll<I extends TaskInput<unknown>>(options: PoolOptions): OperatorFunction<I, Settled<ResultOf<I>>>;
 export function asCompletedAll<I extends TaskInput<unknown>>(options?: PoolOptions): OperatorFunction<I, unknown> {
-  const parsed = parsePoolOptions('asCompletedAll', options);
-  return (source) =>
-    new Observable<unknown>((subscriber) =>
-      feedFromSource('asCompletedAll', source, subscriber, (feed) => runAsCompleted('asCompletedAll', subscriber, parsed, feed)),
-    );
+  const parsed = readFanoutOptions('asCompletedAll', options);
+  return (source) => new Observable<unknown>((subscriber) => fanoutOverSource('asCompletedAll', source, subscriber, parsed, EMIT_EACH));
 }

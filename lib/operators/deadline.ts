@@ -1,6 +1,5 @@
-import { Observable } from 'rxjs';
 import type { MonoTypeOperatorFunction } from 'rxjs';
-import { scheduleDeadline, timeoutError } from '../internal/pool';
+import { withDeadline } from '../internal/deadline';
 import { checkDuration } from '../internal/validate';
 
 /**
@@ -17,6 +16,7 @@ import { checkDuration } from '../internal/validate';
  *
  * - Complete: as the source; the timer is cleared.
  * - Error: as the source; the timer is cleared.
+ * - Timeout: the source is unsubscribed (its teardown runs), then `TimeoutError`.
  * - Unsubscribe: the source is unsubscribed and the timer cleared.
  *
  * ```ts
@@ -29,9 +29,5 @@ import { checkDuration } from '../internal/validate';
  */
 export function deadline<T>(ms: number): MonoTypeOperatorFunction<T> {
   checkDuration('deadline', 'ms', ms);
-  return (source) =>
-    new Observable<T>((subscriber) => {
-      subscriber.add(scheduleDeadline(ms, () => subscriber.error(timeoutError(`deadline: source did not complete within ${ms} ms`))));
-      source.subscribe(subscriber);
-    });
+  return (source) => withDeadline(source, ms, () => `deadline: source did not complete within ${ms} ms`);
 }

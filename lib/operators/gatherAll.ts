@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
 import type { OperatorFunction } from 'rxjs';
-import { feedFromSource, parsePoolOptions, runGather } from '../internal/runners';
+import { fanoutOverSource, readFanoutOptions } from '../internal/fanout';
 import type { PoolOptions, ResultOf, Settled, TaskInput } from '../types';
 
 /**
@@ -21,7 +21,8 @@ import type { PoolOptions, ResultOf, Settled, TaskInput } from '../types';
  *   `EmptyError`.
  * - Error: a source error, or the first failing input (unless `returnExceptions`),
  *   fails the stream; running inputs and the source are unsubscribed.
- * - Timeout: `options.timeout` ms after subscription, `TimeoutError`.
+ * - Timeout: `options.timeout` ms after subscription, the source and running inputs
+ *   are unsubscribed, then `TimeoutError`.
  * - Unsubscribe: the source and every running input are unsubscribed.
  *
  * ```ts
@@ -34,9 +35,7 @@ import type { PoolOptions, ResultOf, Settled, TaskInput } from '../types';
 export function gatherAll<I extends TaskInput<unknown>>(options?: PoolOptions & { returnExceptions?: false }): OperatorFunction<I, ResultOf<I>[]>;
 export function gatherAll<I extends TaskInput<unknown>>(options: PoolOptions): OperatorFunction<I, Settled<ResultOf<I>>[]>;
 export function gatherAll<I extends TaskInput<unknown>>(options?: PoolOptions): OperatorFunction<I, unknown[]> {
-  const parsed = parsePoolOptions('gatherAll', options);
+  const parsed = readFanoutOptions('gatherAll', options);
   return (source) =>
-    new Observable<unknown[]>((subscriber) =>
-      feedFromSource('gatherAll', source, subscriber, (feed) => runGather('gatherAll', subscriber, parsed, feed, (results) => results)),
-    );
+    new Observable<unknown[]>((subscriber) => fanoutOverSource('gatherAll', source, subscriber, parsed, { results: [], finish: (results) => results }));
 }

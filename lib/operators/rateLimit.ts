@@ -1,9 +1,10 @@
 import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
-import { RateLimiter } from '../rateLimiter';
-import { fail } from '../internal/validate';
+import type { Limiter } from '../types';
+import { checkLimiter } from '../internal/validate';
 
 /**
- * Delays the subscription to the source until a {@link RateLimiter} allows a start.
+ * Delays the subscription to the source until a {@link RateLimiter} (or any other
+ * {@link Limiter}, such as a limiter shared through Redis) allows a start.
  *
  * `source.pipe(rateLimit(limiter))` is `limiter.run(source)`: each subscription waits
  * (first come, first served, shared with every other user of the limiter) until fewer
@@ -39,10 +40,10 @@ import { fail } from '../internal/validate';
  *
  * @param limiter The rate limiter to ask for a start.
  * @returns An operator mirroring the source, subscribed to it once a start is allowed.
- * @throws TypeError at call time if `limiter` is not a RateLimiter.
+ * @throws TypeError at call time if `limiter` is not a Limiter.
  * @see {@link RateLimiter}
  */
-export function rateLimit<T>(limiter: RateLimiter): MonoTypeOperatorFunction<T> {
-  if (!(limiter instanceof RateLimiter)) fail('type', 'rateLimit', 'limiter', 'a RateLimiter', limiter);
+export function rateLimit<T>(limiter: Limiter): MonoTypeOperatorFunction<T> {
+  checkLimiter('rateLimit', 'limiter', limiter);
   return (source: Observable<T>) => limiter.run(source);
 }

@@ -1,9 +1,9 @@
 import { Observable } from 'rxjs';
 import type { OperatorFunction } from 'rxjs';
-import { checkTaskInput } from '../internal/input';
-import { subscribeSource } from '../internal/runners';
-import { ALL_COMPLETED, checkReturnWhen, parseWaitOptions, Waiter } from '../internal/waiter';
-import type { ReturnWhen, WaitResult } from '../internal/waiter';
+import { subscribeSource } from '../internal/fanout';
+import { checkTaskInput } from '../internal/validate';
+import { ALL_COMPLETED, Watch, checkReturnWhen, readWatchOptions } from '../internal/watch';
+import type { ReturnWhen, WaitResult } from '../internal/watch';
 import type { Progress, ResultOf, TaskInput } from '../types';
 
 /** Options of {@link waitUntil}: as `wait`'s, with `returnWhen` given as the first argument. */
@@ -50,10 +50,10 @@ export function waitUntil<I extends TaskInput<unknown>>(
   options?: WaitUntilOptions,
 ): OperatorFunction<I, WaitResult<ResultOf<I>>> {
   const when = checkReturnWhen('waitUntil', 'returnWhen', returnWhen);
-  const parsed = { ...parseWaitOptions('waitUntil', options, ['timeout', 'onProgress']), returnWhen: when };
+  const parsed = { ...readWatchOptions('waitUntil', options, ['timeout', 'onProgress']), returnWhen: when };
   return (source) =>
     new Observable<WaitResult<ResultOf<I>>>((subscriber) => {
-      const waiter = new Waiter<ResultOf<I>>('waitUntil', subscriber, parsed, undefined, true);
+      const watch = new Watch<ResultOf<I>>('waitUntil', subscriber, parsed, undefined, true);
       let received = 0;
       subscribeSource(source, subscriber, {
         next: (input) => {
@@ -64,10 +64,10 @@ export function waitUntil<I extends TaskInput<unknown>>(
             subscriber.error(err);
             return;
           }
-          waiter.add(input, param);
+          watch.add(input, param);
         },
         error: (err: unknown) => subscriber.error(err),
-        complete: () => waiter.end(),
+        complete: () => watch.end(),
       });
     });
 }

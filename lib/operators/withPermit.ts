@@ -1,9 +1,10 @@
 import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
-import { Semaphore } from '../semaphore';
-import { fail } from '../internal/validate';
+import type { Limiter } from '../types';
+import { checkLimiter } from '../internal/validate';
 
 /**
- * Runs the source under a permit of a {@link Semaphore}.
+ * Runs the source under a permit of any {@link Limiter}: a `Semaphore`, a `Lock`, a
+ * limiter shared through Redis.
  *
  * `source.pipe(withPermit(semaphore))` is `semaphore.run(source)`: each subscription
  * waits for a permit (first come, first served, shared with every other user of the
@@ -18,8 +19,10 @@ import { fail } from '../internal/validate';
  * source subscribed:           --^---!
  * ```
  *
- * - **Complete / error**: the source's teardown runs, the permit goes back, then the
- *   completion or error is passed on.
+ * - **Complete**: the source's teardown runs, the permit goes back, then the
+ *   completion is passed on.
+ * - **Error**: the source's teardown runs, the error is passed on, then the permit goes
+ *   back (so a consumer that gives up on the failure leaves the queue first).
  * - **Unsubscribe**: while waiting, leaves the queue at once; while holding the permit,
  *   unsubscribes the source, then gives the permit back.
  *
@@ -36,12 +39,12 @@ import { fail } from '../internal/validate';
  * // second  (at 200 ms)
  * ```
  *
- * @param semaphore The semaphore to take the permit from.
+ * @param limiter The limiter to take the permit from.
  * @returns An operator mirroring the source, subscribed to it only while holding a permit.
- * @throws TypeError at call time if `semaphore` is not a Semaphore.
+ * @throws TypeError at call time if `limiter` is not a Limiter.
  * @see {@link Semaphore}
  */
-export function withPermit<T>(semaphore: Semaphore): MonoTypeOperatorFunction<T> {
-  if (!(semaphore instanceof Semaphore)) fail('type', 'withPermit', 'semaphore', 'a Semaphore', semaphore);
-  return (source: Observable<T>) => semaphore.run(source);
+export function withPermit<T>(limiter: Limiter): MonoTypeOperatorFunction<T> {
+  checkLimiter('withPermit', 'limiter', limiter);
+  return (source: Observable<T>) => limiter.run(source);
 }

@@ -2,7 +2,7 @@ import { STATUS_CODES, createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { checkFiniteDuration, checkOptions, describe, fail } from '../internal/validate';
+import { checkInterval, checkNonNegativeInteger, checkOneOf, fail, readOptions } from '../internal/validate';
 
 /**
  * A fault that `/chaos/:key` can answer with (see {@link ChaosOptions}):
@@ -218,8 +218,8 @@ class HttpbinServer implements Httpbin {
   }
 
   waitForOpenConnections(n: number, timeoutMs = 5000): Promise<void> {
-    checkCount('httpbin.waitForOpenConnections', 'n', n);
-    checkFiniteDuration('httpbin.waitForOpenConnections', 'timeoutMs', timeoutMs);
+    checkNonNegativeInteger('httpbin.waitForOpenConnections', 'n', n);
+    checkInterval('httpbin.waitForOpenConnections', 'timeoutMs', timeoutMs);
     return this.waitUntil(
       () => this.sockets.size <= n,
       () => `httpbin: ${this.sockets.size} connections still open after ${timeoutMs} ms, waited for at most ${n}`,
@@ -228,8 +228,8 @@ class HttpbinServer implements Httpbin {
   }
 
   waitForRequests(n: number, timeoutMs = 5000): Promise<void> {
-    checkCount('httpbin.waitForRequests', 'n', n);
-    checkFiniteDuration('httpbin.waitForRequests', 'timeoutMs', timeoutMs);
+    checkNonNegativeInteger('httpbin.waitForRequests', 'n', n);
+    checkInterval('httpbin.waitForRequests', 'timeoutMs', timeoutMs);
     return this.waitUntil(
       () => this.requestCount >= n,
       () => `httpbin: ${this.requestCount} requests received after ${timeoutMs} ms, waited for ${n}`,
@@ -238,8 +238,8 @@ class HttpbinServer implements Httpbin {
   }
 
   waitForActiveRequests(n: number, timeoutMs = 5000): Promise<void> {
-    checkCount('httpbin.waitForActiveRequests', 'n', n);
-    checkFiniteDuration('httpbin.waitForActiveRequests', 'timeoutMs', timeoutMs);
+    checkNonNegativeInteger('httpbin.waitForActiveRequests', 'n', n);
+    checkInterval('httpbin.waitForActiveRequests', 'timeoutMs', timeoutMs);
     return this.waitUntil(
       () => this.active <= n,
       () => `httpbin: ${this.active} requests still active after ${timeoutMs} ms, waited for at most ${n}`,
@@ -461,14 +461,8 @@ export function chaosFault(chaos: Pick<ChaosOptions, 'seed' | 'rate' | 'kinds'>,
 /** Checks `options.chaos` of startHttpbin, and fills in its defaults. */
 function checkChaos(chaos: unknown): Required<ChaosOptions> {
   const fn = 'startHttpbin';
-  if (typeof chaos !== 'object' || chaos === null || Array.isArray(chaos)) fail('type', fn, 'options.chaos', 'an object', chaos);
-  const known = ['seed', 'rate', 'kinds', 'slowBodyMs'];
-  for (const [key, value] of Object.entries(chaos)) {
-    if (!known.includes(key)) {
-      throw new TypeError(`${fn}: options.chaos.${key} is not a known option (expected one of ${known.join(', ')}), got ${describe(value)}`);
-    }
-  }
-  const { seed, rate, kinds = CHAOS_KINDS, slowBodyMs = CHAOS_SLOW_BODY_MS } = chaos as Partial<ChaosOptions>;
+  const options = readOptions(fn, 'options.chaos', chaos as ChaosOptions, ['seed', 'rate', 'kinds', 'slowBodyMs']);
+  const { seed, rate, kinds = CHAOS_KINDS, slowBodyMs = CHAOS_SLOW_BODY_MS } = options;
   if (typeof seed !== 'number') fail('type', fn, 'options.chaos.seed', 'a safe integer', seed);
   if (!Number.isSafeInteger(seed)) fail('range', fn, 'options.chaos.seed', 'a safe integer', seed);
   if (typeof rate !== 'number') fail('type', fn, 'options.chaos.rate', 'a number from 0 to 1', rate);
@@ -476,19 +470,11 @@ function checkChaos(chaos: unknown): Required<ChaosOptions> {
   const expectedKinds = `a non-empty array of ${CHAOS_KINDS.map((k) => `'${k}'`).join(', ')}`;
   if (!Array.isArray(kinds)) fail('type', fn, 'options.chaos.kinds', expectedKinds, kinds);
   if (kinds.length === 0) fail('range', fn, 'options.chaos.kinds', expectedKinds, kinds);
-  kinds.forEach((kind: unknown, i) => {
-    if (typeof kind !== 'string') fail('type', fn, `options.chaos.kinds[${i}]`, `one of ${CHAOS_KINDS.join(', ')}`, kind);
-    if (!(CHAOS_KINDS as readonly string[]).includes(kind)) fail('range', fn, `options.chaos.kinds[${i}]`, `one of ${CHAOS_KINDS.join(', ')}`, kind);
-  });
+  kinds.forEach((kind: unknown, i) => checkOneOf(fn, `options.chaos.kinds[${i}]`, kind, CHAOS_KINDS));
   const expectedMs = `a positive number of milliseconds, at most ${MAX_SECONDS * 1000}`;
   if (typeof slowBodyMs !== 'number') fail('type', fn, 'options.chaos.slowBodyMs', expectedMs, slowBodyMs);
   if (!(slowBodyMs > 0 && slowBodyMs <= MAX_SECONDS * 1000)) fail('range', fn, 'options.chaos.slowBodyMs', expectedMs, slowBodyMs);
   return { seed, rate, kinds: [...kinds], slowBodyMs };
-}
-
-function checkCount(fn: string, param: string, value: unknown): void {
-  if (typeof value !== 'number') fail('type', fn, param, 'a non-negative integer', value);
-  if (!(Number.isInteger(value) && value >= 0)) fail('range', fn, param, 'a non-negative integer', value);
 }
 
 /** Seconds as in httpbin's `/delay/:seconds`: a non-negative decimal, at most `MAX_SECONDS`. */
@@ -615,7 +601,7 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
  * @returns A promise of the running server.
  */
 export function startHttpbin(options?: HttpbinOptions): Promise<Httpbin> {
-  const { port = 0, host = '127.0.0.1', chaos } = checkOptions('startHttpbin', options, ['port', 'host', 'chaos']);
+  const { port = 0, host = '127.0.0.1', chaos } = readOptions('startHttpbin', 'options', options, ['port', 'host', 'chaos']);
   if (typeof port !== 'number') fail('type', 'startHttpbin', 'options.port', 'an integer from 0 to 65535', port);
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
     fail('range', 'startHttpbin', 'options.port', 'an integer from 0 to 65535', port);

@@ -24,7 +24,7 @@ describe('compileForBench', () => {
     const child = compiled(path.join(ROOT, 'bench/lib/child.ts'));
     expect(child).toBe(path.join(outDir, 'bench/lib/child.js'));
     expect(fs.existsSync(child)).toBe(true);
-    expect(fs.existsSync(path.join(outDir, 'lib/internal/pool.js'))).toBe(true);
+    expect(fs.existsSync(path.join(outDir, 'lib/internal/fanout.js'))).toBe(true);
   });
 
   it('compiles without keepNames: no __name wrapper anywhere in lib/', () => {

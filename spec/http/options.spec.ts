@@ -10,7 +10,7 @@ describe('createSession options', () => {
     [
       { timout: 5 },
       TypeError,
-      'createSession: options.timout is not a known option (expected one of baseURL, headers, timeout, maxSockets, raiseForStatus, semaphore, transport), got 5',
+      'createSession: options.timout is not a known option (expected one of baseURL, headers, timeout, maxSockets, raiseForStatus, semaphore, rateLimiter, transport), got 5',
     ],
     [{ baseURL: 5 }, TypeError, 'createSession: options.baseURL must be an absolute http: or https: URL, got 5'],
     [{ baseURL: '/api' }, TypeError, 'createSession: options.baseURL must be an absolute http: or https: URL, got "/api"'],
@@ -33,8 +33,8 @@ describe('createSession options', () => {
     [{ maxSockets: 2.5 }, RangeError, 'createSession: options.maxSockets must be a positive integer or Infinity, got 2.5'],
     [{ maxSockets: '3' }, TypeError, 'createSession: options.maxSockets must be a positive integer or Infinity, got "3"'],
     [{ raiseForStatus: 1 }, TypeError, 'createSession: options.raiseForStatus must be a boolean, got 1'],
-    [{ semaphore: 2 }, TypeError, 'createSession: options.semaphore must be a Semaphore, got 2'],
-    [{ semaphore: {} }, TypeError, 'createSession: options.semaphore must be a Semaphore, got {}'],
+    [{ semaphore: 2 }, TypeError, 'createSession: options.semaphore must be a Limiter (an object with a run(input) method), got 2'],
+    [{ semaphore: {} }, TypeError, 'createSession: options.semaphore must be a Limiter (an object with a run(input) method), got {}'],
     [{ transport: {} }, TypeError, 'createSession: options.transport must be a function, got {}'],
   ])('throws at once for %p', (options, kind, message) => {
     expect(() => createSession(options as never)).toThrow(kind);
@@ -96,7 +96,7 @@ describe('session request arguments', () => {
       'responseType',
       () => session.get('/x', { responseType: 'blob' as never }),
       RangeError,
-      "session.get: config.responseType must be one of 'json', 'text', 'arraybuffer', got \"blob\"",
+      'session.get: config.responseType must be one of json, text, arraybuffer, got "blob"',
     ],
     [
       'timeout',

@@ -83,9 +83,9 @@ describe('rateLimit', () => {
     // The limiter is checked when the operator is made, not when it is subscribed.
 
     it.each([
-      [10, 'rateLimit: limiter must be a RateLimiter, got 10'],
-      [null, 'rateLimit: limiter must be a RateLimiter, got null'],
-      [{ count: 2, interval: 10 }, 'rateLimit: limiter must be a RateLimiter, got { count, interval }'],
+      [10, 'rateLimit: limiter must be a Limiter (an object with a run(input) method), got 10'],
+      [null, 'rateLimit: limiter must be a Limiter (an object with a run(input) method), got null'],
+      [{ count: 2, interval: 10 }, 'rateLimit: limiter must be a Limiter (an object with a run(input) method), got { count, interval }'],
     ])('throws a TypeError for %p', (value, message) => {
       expect(() => rateLimit(value as never)).toThrow(TypeError);
       expect(() => rateLimit(value as never)).toThrow(message);

@@ -115,9 +115,9 @@ describe('withPermit', () => {
     // The semaphore is checked when the operator is made, not when it is subscribed.
 
     it.each([
-      [2, 'withPermit: semaphore must be a Semaphore, got 2'],
-      [undefined, 'withPermit: semaphore must be a Semaphore, got undefined'],
-      [{ available: 1 }, 'withPermit: semaphore must be a Semaphore, got { available }'],
+      [2, 'withPermit: limiter must be a Limiter (an object with a run(input) method), got 2'],
+      [undefined, 'withPermit: limiter must be a Limiter (an object with a run(input) method), got undefined'],
+      [{ available: 1 }, 'withPermit: limiter must be a Limiter (an object with a run(input) method), got { available }'],
     ])('throws a TypeError for %p', (value, message) => {
       expect(() => withPermit(value as never)).toThrow(TypeError);
       expect(() => withPermit(value as never)).toThrow(message);

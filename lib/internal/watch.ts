@@ -1,8 +1,13 @@
-import type { Subscriber, Unsubscribable } from 'rxjs';
-import { Task } from '../task';
+/**
+ * The engine behind `wait` and `waitUntil`: tasks watched until a condition holds, then
+ * split into those done and those pending.
+ */
+import type { Subscriber, Subscription, Unsubscribable } from 'rxjs';
+import { Task, completionOrder } from '../task';
 import type { Progress } from '../types';
-import { scheduleDeadline } from './pool';
-import { checkDuration, checkFunction, checkOptions, describe } from './validate';
+import { startDeadline } from './deadline';
+import type { Expiring } from './deadline';
+import { checkDuration, checkFunction, checkOneOf, readOptions } from './validate';
 
 /** `wait` returns when every task is done (the default). */
 export const ALL_COMPLETED = 'ALL_COMPLETED';
@@ -13,9 +18,9 @@ export const FIRST_EXCEPTION = 'FIRST_EXCEPTION';
 
 /** When `wait` and `waitUntil` emit: `ALL_COMPLETED`, `FIRST_COMPLETED` or `FIRST_EXCEPTION`. */
 export type ReturnWhen = typeof ALL_COMPLETED | typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION;
-const RETURN_WHEN: readonly string[] = [ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION];
+const RETURN_WHEN: readonly ReturnWhen[] = [ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION];
 
-/** What `wait` and `waitUntil` emit: `done` in completion order, `pending` in submission order. */
+/** What `wait` and `waitUntil` emit: every task in exactly one of the two lists. */
 export interface WaitResult<T> {
   /** The tasks done (succeeded, failed or cancelled), in completion order. */
   readonly done: Task<T>[];
@@ -29,25 +34,22 @@ export interface WaitOptions {
   readonly returnWhen?: ReturnWhen;
   /** Emit whatever is done after this many ms (no error). */
   readonly timeout?: number;
-  /** Called after each task settles. */
+  /** Called after each task ends. */
   readonly onProgress?: (progress: Progress) => void;
 }
 
-export interface ParsedWaitOptions {
+export interface WatchOptions {
   readonly returnWhen: ReturnWhen;
   readonly timeout: number | undefined;
   readonly onProgress: ((progress: Progress) => void) | undefined;
 }
 
 export function checkReturnWhen(fn: string, param: string, value: unknown): ReturnWhen {
-  if (typeof value !== 'string' || !RETURN_WHEN.includes(value)) {
-    throw new (typeof value === 'string' ? RangeError : TypeError)(`${fn}: ${param} must be one of ${RETURN_WHEN.join(', ')}, got ${describe(value)}`);
-  }
-  return value as ReturnWhen;
+  return checkOneOf(fn, param, value, RETURN_WHEN);
 }
 
-export function parseWaitOptions(fn: string, options: WaitOptions | undefined, known: readonly string[]): ParsedWaitOptions {
-  const o = checkOptions(fn, options, known);
+export function readWatchOptions(fn: string, options: WaitOptions | undefined, known: readonly string[]): WatchOptions {
+  const o = readOptions(fn, 'options', options, known);
   return {
     returnWhen: o.returnWhen === undefined ? ALL_COMPLETED : checkReturnWhen(fn, 'options.returnWhen', o.returnWhen),
     timeout: o.timeout === undefined ? undefined : checkDuration(fn, 'options.timeout', o.timeout),
@@ -56,40 +58,43 @@ export function parseWaitOptions(fn: string, options: WaitOptions | undefined, k
 }
 
 /**
- * The state behind `wait` and `waitUntil`: tasks in submission order, the done ones in
- * completion order, and the rule for when to emit. Emitting completes the subscriber;
- * a teardown before that cancels the tasks this waiter started itself.
+ * The tasks of one subscription to `wait` or `waitUntil`, and the rule for when to
+ * emit. Notifications from the tasks say *when* to look; what is done and what is
+ * pending is read from the tasks' own state at that moment, so a task that ended in the
+ * same instant as the one that met the condition is in `done`, and every task is in
+ * exactly one list. Emitting completes the subscriber; a teardown before that cancels
+ * the tasks this watch started itself.
  */
-export class Waiter<T> {
+export class Watch<T> implements Expiring, Unsubscribable {
   /** Every task, in submission order. */
   private readonly tasks: Task<T>[] = [];
-  /** Which of `tasks` this waiter created (and so may cancel), by index. */
+  /** Which of `tasks` this watch started (and so may cancel), by index. */
   private readonly own: boolean[] = [];
-  /** Done tasks, in completion order. */
-  private readonly done: Task<T>[] = [];
-  /** Listeners on tasks not yet done. */
-  private readonly watchers = new Set<Unsubscribable>();
+  /** Listeners on tasks not yet heard from. */
+  private readonly listeners = new Set<Unsubscribable>();
+  /** Tasks heard to have ended, and how many of them failed. */
+  private ended = 0;
   private failed = 0;
   /** No more tasks will be added. */
-  private ended = false;
+  private complete = false;
   /** The result was emitted (or the run failed): tasks are no longer ours to cancel. */
   private finished = false;
-  private readonly deadline: Unsubscribable | undefined;
+  private readonly deadline: Subscription | undefined;
 
   constructor(
     private readonly fn: string,
     private readonly subscriber: Subscriber<WaitResult<T>>,
-    private readonly options: ParsedWaitOptions,
+    private readonly options: WatchOptions,
     /** The number of inputs when known up front. */
-    private readonly knownTotal: number | undefined,
+    private readonly count: number | undefined,
     /**
-     * Whether the condition may hold before `end()`. `wait` adds all its inputs first
-     * (so done and pending always partition them); `waitUntil` emits as soon as it can.
+     * Whether the condition may hold before `end()`. `wait` adds all its inputs first;
+     * `waitUntil` emits as soon as it can.
      */
     private readonly eager: boolean,
   ) {
-    this.deadline = scheduleDeadline(options.timeout, () => this.emit());
-    subscriber.add(() => this.teardown());
+    this.deadline = startDeadline(options.timeout, this);
+    subscriber.add(this);
   }
 
   /** Adds an input: a Task is watched as it is, anything else is started as a Task. */
@@ -98,37 +103,32 @@ export class Waiter<T> {
     const task = own ? new Task<T>(input as never, this.fn, param) : (input as Task<T>);
     this.tasks.push(task);
     this.own.push(own);
-    let sync = true;
-    let settled = false;
-    const onSettled = (failed: boolean): void => {
-      settled = true;
-      if (!sync) this.watchers.delete(watcher);
-      this.settle(task, failed);
+    let listener: Unsubscribable | undefined;
+    let heard = false;
+    const onEnd = (failed: boolean): void => {
+      heard = true;
+      if (listener !== undefined) this.listeners.delete(listener);
+      this.heard(failed);
     };
-    const watcher = task.subscribe({
-      error: () => onSettled(!task.cancelled()),
-      complete: () => onSettled(false),
-    });
-    sync = false;
-    if (!settled) {
-      if (this.finished) watcher.unsubscribe();
-      else this.watchers.add(watcher);
-    }
+    listener = task.subscribe({ error: () => onEnd(!task.cancelled()), complete: () => onEnd(false) });
+    if (heard) return;
+    if (this.finished) listener.unsubscribe();
+    else this.listeners.add(listener);
   }
 
-  /** No more tasks will be added: the waiter can now tell when all are done. */
+  /** No more tasks will be added: the watch can now tell when all are done. */
   end(): void {
-    this.ended = true;
+    this.complete = true;
     this.check();
   }
 
-  private settle(task: Task<T>, failed: boolean): void {
+  private heard(failed: boolean): void {
     if (this.finished) return;
-    this.done.push(task);
+    this.ended++;
     if (failed) this.failed++;
     if (this.options.onProgress !== undefined) {
       try {
-        this.options.onProgress({ done: this.done.length, failed: this.failed, total: this.ended ? this.tasks.length : this.knownTotal });
+        this.options.onProgress({ done: this.ended, failed: this.failed, total: this.complete ? this.tasks.length : this.count });
       } catch (err) {
         this.subscriber.error(err);
         return;
@@ -138,29 +138,37 @@ export class Waiter<T> {
   }
 
   private check(): void {
-    if (this.finished || (!this.ended && !this.eager)) return;
+    if (this.finished || (!this.complete && !this.eager)) return;
     const { returnWhen } = this.options;
     if (
-      (this.ended && this.done.length === this.tasks.length) ||
-      (returnWhen === FIRST_COMPLETED && this.done.length > 0) ||
+      (this.complete && this.ended === this.tasks.length) ||
+      (returnWhen === FIRST_COMPLETED && this.ended > 0) ||
       (returnWhen === FIRST_EXCEPTION && this.failed > 0)
     ) {
       this.emit();
     }
   }
 
+  /** The deadline passed: emit whatever is done (Expiring). */
+  expire(): void {
+    this.emit();
+  }
+
   private emit(): void {
     if (this.finished) return;
     this.finished = true;
-    const pending = this.tasks.filter((task) => !task.done());
-    this.subscriber.next({ done: this.done.slice(), pending });
+    const done: Task<T>[] = [];
+    const pending: Task<T>[] = [];
+    for (const task of this.tasks) (task.done() ? done : pending).push(task);
+    done.sort((a, b) => completionOrder(a) - completionOrder(b));
+    this.subscriber.next({ done, pending });
     this.subscriber.complete();
   }
 
-  private teardown(): void {
+  unsubscribe(): void {
     this.deadline?.unsubscribe();
-    for (const watcher of this.watchers) watcher.unsubscribe();
-    this.watchers.clear();
+    for (const listener of this.listeners) listener.unsubscribe();
+    this.listeners.clear();
     if (this.finished) return;
     // Torn down before emitting: the caller no longer wants these tasks.
     this.finished = true;

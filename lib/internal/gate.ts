@@ -1,0 +1,108 @@
+import { captureContext, runInContext } from './context';
+import type { Context } from './context';
+import { List } from './list';
+import type { Link } from './list';
+
+/** Something waiting at a {@link Gate}: it carries its own queue links. */
+export interface Waiter extends Link<Waiter> {
+  /** Room was taken for this waiter: start its work (in the context it asked in). */
+  admit(): void;
+  /** The async context it asked in, captured by the gate when it had to queue. */
+  context: Context | undefined;
+}
+
+/** A gate's rule for room: a count of permits, a window of recent starts, free sockets, items in a queue. */
+export interface Room {
+  /** Takes room for one waiter if there is any; says whether it did. */
+  take(): boolean;
+  /**
+   * Waiters are queued and there is no room now: arrange for `pump()` when there may
+   * be (a rate limiter's timer). Rooms that free themselves by a release need none.
+   */
+  blocked?(): void;
+  /** The last waiter left the queue (a rate limiter drops its timer). */
+  idle?(): void;
+}
+
+/**
+ * The library's one admission queue: first come, first served, with a pluggable rule
+ * for room. `Semaphore`, `RateLimiter`, a transport's sockets and the primitives built
+ * on them differ only in their {@link Room}.
+ *
+ * - **No barging**: a newcomer is admitted at once only when nobody is queued and there
+ *   is room; otherwise it queues, even at a moment when room happens to be free.
+ * - **Leaving** is O(1) and immediate; a waiter that has left is never admitted, so room
+ *   freed while it was leaving goes to the next one.
+ * - **A trampoline**: {@link pump} admits in a loop, and a pump asked for while one runs
+ *   (room freed by a waiter whose work ended synchronously) is absorbed by the loop that
+ *   runs, so 100,000 synchronous jobs behind one permit do not grow the stack.
+ * - **Async context**: a waiter that queues is admitted in the async context it asked
+ *   in, not in that of whatever freed the room.
+ */
+export class Gate {
+  /** The waiters, oldest first. */
+  private readonly queue = new List<Waiter>();
+  /** Inside `pump`: room freed now is handed on by the running loop. */
+  private pumping = false;
+
+  constructor(private readonly room: Room) {}
+
+  /** The number of waiters queued now. */
+  get waiting(): number {
+    return this.queue.size;
+  }
+
+  /** Admits `waiter` at once if nobody is queued and there is room, else queues it. Returns whether it was admitted. */
+  enter(waiter: Waiter): boolean {
+    if (this.queue.size === 0 && this.room.take()) {
+      waiter.admit();
+      return true;
+    }
+    waiter.context = captureContext();
+    this.queue.push(waiter);
+    this.room.blocked?.();
+    return false;
+  }
+
+  /** Takes a waiter out of the queue; returns whether it was queued. */
+  leave(waiter: Waiter): boolean {
+    if (!this.queue.remove(waiter)) return false;
+    if (this.queue.size === 0) this.room.idle?.();
+    return true;
+  }
+
+  /**
+   * Admits queued waiters, oldest first, while there is room: call it whenever room may
+   * have been freed. An admission that throws (a teardown that threw) does not strand
+   * the rest: the loop goes on, and the first error is rethrown at the end.
+   */
+  pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    let thrown: { error: unknown } | undefined;
+    try {
+      let waiter: Waiter | undefined;
+      while ((waiter = this.queue.first) !== undefined && this.room.take()) {
+        this.queue.remove(waiter);
+        try {
+          runInContext(waiter.context, admit, waiter);
+        } catch (error) {
+          thrown ??= { error };
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+    if (this.queue.size > 0) this.room.blocked?.();
+    if (thrown !== undefined) throw thrown.error;
+  }
+
+  /** Empties the queue (nothing is admitted) and returns the waiters, oldest first. */
+  takeAll<W extends Waiter>(): W[] {
+    return this.queue.takeAll() as W[];
+  }
+}
+
+function admit(this: Waiter): void {
+  this.admit();
+}

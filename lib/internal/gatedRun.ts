@@ -1,0 +1,131 @@
+import { Observable } from 'rxjs';
+import type { Subscriber, Unsubscribable } from 'rxjs';
+import type { TaskInput } from '../types';
+import type { Context } from './context';
+import type { Gate, Waiter } from './gate';
+import type { InputRun, InputTarget } from './input';
+import { markHandled, startInput } from './input';
+
+/** What a limiter gets back when a run it admitted ends: a Semaphore's permit. */
+export interface Release {
+  release(): void;
+}
+
+/**
+ * `limiter.run(input)` for every limiter built on a {@link Gate}: a cold Observable
+ * that, on each subscription, waits at the gate, then starts the input and mirrors it,
+ * and gives `release` back once the input has ended and its teardown has run.
+ */
+export function gatedRun<T>(gate: Gate, release: Release | undefined, input: TaskInput<T>, fn: string): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const run = new GatedRun(gate, release, input, subscriber as Subscriber<unknown>, fn);
+    // Chained first, so that a consumer that lets go during a synchronous first value
+    // reaches the run (and stops a synchronous input) at once.
+    subscriber.add(run);
+    if (!subscriber.closed) gate.enter(run);
+  });
+}
+
+/** Not admitted yet: queued at the gate (then it is in the gate's list), or not yet there. */
+const WAITING = 0;
+/** Admitted: its input runs. */
+const RUNNING = 1;
+/** Ended: left, or gave back what it held. Final. */
+const ENDED = 2;
+
+/**
+ * One subscription to a gated run: a waiter while queued, then the target of its
+ * input while it runs.
+ *
+ * What it holds goes back exactly once: when the input completes (then the completion
+ * is passed on, so the subscriber already sees the permit counted), when it fails
+ * (after the error is passed on: a consumer that gives up on a failure, as gather does,
+ * takes its queued siblings out of the queue before the permit could start one only to
+ * cancel it), or when the subscriber lets go (after the input's teardown). A Promise
+ * cannot be stopped, so one that is still running when its subscriber lets go keeps
+ * its permit until it settles: its work still counts against the limit.
+ */
+class GatedRun implements Waiter, InputTarget, Unsubscribable {
+  readonly mirror = true;
+  list: Waiter['list'] = undefined;
+  prevItem: Waiter | undefined = undefined;
+  nextItem: Waiter | undefined = undefined;
+  context: Context | undefined = undefined;
+  private phase = WAITING;
+  /** The running Observable input, if it is one. */
+  private run: InputRun | undefined;
+  /**
+   * Inside the input's `subscribe()`: a source stopped now returns its teardown only
+   * when `subscribe()` returns, so giving back what it holds waits until then.
+   */
+  private starting = false;
+  private releaseWhenStarted = false;
+
+  constructor(
+    private readonly gate: Gate,
+    private readonly release: Release | undefined,
+    private readonly input: unknown,
+    private readonly subscriber: Subscriber<unknown>,
+    private readonly fn: string,
+  ) {}
+
+  admit(): void {
+    this.phase = RUNNING;
+    this.starting = true;
+    try {
+      startInput(this, 0, this.input, this.fn);
+    } finally {
+      this.starting = false;
+      if (this.releaseWhenStarted) this.release?.release();
+    }
+  }
+
+  inputRunning(_index: number, run: InputRun): void {
+    this.run = run;
+  }
+
+  inputValue(_index: number, value: unknown): void {
+    this.subscriber.next(value);
+  }
+
+  inputEnded(_index: number, ok: boolean, value: unknown): void {
+    if (this.phase !== RUNNING) return;
+    this.phase = ENDED;
+    if (ok) {
+      try {
+        this.release?.release();
+      } finally {
+        this.subscriber.complete();
+      }
+      return;
+    }
+    try {
+      this.subscriber.error(value);
+    } finally {
+      this.release?.release();
+    }
+  }
+
+  inputName(): string {
+    return 'input';
+  }
+
+  /** The subscriber let go: leave the queue, or stop the input and give back what it held. */
+  unsubscribe(): void {
+    if (this.phase === WAITING) {
+      this.phase = ENDED;
+      this.gate.leave(this);
+      markHandled(this.input);
+      return;
+    }
+    // A Promise runs on, and gives its permit back when it settles (inputEnded).
+    if (this.phase !== RUNNING || this.run === undefined) return;
+    this.phase = ENDED;
+    try {
+      this.run.unsubscribe();
+    } finally {
+      if (this.starting) this.releaseWhenStarted = true;
+      else this.release?.release();
+    }
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * Lists of inputs, as `gather`, `asCompleted` and `wait` take them, and the feeds that
+ * hand them to a fan-out one at a time.
+ */
+import { Observable } from 'rxjs';
+import { markHandled } from './input';
+import { checkTaskInput, describe, fail, isTaskInput } from './validate';
+
+/**
+ * The inputs of one call, read at call time: an array (checked element by element
+ * now), a record or a `Map` (keys kept, values checked now), or any other iterable or
+ * async iterable (checked as it is pulled, since pulling is lazy).
+ */
+export type InputList =
+  | { readonly kind: 'array'; readonly items: readonly unknown[] }
+  | { readonly kind: 'record' | 'map'; readonly keys: readonly unknown[]; readonly items: readonly unknown[] }
+  | { readonly kind: 'iterable'; readonly iterable: Iterable<unknown> }
+  | { readonly kind: 'async'; readonly iterable: AsyncIterable<unknown> };
+
+const EXPECTED = 'an iterable (array, Set, Map, generator, ...) or async iterable of task inputs';
+
+/**
+ * Reads the `inputs` argument of `fn`. A record is a list only where results are keyed
+ * (`keyed`, for gather); a `Map` is keyed there, and the list of its values elsewhere.
+ * A string is refused: it is iterable, but never meant as a list.
+ */
+export function readInputs(fn: string, inputs: unknown, keyed: boolean): InputList {
+  const expected = keyed ? `${EXPECTED} or a record of them` : EXPECTED;
+  if (Array.isArray(inputs)) {
+    // The parameter's name is built only for an input that fails the check.
+    for (let i = 0; i < inputs.length; i++) if (!isTaskInput(inputs[i])) checkTaskInput(fn, `inputs[${i}]`, inputs[i]);
+    return { kind: 'array', items: inputs };
+  }
+  if (typeof inputs !== 'object' || inputs === null || inputs instanceof Observable) return fail('type', fn, 'inputs', expected, inputs);
+  if (inputs instanceof Map) {
+    const keys = [...inputs.keys()];
+    const items = keys.map((key) => checkTaskInput(fn, mapName(key), inputs.get(key)));
+    return { kind: 'map', keys, items };
+  }
+  if (typeof (inputs as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') return { kind: 'iterable', iterable: inputs as Iterable<unknown> };
+  if (typeof (inputs as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function') {
+    return { kind: 'async', iterable: inputs as AsyncIterable<unknown> };
+  }
+  const proto: unknown = Object.getPrototypeOf(inputs);
+  if (keyed && (proto === Object.prototype || proto === null)) {
+    const keys = Object.keys(inputs);
+    const record = inputs as Record<string, unknown>;
+    const items = keys.map((key) => checkTaskInput(fn, recordName(key), record[key]));
+    return { kind: 'record', keys, items };
+  }
+  return fail('type', fn, 'inputs', expected, inputs);
+}
+
+/** The number of inputs of a list, when known at call time. */
+export function countOf(list: InputList): number | undefined {
+  return list.kind === 'iterable' || list.kind === 'async' ? undefined : list.items.length;
+}
+
+/** How messages name input `index` of `list`: `inputs[3]`, `inputs.profile`, `inputs.get("profile")`. */
+export function nameIn(list: InputList, index: number): string {
+  if (list.kind === 'record') return recordName(list.keys[index] as string);
+  if (list.kind === 'map') return mapName(list.keys[index]);
+  return `inputs[${index}]`;
+}
+
+function recordName(key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `inputs.${key}` : `inputs[${JSON.stringify(key)}]`;
+}
+
+function mapName(key: unknown): string {
+  return `inputs.get(${describe(key)})`;
+}
+
+/** What a feed's `pull()` returns when it has no more inputs, ever. */
+export const DONE: unique symbol = Symbol('DONE');
+/** What a feed's `pull()` returns when it has no input now but may have later: it calls `ready()` then. */
+export const WAIT: unique symbol = Symbol('WAIT');
+
+/** Whom a feed tells that it may have inputs again, or that it failed. */
+export interface FeedOwner {
+  feedReady(): void;
+  feedFailed(err: unknown): void;
+}
+
+/** Where a fan-out takes its inputs from, one at a time, only when it has room for one. */
+export interface Feed {
+  /** The next input, `WAIT` or `DONE`. Throws if the list itself failed (an iterator threw). */
+  pull(): unknown;
+  /** Gives back what the feed holds: ends an unfinished iterator, marks inputs it will never hand out as handled. */
+  release(): void;
+}
+
+/** A feed over the inputs of one subscription to a call. Iterables are pulled lazily, each element checked. */
+export function feedOf(fn: string, list: InputList, owner: FeedOwner): Feed {
+  switch (list.kind) {
+    case 'iterable':
+      return new IteratorFeed(fn, list.iterable);
+    case 'async':
+      return new AsyncIteratorFeed(fn, list.iterable, owner);
+    default:
+      return new ArrayFeed(list.items);
+  }
+}
+
+class ArrayFeed implements Feed {
+  private next = 0;
+  constructor(private readonly items: readonly unknown[]) {}
+
+  pull(): unknown {
+    return this.next < this.items.length ? this.items[this.next++] : DONE;
+  }
+
+  release(): void {
+    const { items } = this;
+    while (this.next < items.length) markHandled(items[this.next++]);
+  }
+}
+
+class IteratorFeed implements Feed {
+  private readonly iterator: Iterator<unknown>;
+  private index = 0;
+  private finished = false;
+
+  constructor(
+    private readonly fn: string,
+    private readonly iterable: Iterable<unknown>,
+  ) {
+    this.iterator = iterable[Symbol.iterator]();
+  }
+
+  pull(): unknown {
+    const step = this.iterator.next();
+    if (step.done) {
+      this.finished = true;
+      return DONE;
+    }
+    const value: unknown = step.value;
+    if (!isTaskInput(value)) checkTaskInput(this.fn, `inputs[${this.index}]`, value);
+    this.index++;
+    return value;
+  }
+
+  release(): void {
+    if (this.finished) return;
+    this.finished = true;
+    // A Set's remaining inputs exist already: they are marked. A generator's have not
+    // been made: it is ended, as `break` in a for-of loop ends it (its `finally` runs).
+    if (this.iterable instanceof Set) for (let step = this.iterator.next(); !step.done; step = this.iterator.next()) markHandled(step.value);
+    else this.iterator.return?.();
+  }
+}
+
+/**
+ * An async iterable, pulled one `next()` at a time and only when the fan-out has room,
+ * so at most `concurrency` inputs are taken ahead of being finished.
+ */
+class AsyncIteratorFeed implements Feed {
+  private readonly iterator: AsyncIterator<unknown>;
+  private index = 0;
+  /** A `next()` is in flight. */
+  private pending = false;
+  /** The input it brought, not yet pulled. */
+  private ready: { value: unknown } | undefined;
+  private finished = false;
+
+  constructor(
+    private readonly fn: string,
+    iterable: AsyncIterable<unknown>,
+    private readonly owner: FeedOwner,
+  ) {
+    this.iterator = iterable[Symbol.asyncIterator]();
+  }
+
+  pull(): unknown {
+    if (this.ready !== undefined) {
+      const { value } = this.ready;
+      this.ready = undefined;
+      return value;
+    }
+    if (this.finished) return DONE;
+    if (!this.pending) this.ask();
+    return WAIT;
+  }
+
+  private ask(): void {
+    this.pending = true;
+    Promise.resolve(this.iterator.next()).then(
+      (step) => {
+        this.pending = false;
+        if (this.finished) return;
+        if (step.done) this.finished = true;
+        else {
+          const value: unknown = step.value;
+          try {
+            if (!isTaskInput(value)) checkTaskInput(this.fn, `inputs[${this.index}]`, value);
+          } catch (err) {
+            this.owner.feedFailed(err);
+            return;
+          }
+          this.index++;
+          this.ready = { value };
+        }
+        this.owner.feedReady();
+      },
+      (err: unknown) => {
+        this.pending = false;
+        this.finished = true;
+        this.owner.feedFailed(err);
+      },
+    );
+  }
+
+  release(): void {
+    if (this.ready !== undefined) markHandled(this.ready.value);
+    this.ready = undefined;
+    if (this.finished) return;
+    this.finished = true;
+    const ended = this.iterator.return?.();
+    // An iterator that fails to end has nobody left to tell.
+    if (ended !== undefined) Promise.resolve(ended).then(undefined, () => undefined);
+  }
+}
+
+/**
+ * The feed of an operator (gatherAll, asCompletedAll): the source's values wait here
+ * until the fan-out has room. An array with a moving head, compacted now and then, so
+ * both ends are O(1).
+ */
+export class SourceFeed implements Feed {
+  private items: unknown[] = [];
+  private head = 0;
+  /** The source has completed: once the queue is empty, the feed is DONE. */
+  ended = false;
+  /** Inputs received from the source so far. */
+  received = 0;
+
+  constructor(private readonly fn: string) {}
+
+  /** A value of the source; throws if it is not a task input. */
+  push(value: unknown): void {
+    if (!isTaskInput(value)) checkTaskInput(this.fn, `source value #${this.received}`, value);
+    this.items.push(value);
+    this.received++;
+  }
+
+  pull(): unknown {
+    if (this.head < this.items.length) {
+      const value = this.items[this.head];
+      this.items[this.head++] = undefined;
+      if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
+      return value;
+    }
+    return this.ended ? DONE : WAIT;
+  }
+
+  release(): void {
+    for (let i = this.head; i < this.items.length; i++) markHandled(this.items[i]);
+    this.items = [];
+    this.head = 0;
+  }
+}
