@@ -148,6 +148,25 @@ describe('createTask', () => {
     });
   });
 
+  describe('cancellation passes through', () => {
+    it('ends cancelled when its input fails with CancelledError (it waited on a Task that was cancelled)', () => {
+      const inner = createTask(new Subject<number>());
+      const outer = createTask(inner);
+      inner.cancel();
+      expect(outer.done()).toBe(true);
+      expect(outer.cancelled()).toBe(true);
+      expect(() => outer.exception()).toThrow(CancelledError);
+      expect(() => outer.result()).toThrow(CancelledError);
+    });
+
+    it('still fails, not cancelled, on any other error', () => {
+      const boom = new Error('boom');
+      const task = createTask(throwError(() => boom));
+      expect(task.cancelled()).toBe(false);
+      expect(task.exception()).toBe(boom);
+    });
+  });
+
   it('throws a TypeError naming the bad input', () => {
     expect(() => createTask(42 as never)).toThrow(
       new TypeError('createTask: input must be an ObservableInput (Observable, Promise, iterable, ...) or a function returning one, got 42'),

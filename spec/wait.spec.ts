@@ -1,6 +1,6 @@
-import { Subject, of, throwError } from 'rxjs';
+import { Subject, from, map, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, Task, createTask, wait } from '../lib';
+import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, Task, createTask, wait, waitUntil } from '../lib';
 import type { WaitResult } from '../lib';
 
 /**
@@ -147,6 +147,52 @@ describe('wait', () => {
     expect(result!.done.map((t) => t.result())).toEqual([1, 3]);
     expect(result!.pending.length).toBe(1);
     expect(later.observed).toBe(true);
+  });
+
+  describe('every input in exactly one list', () => {
+    it('puts a task that ended in the same instant as the first in done, not in pending', () => {
+      const subject = new Subject<string>();
+      const a = createTask(subject);
+      const b = createTask(a.pipe(map((v) => v + '!')));
+      let result: WaitResult<string> | undefined;
+      wait([a, b], { returnWhen: FIRST_COMPLETED }).subscribe((r) => (result = r));
+      subject.next('x');
+      subject.complete();
+      expect(result!.done).toEqual([a, b]);
+      expect(result!.pending).toEqual([]);
+      expect(values(result!.done)).toEqual(['x', 'x!']);
+    });
+
+    it('does the same as an operator (waitUntil)', () => {
+      const subject = new Subject<string>();
+      const a = createTask(subject);
+      const b = createTask(a.pipe(map((v) => v + '!')));
+      let result: WaitResult<string> | undefined;
+      from([a, b])
+        .pipe(waitUntil(FIRST_COMPLETED))
+        .subscribe((r) => (result = r));
+      subject.next('x');
+      subject.complete();
+      expect(result!.done).toEqual([a, b]);
+      expect(result!.pending).toEqual([]);
+    });
+
+    it('lists tasks that had ended before wait was subscribed first, in the order they ended', () => {
+      testScheduler.run(({ cold, flush }) => {
+        const [a, b, c] = [cold('----a|'), cold('--b|'), cold('----------c|')];
+        const [first, second, running] = [createTask(a), createTask(b), createTask(c)];
+        let result: WaitResult<string> | undefined;
+        // Subscribed at frame 6: second ended at frame 3, first at 5.
+        const waited = wait([first, second, running], { returnWhen: FIRST_COMPLETED });
+        testScheduler.schedule(() => {
+          waited.subscribe((r) => (result = r));
+        }, 6);
+        flush();
+        // Completion order, not submission order.
+        expect(result!.done).toEqual([second, first]);
+        expect(result!.pending).toEqual([running]);
+      });
+    });
   });
 
   it('watches Tasks passed in as they are, without restarting them', () => {

@@ -1,0 +1,107 @@
+import { Observable, Subscriber, asyncScheduler } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { EngineSubscriber, monotonicNow } from '../../lib/internal/rxjs';
+
+/**
+ * What the engine relies on from rxjs beyond its documented surface (the points of
+ * lib/internal/rxjs.ts). An rxjs upgrade that changes one of them fails here first.
+ */
+describe('what the engine relies on from rxjs', () => {
+  class Recorder extends EngineSubscriber<number> {
+    readonly log: string[] = [];
+    protected override _next(value: number): void {
+      this.log.push(`next ${value}`);
+    }
+    protected override _error(err: unknown): void {
+      this.log.push(`error ${String(err)}`);
+      this.unsubscribe();
+    }
+    protected override _complete(): void {
+      this.log.push('complete');
+      this.unsubscribe();
+    }
+  }
+
+  it('1. subscribes a Subscriber subclass made without a destination as it is, adding the teardown to it', () => {
+    const recorder = new Recorder();
+    let teardowns = 0;
+    let seen: unknown;
+    const source = new Observable<number>((subscriber) => {
+      seen = subscriber;
+      subscriber.next(1);
+      return () => teardowns++;
+    });
+    const subscription = source.subscribe(recorder);
+    // Not wrapped in a SafeSubscriber: the source sees the recorder itself.
+    expect(seen).toBe(recorder);
+    expect(subscription).toBe(recorder);
+    expect(recorder).toBeInstanceOf(Subscriber);
+    expect(recorder.log).toEqual(['next 1']);
+    recorder.unsubscribe();
+    expect(teardowns).toBe(1);
+  });
+
+  it('2. has run the teardown of a source that ended synchronously by the time subscribe() returns', () => {
+    const recorder = new Recorder();
+    const log: string[] = [];
+    new Observable<number>((subscriber) => {
+      subscriber.next(1);
+      subscriber.complete();
+      log.push('returning the teardown');
+      return () => log.push('teardown');
+    }).subscribe(recorder);
+    log.push('subscribe returned');
+    expect(log).toEqual(['returning the teardown', 'teardown', 'subscribe returned']);
+    expect(recorder.closed).toBe(true);
+  });
+
+  it('3. notifies downstream of an error or completion before the finalizers of that subscriber run', () => {
+    for (const end of ['error', 'complete'] as const) {
+      const log: string[] = [];
+      new Observable<number>((subscriber) => {
+        subscriber.add(() => log.push('finalizer'));
+        if (end === 'error') subscriber.error('boom');
+        else subscriber.complete();
+      }).subscribe({ error: () => log.push('error'), complete: () => log.push('complete') });
+      expect(log).toEqual([end, 'finalizer']);
+    }
+  });
+
+  it('4. reads Date.now() through asyncScheduler.now(), and virtual frames inside TestScheduler.run()', () => {
+    expect(Math.abs(asyncScheduler.now() - Date.now())).toBeLessThanOrEqual(1);
+    new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ flush }) => {
+      expect(asyncScheduler.now()).toBe(0);
+      let at = -1;
+      asyncScheduler.schedule(() => (at = asyncScheduler.now()), 7);
+      flush();
+      expect(at).toBe(7);
+    });
+  });
+
+  describe('monotonicNow', () => {
+    it('follows performance.now() in real time, whatever Date.now() does', () => {
+      const realNow = Date.now;
+      try {
+        Date.now = () => realNow() - 3_600_000;
+        const before = performance.now();
+        const now = monotonicNow();
+        expect(now).toBeGreaterThanOrEqual(before);
+        expect(now).toBeLessThanOrEqual(performance.now());
+      } finally {
+        Date.now = realNow;
+      }
+    });
+
+    it('reads virtual frames inside TestScheduler.run()', () => {
+      new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ cold, flush }) => {
+        const seen: number[] = [];
+        cold('--a---b|').subscribe(() => seen.push(monotonicNow()));
+        flush();
+        expect(seen).toEqual([2, 6]);
+      });
+      // And real time again afterwards.
+      const before = performance.now();
+      expect(monotonicNow()).toBeGreaterThanOrEqual(before);
+    });
+  });
+});
