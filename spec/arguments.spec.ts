@@ -1,5 +1,5 @@
-import { of } from 'rxjs';
-import { asCompleted, asCompletedAll, createTask, deadline, gather, gatherAll, wait, waitFor, waitUntil } from '../lib';
+import { Subject, of } from 'rxjs';
+import { RateLimiter, asCompleted, asCompletedAll, createTask, deadline, gather, gatherAll, wait, waitFor, waitUntil } from '../lib';
 
 /**
  * Bad arguments are refused when the function is called, not later when something
@@ -64,5 +64,51 @@ describe('bad arguments', () => {
 
   it('accepts Infinity for concurrency and timeout (no limit)', () => {
     expect(() => gather([a], { concurrency: Infinity, timeout: Infinity })).not.toThrow();
+  });
+});
+
+/**
+ * Options are read as their own properties only: a polluted `Object.prototype` (a
+ * library that sets `Object.prototype.concurrency`, a prototype-pollution attack) never
+ * changes what a call does.
+ */
+describe('options read as own properties only', () => {
+  const polluted = Object.prototype as Record<string, unknown>;
+  afterEach(() => {
+    for (const key of ['concurrency', 'timeout', 'returnExceptions', 'count', 'interval', 'returnWhen']) delete polluted[key];
+  });
+
+  it('gather ignores an inherited concurrency, timeout and returnExceptions', () => {
+    polluted.concurrency = 1;
+    polluted.timeout = 0;
+    polluted.returnExceptions = true;
+    const subjects = [new Subject<number>(), new Subject<number>(), new Subject<number>()];
+    let error: unknown;
+    gather(subjects, {}).subscribe({ error: (err: unknown) => (error = err) });
+    // All three subscribed at once (no concurrency limit) and no deadline fired.
+    expect(subjects.map((s) => s.observed)).toEqual([true, true, true]);
+    subjects[0]!.error(new Error('boom'));
+    // Not kept in place: returnExceptions is off.
+    expect(error).toEqual(new Error('boom'));
+  });
+
+  it('RateLimiter refuses a missing interval even when Object.prototype has one', () => {
+    polluted.interval = 5;
+    expect(() => new RateLimiter({ count: 1 } as never)).toThrow(
+      'RateLimiter: options.interval must be a positive, finite number of milliseconds, got undefined',
+    );
+  });
+
+  it('RateLimiter takes no inherited count', () => {
+    polluted.count = 1_000;
+    expect(() => new RateLimiter({ interval: 10 } as never)).toThrow('RateLimiter: options.count must be a positive integer, got undefined');
+  });
+
+  it('wait ignores an inherited returnWhen', () => {
+    polluted.returnWhen = 'FIRST_COMPLETED';
+    const later = new Subject<number>();
+    let emitted = false;
+    wait([of(1), later], {}).subscribe(() => (emitted = true));
+    expect(emitted).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { EmptyError, TimeoutError, of } from 'rxjs';
+import { EmptyError, TimeoutError, lastValueFrom, of, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { asCompleted } from '../lib';
 
@@ -107,6 +107,29 @@ describe('asCompleted', () => {
       { done: 1, failed: 0, total: 2 },
       { done: 2, failed: 0, total: 2 },
     ]);
+  });
+
+  it('takes a Map as the list of its values', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const slow = cold('----s|');
+      const fast = cold('--f|');
+      expectObservable(
+        asCompleted(
+          new Map([
+            ['slow', slow],
+            ['fast', fast],
+          ]),
+        ),
+      ).toBe('---f-(s|)');
+    });
+  });
+
+  it('takes an async iterable, results in completion order', async () => {
+    async function* inputs(): AsyncGenerator<() => Promise<string>> {
+      yield () => new Promise((resolve) => setTimeout(() => resolve('slow'), 30));
+      yield () => Promise.resolve('fast');
+    }
+    expect(await lastValueFrom(asCompleted(inputs()).pipe(toArray()))).toEqual(['fast', 'slow']);
   });
 
   describe('lazy iterables', () => {

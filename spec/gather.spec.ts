@@ -1,4 +1,5 @@
-import { EmptyError, TimeoutError, of, throwError, timer } from 'rxjs';
+import { EMPTY, EmptyError, NEVER, TimeoutError, lastValueFrom, of, throwError, timer } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { defer } from 'rxjs';
 import { finalize, map } from 'rxjs/operators';
 import { TestScheduler } from 'rxjs/testing';
@@ -49,6 +50,41 @@ describe('gather', () => {
         const posts = cold('----p|');
         expectObservable(gather({ user, posts })).toBe('-----(r|)', { r: { user: 'u', posts: 'p' } });
       });
+    });
+
+    it('keeps the keys of a Map, in a Map, and subscribes its values', () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const user = cold('--u|');
+        const posts = cold('----p|');
+        const inputs = new Map([
+          ['user', user],
+          ['posts', posts],
+        ]);
+        expectObservable(gather(inputs)).toBe('-----(r|)', {
+          r: new Map([
+            ['user', 'u'],
+            ['posts', 'p'],
+          ]),
+        });
+        expectSubscriptions(user.subscriptions).toBe('^--!');
+        expectSubscriptions(posts.subscriptions).toBe('^----!');
+      });
+    });
+
+    it('emits an empty Map for an empty Map', () => {
+      let result: unknown;
+      gather(new Map()).subscribe((r) => (result = r));
+      expect(result).toEqual(new Map());
+    });
+
+    it('names an input of a record or a Map by its key in an EmptyError', () => {
+      let recordError: unknown;
+      let mapError: unknown;
+      gather({ user: of(1), profile: EMPTY }).subscribe({ error: (e: unknown) => (recordError = e) });
+      gather(new Map([['profile', EMPTY]])).subscribe({ error: (e: unknown) => (mapError = e) });
+      expect(recordError).toBeInstanceOf(EmptyError);
+      expect((recordError as Error).message).toBe('gather: inputs.profile completed without a value');
+      expect((mapError as Error).message).toBe('gather: inputs.get("profile") completed without a value');
     });
 
     it('emits [] at once for an empty array, and {} for an empty record', () => {
@@ -363,6 +399,53 @@ describe('gather', () => {
       expect(started).toEqual([0]);
       release();
       expect(await done).toEqual([0, 1, 2]);
+    });
+
+    it('pulls an async iterable lazily: at most `concurrency` inputs taken ahead of being finished', async () => {
+      let pulled = 0;
+      let ended = 0;
+      let mostAhead = 0;
+      async function* inputs(): AsyncGenerator<() => Promise<number>> {
+        for (let i = 0; i < 10; i++) {
+          pulled++;
+          mostAhead = Math.max(mostAhead, pulled - ended);
+          yield () => new Promise<number>((resolve) => setImmediate(() => (ended++, resolve(i))));
+        }
+      }
+      const results = await lastValueFrom(gather(inputs(), { concurrency: 3 }));
+      expect(results).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(mostAhead).toBe(3);
+    });
+
+    it('fails with the error an async iterable throws, and a non-input it yields', async () => {
+      const boom = new Error('async iterator');
+      async function* throwing(): AsyncGenerator<Observable<number>> {
+        yield of(1);
+        throw boom;
+      }
+      async function* yieldingJunk(): AsyncGenerator<unknown> {
+        yield of(1);
+        yield 42;
+      }
+      await expect(lastValueFrom(gather(throwing()))).rejects.toBe(boom);
+      await expect(lastValueFrom(gather(yieldingJunk() as AsyncIterable<never>))).rejects.toThrow(
+        /^gather: inputs\[1\] must be an ObservableInput .*, got 42$/,
+      );
+    });
+
+    it('ends an unfinished async iterable when the run ends early (its finally runs)', async () => {
+      let finished = false;
+      async function* inputs(): AsyncGenerator<Observable<never>> {
+        try {
+          yield throwError(() => new Error('first'));
+          yield NEVER;
+        } finally {
+          finished = true;
+        }
+      }
+      await expect(lastValueFrom(gather(inputs(), { concurrency: 1 }))).rejects.toThrow('first');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(finished).toBe(true);
     });
 
     it('sees an exhausted generator on a second subscription', () => {

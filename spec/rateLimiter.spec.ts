@@ -258,6 +258,45 @@ describe('RateLimiter', () => {
     });
   });
 
+  describe('run(input): a monotonic clock', () => {
+    // Real time: a step of the wall clock (NTP, a VM resumed, a user) must neither
+    // stall the limiter nor let it spin or start early. Date.now is stepped by hand;
+    // the limiter's timers and clock are monotonic.
+    const realNow = Date.now;
+    afterEach(() => {
+      Date.now = realNow;
+    });
+
+    /** Subscribes `limiter.run()` and resolves with the performance.now() of its start. */
+    const startOf = (limiter: RateLimiter): Promise<number> => new Promise((resolve) => limiter.run(() => [performance.now()]).subscribe((at) => resolve(at)));
+
+    it.each([
+      ['one hour back', -3_600_000],
+      ['thirty days back', -30 * 86_400_000],
+      ['one hour forward', 3_600_000],
+    ])('waits one interval, no less and not much more, across a wall-clock step %s', async (_name, step) => {
+      const warnings: Error[] = [];
+      const onWarning = (warning: Error): void => void warnings.push(warning);
+      process.on('warning', onWarning);
+      const schedule = jest.spyOn(asyncScheduler, 'schedule');
+      try {
+        const limiter = new RateLimiter({ count: 1, interval: 50 });
+        const first = await startOf(limiter);
+        Date.now = () => realNow() + step;
+        const second = await startOf(limiter);
+        expect(second - first).toBeGreaterThanOrEqual(49);
+        // A stall would last the size of the step; this bound only rules that out.
+        expect(second - first).toBeLessThan(10_000);
+        // One wake-up, not a spin re-arming itself every millisecond.
+        expect(schedule.mock.calls.length).toBeLessThanOrEqual(2);
+        expect(warnings).toEqual([]);
+      } finally {
+        schedule.mockRestore();
+        process.off('warning', onWarning);
+      }
+    });
+  });
+
   describe('run(input): one limiter shared by several streams', () => {
     // Stream A (subscribed at 0) and stream B (at 1) share 2 starts per 10 ms. The
     // sources' subscription frames show the starts spread across both streams, in the

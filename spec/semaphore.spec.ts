@@ -1,8 +1,9 @@
-import { Observable, Subject, concatWith, defer, finalize, from, lastValueFrom, map, merge, of, repeat, take, tap } from 'rxjs';
+import { Observable, Subject, TimeoutError, concatWith, defer, finalize, from, lastValueFrom, map, merge, of, repeat, take, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { RunHelpers } from 'rxjs/testing';
 import fc from 'fast-check';
 import { Semaphore } from '../lib/semaphore';
+import { gather } from '../lib';
 
 // How to read these specs
 //
@@ -651,6 +652,38 @@ describe('Semaphore', () => {
       const err = new Error('rejected');
       await expect(lastValueFrom(semaphore.run(Promise.reject(err)))).rejects.toBe(err);
       expect(semaphore.available).toBe(1);
+    });
+
+    it('never lets more Promises run than it has permits, also after a gather that timed out left them running', async () => {
+      const semaphore = new Semaphore(2);
+      let running = 0;
+      let peak = 0;
+      const resolvers: (() => void)[] = [];
+      const job = (): Promise<void> => {
+        running++;
+        peak = Math.max(peak, running);
+        return new Promise<void>((resolve) => resolvers.push(resolve)).then(() => void running--);
+      };
+      const first = lastValueFrom(
+        gather(
+          [1, 2, 3, 4].map(() => semaphore.run(job)),
+          { timeout: 5 },
+        ),
+      );
+      await expect(first).rejects.toBeInstanceOf(TimeoutError);
+      // The gather has gone, but two Promises it started still run and hold their permits.
+      expect(running).toBe(2);
+      expect(semaphore.available).toBe(0);
+      const second = lastValueFrom(gather([1, 2].map(() => semaphore.run(job))));
+      expect(running).toBe(2);
+      while (resolvers.length > 0) {
+        resolvers.shift()!();
+        await Promise.resolve();
+        await Promise.resolve();
+      }
+      await second;
+      expect(peak).toBe(2);
+      expect(semaphore.available).toBe(2);
     });
 
     it('keeps the permit of a Promise whose subscriber left until it settles, and ignores the late result', async () => {

@@ -1,4 +1,5 @@
-import { Subject, from, map, of, throwError } from 'rxjs';
+import { Subject, from, lastValueFrom, map, of, throwError } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, Task, createTask, wait, waitUntil } from '../lib';
 import type { WaitResult } from '../lib';
@@ -147,6 +148,22 @@ describe('wait', () => {
     expect(result!.done.map((t) => t.result())).toEqual([1, 3]);
     expect(result!.pending.length).toBe(1);
     expect(later.observed).toBe(true);
+  });
+
+  it('takes a Map as the list of its values, and the whole of an async iterable before it emits', async () => {
+    let result: WaitResult<number> | undefined;
+    wait(new Map([['one', of(1)]])).subscribe((r) => (result = r));
+    expect(values(result!.done)).toEqual([1]);
+    let pulled = 0;
+    async function* inputs(): AsyncGenerator<Observable<number>> {
+      for (let i = 0; i < 3; i++) {
+        pulled++;
+        yield of(i);
+      }
+    }
+    const r = await lastValueFrom(wait(inputs(), { returnWhen: FIRST_COMPLETED }));
+    expect(pulled).toBe(3);
+    expect(values(r.done)).toEqual([0, 1, 2]);
   });
 
   describe('every input in exactly one list', () => {
