@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import type { Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { tap } from 'rxjs/operators';
-import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, asCompleted, gather, wait } from '../../lib';
+import { map, tap } from 'rxjs/operators';
+import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, asCompleted, createTask, gather, wait } from '../../lib';
 import type { ReturnWhen, Task, WaitResult } from '../../lib';
 
 /**
  * Properties over random virtual-time schedules. Each run draws a list of inputs (how
  * long each takes, whether it fails or completes empty), a concurrency limit, maybe a
  * timeout and maybe an early unsubscribe, runs the pattern under TestScheduler, and
- * checks a rule that must hold whatever the schedule. 200 runs per property.
+ * checks a rule that must hold whatever the schedule. 300 runs per property.
  */
-const RUNS = { numRuns: 200 };
+const RUNS = { numRuns: 300 };
 /** A cold Observable of the TestScheduler, with its subscription log. */
 type ColdObservable<T> = Observable<T> & { readonly subscriptions: readonly { subscribedFrame: number; unsubscribedFrame: number }[] };
 
@@ -150,6 +150,74 @@ describe('properties', () => {
           expect(allTornDown(sources)).toBe(true);
         });
       }),
+      RUNS,
+    );
+  });
+
+  it('wait puts every input in exactly one list, done in the order the tasks ended, whatever mix of inputs, Tasks and Tasks waiting on Tasks', () => {
+    // Each entry: a plain input (wait starts it), a Task made before wait is subscribed,
+    // or a Task that waits on an earlier Task (it ends in the same instant as that one).
+    type Kind = 'input' | 'task' | 'derived';
+    const entry = fc.record({ spec: inputSpec, kind: fc.constantFrom<Kind>('input', 'task', 'derived') });
+    fc.assert(
+      fc.property(
+        fc.array(entry, { minLength: 1, maxLength: 8 }),
+        fc.constantFrom<ReturnWhen>(ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION),
+        maybeFrame,
+        fc.integer({ min: 0, max: 14 }),
+        (entries, returnWhen, timeout, startAt) => {
+          const ts = scheduler();
+          ts.run((helpers) => {
+            // The order in which inputs ended, by position in the list: recorded just before each task ends.
+            const ended: number[] = [];
+            const record = (i: number) => tap<number>({ complete: () => ended.push(i), error: () => ended.push(i) });
+            const made: (Task<number> | undefined)[] = [];
+            const inputs = entries.map(({ spec, kind }, i) => {
+              const parent = made.filter((t) => t !== undefined).pop();
+              if (kind === 'derived' && parent !== undefined) {
+                made.push(
+                  createTask<number>(
+                    parent.pipe(
+                      map((v) => v),
+                      record(i),
+                    ),
+                  ),
+                );
+              } else if (kind === 'input') {
+                made.push(undefined);
+                return coldFor(helpers, spec, i).pipe(record(i));
+              } else {
+                made.push(createTask<number>(coldFor(helpers, spec, i).pipe(record(i))));
+              }
+              return made[i]!;
+            });
+            let result: WaitResult<number> | undefined;
+            ts.schedule(() => {
+              wait(inputs, { returnWhen, timeout }).subscribe((r) => {
+                result = r;
+                // Read at the moment of emission: done means done, pending means running.
+                expect(r.done.every((t) => t.done())).toBe(true);
+                expect(r.pending.every((t) => !t.done())).toBe(true);
+              });
+            }, startAt);
+            ts.flush();
+            const { done, pending } = result!;
+            expect(done.length + pending.length).toBe(entries.length);
+            expect(new Set([...done, ...pending]).size).toBe(entries.length);
+            // Tasks passed in keep their place; pending keeps submission order.
+            for (const task of made) if (task !== undefined) expect(done.includes(task) || pending.includes(task)).toBe(true);
+            const position = (t: Task<number>): number => {
+              const own = made.indexOf(t);
+              return own >= 0 ? own : inputs.indexOf(t);
+            };
+            const pendingPositions = pending.map(position).filter((p) => p >= 0);
+            expect(pendingPositions).toEqual([...pendingPositions].sort((x, y) => x - y));
+            // done in the order the tasks ended (known for the Tasks made here).
+            const doneKnown = done.map(position).filter((p) => p >= 0);
+            expect(doneKnown).toEqual(ended.filter((i) => doneKnown.includes(i)));
+          });
+        },
+      ),
       RUNS,
     );
   });

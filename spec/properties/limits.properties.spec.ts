@@ -331,4 +331,56 @@ describe('limits: properties', () => {
       { ...RUNS, seed: 777 },
     );
   });
+
+  it('running Promises under a Semaphore never exceed its permits, counted at start and at settle, also after their subscribers left', async () => {
+    // Each job is a Promise-returning function that settles after a random number of
+    // microtask turns; its subscriber may leave at a random turn (before or after it
+    // starts). A Promise cannot be stopped, so it holds its permit until it settles.
+    const job = fc.record({
+      turns: fc.integer({ min: 0, max: 6 }),
+      fails: fc.boolean(),
+      leaveAt: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 3 }), fc.array(job, { minLength: 1, maxLength: 12 }), async (permits, jobs) => {
+        const semaphore = new Semaphore(permits);
+        let running = 0;
+        let peak = 0;
+        let settled = 0;
+        let started = 0;
+        const afterTurns = async (n: number): Promise<void> => {
+          for (let k = 0; k < n; k++) await Promise.resolve();
+        };
+        const subscriptions = jobs.map(({ turns, fails }, i) =>
+          semaphore
+            .run(() => {
+              started++;
+              peak = Math.max(peak, ++running);
+              return afterTurns(turns).then(() => {
+                running--;
+                settled++;
+                if (fails) throw new Error(`e${i}`);
+                return i;
+              });
+            })
+            .subscribe({ error: () => undefined }),
+        );
+        for (let turn = 0; turn <= 8; turn++) {
+          jobs.forEach(({ leaveAt }, i) => {
+            if (leaveAt === turn) subscriptions[i]!.unsubscribe();
+          });
+          await Promise.resolve();
+        }
+        // Let everything run out: each job settles within a few turns of its start.
+        for (let turn = 0; turn < 500 && (settled < started || semaphore.waiting > 0); turn++) await afterTurns(1);
+        await afterTurns(10);
+        expect(settled).toBe(started);
+        expect(peak).toBeLessThanOrEqual(permits);
+        expect(running).toBe(0);
+        expect(semaphore.available).toBe(permits);
+        expect(semaphore.waiting).toBe(0);
+      }),
+      { ...RUNS, seed: 31337 },
+    );
+  });
 });
