@@ -3,7 +3,8 @@ import type { Observable, Subscription } from 'rxjs';
 import type { Limiter, TaskInput } from './types';
 import { Gate } from './internal/gate';
 import type { Room } from './internal/gate';
-import { gatedRun } from './internal/gatedRun';
+import { inputObservable } from './internal/inputObservable';
+import type { Admission } from './internal/inputObservable';
 import { monotonicNow } from './internal/rxjs';
 import { checkInterval, checkPositiveInteger, checkTaskInput, readOptions } from './internal/validate';
 
@@ -123,12 +124,12 @@ export class RateLimiter implements Limiter {
    */
   run<T>(input: TaskInput<T>): Observable<T> {
     checkTaskInput<T>('RateLimiter.run', 'input', input);
-    return gatedRun(this.window.gate, undefined, input, 'RateLimiter.run');
+    return inputObservable(input, 'RateLimiter.run', 'input', this.window);
   }
 }
 
 /** The recent starts of one RateLimiter: the room of its gate. */
-class StartWindow implements Room {
+class StartWindow implements Room, Admission {
   readonly gate: Gate = new Gate(this);
   /**
    * Times of the last `count` starts, on the monotonic clock, as a ring buffer: it grows

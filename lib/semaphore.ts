@@ -2,8 +2,8 @@ import type { Observable } from 'rxjs';
 import type { Limiter, TaskInput } from './types';
 import { Gate } from './internal/gate';
 import type { Room } from './internal/gate';
-import { gatedRun } from './internal/gatedRun';
-import type { Release } from './internal/gatedRun';
+import { inputObservable } from './internal/inputObservable';
+import type { Admission } from './internal/inputObservable';
 import { checkPositiveInteger, checkTaskInput } from './internal/validate';
 
 /**
@@ -127,12 +127,12 @@ export class Semaphore implements Limiter {
    */
   run<T>(input: TaskInput<T>): Observable<T> {
     checkTaskInput<T>('Semaphore.run', 'input', input);
-    return gatedRun(this.pool.gate, this.pool, input, 'Semaphore.run');
+    return inputObservable(input, 'Semaphore.run', 'input', this.pool);
   }
 }
 
 /** The permits of one Semaphore: the room of its gate. */
-class Permits implements Room, Release {
+class Permits implements Room, Admission {
   /** Permits not held by anyone. */
   available: number;
   readonly gate: Gate = new Gate(this);

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import { withDeadline } from './internal/deadline';
-import { toObservable } from './internal/input';
+import { inputObservable } from './internal/inputObservable';
 import { checkDuration, checkTaskInput } from './internal/validate';
 import { Task } from './task';
 import type { ResultOf, TaskInput } from './types';
@@ -33,7 +33,7 @@ import type { ResultOf, TaskInput } from './types';
 export function waitFor<I extends TaskInput<unknown>>(input: I, timeoutMs: number): Observable<ResultOf<I>> {
   checkTaskInput('waitFor', 'input', input);
   checkDuration('waitFor', 'timeoutMs', timeoutMs);
-  const source = toObservable(input as TaskInput<ResultOf<I>>, 'waitFor', 'input');
+  const source = inputObservable(input as TaskInput<ResultOf<I>>, 'waitFor');
   const cancel = input instanceof Task ? () => void input.cancel() : undefined;
   return withDeadline(source, timeoutMs, () => `waitFor: input did not complete within ${timeoutMs} ms`, cancel);
 }

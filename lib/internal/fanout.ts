@@ -152,6 +152,10 @@ export class Fanout implements InputTarget, FeedOwner, Expiring, Unsubscribable 
     if (results !== undefined) results[index] = value;
     else this.subscriber.next(value);
     if (this.pumping) return;
+    if (this.exhausted) {
+      if (this.active === 0) this.complete();
+      return;
+    }
     // An input that ended on its own, later: the next ones start in the subscription's context.
     runInContext(this.context, pumpAgain, this);
   }

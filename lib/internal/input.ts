@@ -1,11 +1,10 @@
 /**
- * The one way the library starts an input: {@link startInput}. A fan-out, a Task, a
- * Semaphore's run and the mirror Observable of {@link toObservable} all start their
- * inputs here, and hear back through an {@link InputTarget}.
+ * The one way the library starts an input: {@link startInput}. A fan-out, a Task and
+ * an input Observable (lib/internal/inputObservable.ts, under every limiter) all start
+ * their inputs here, and hear back through an {@link InputTarget}.
  */
 import { EmptyError, Observable, from } from 'rxjs';
-import type { ObservableInput, Subscriber, Unsubscribable } from 'rxjs';
-import type { TaskInput } from '../types';
+import type { ObservableInput } from 'rxjs';
 import type { Link, List } from './list';
 import { EngineSubscriber } from './rxjs';
 import { describe, isObservableInput } from './validate';
@@ -198,51 +197,4 @@ export function emptyError(fn: string, name: string): EmptyError {
   const err = new EmptyError();
   err.message = `${fn}: ${name} completed without a value`;
   return err;
-}
-
-/**
- * A task input as a cold Observable that mirrors it: on each subscription a function
- * input is called, and what it returns (or the input itself) is started by
- * {@link startInput}; unsubscribing stops it.
- */
-export function toObservable<T>(input: TaskInput<T>, fn: string, param: string): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    const mirror = new Mirror(subscriber as Subscriber<unknown>, param);
-    // Chained before the start, so that a consumer that lets go during a synchronous
-    // first value stops a synchronous input at once.
-    subscriber.add(mirror);
-    startInput(mirror, 0, input, fn);
-  });
-}
-
-/** The target of {@link toObservable}: passes everything on to the subscriber. */
-class Mirror implements InputTarget, Unsubscribable {
-  readonly mirror = true;
-  private run: InputRun | undefined;
-
-  constructor(
-    private readonly subscriber: Subscriber<unknown>,
-    private readonly param: string,
-  ) {}
-
-  inputValue(_index: number, value: unknown): void {
-    this.subscriber.next(value);
-  }
-
-  inputRunning(_index: number, run: InputRun): void {
-    this.run = run;
-  }
-
-  inputEnded(_index: number, ok: boolean, value: unknown): void {
-    if (ok) this.subscriber.complete();
-    else this.subscriber.error(value);
-  }
-
-  inputName(): string {
-    return this.param;
-  }
-
-  unsubscribe(): void {
-    this.run?.unsubscribe();
-  }
 }

@@ -6,23 +6,29 @@ import type { Gate, Waiter } from './gate';
 import type { InputRun, InputTarget } from './input';
 import { markHandled, startInput } from './input';
 
-/** What a limiter gets back when a run it admitted ends: a Semaphore's permit. */
-export interface Release {
-  release(): void;
+/** Where an input waits before it starts (a limiter's gate), and how it gives back what it held when it ends (a Semaphore's permit). */
+export interface Admission {
+  readonly gate: Gate;
+  release?(): void;
 }
 
 /**
- * `limiter.run(input)` for every limiter built on a {@link Gate}: a cold Observable
- * that, on each subscription, waits at the gate, then starts the input and mirrors it,
- * and gives `release` back once the input has ended and its teardown has run.
+ * A task input as a cold Observable that mirrors it: on each subscription, a function
+ * input is called, and what it returns (or the input itself) is started by
+ * `startInput`; unsubscribing stops it. With an `admission`, each subscription first
+ * waits at its gate, and calls `release()` once the input has ended and its
+ * teardown has run: `limiter.run(input)` for every limiter built on a {@link Gate}.
+ * `param` names the input in error messages.
  */
-export function gatedRun<T>(gate: Gate, release: Release | undefined, input: TaskInput<T>, fn: string): Observable<T> {
+export function inputObservable<T>(input: TaskInput<T>, fn: string, param = 'input', admission?: Admission): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const run = new GatedRun(gate, release, input, subscriber as Subscriber<unknown>, fn);
+    const run = new InputSubscription(admission, input, subscriber as Subscriber<unknown>, fn, param);
     // Chained first, so that a consumer that lets go during a synchronous first value
     // reaches the run (and stops a synchronous input) at once.
     subscriber.add(run);
-    if (!subscriber.closed) gate.enter(run);
+    if (subscriber.closed) return;
+    if (admission === undefined) run.admit();
+    else admission.gate.enter(run);
   });
 }
 
@@ -34,8 +40,8 @@ const RUNNING = 1;
 const ENDED = 2;
 
 /**
- * One subscription to a gated run: a waiter while queued, then the target of its
- * input while it runs.
+ * One subscription to an input Observable: a waiter while queued at its gate, then the
+ * target of its input while it runs.
  *
  * What it holds goes back exactly once: when the input completes (then the completion
  * is passed on, so the subscriber already sees the permit counted), when it fails
@@ -45,7 +51,7 @@ const ENDED = 2;
  * cannot be stopped, so one that is still running when its subscriber lets go keeps
  * its permit until it settles: its work still counts against the limit.
  */
-class GatedRun implements Waiter, InputTarget, Unsubscribable {
+class InputSubscription implements Waiter, InputTarget, Unsubscribable {
   readonly mirror = true;
   list: Waiter['list'] = undefined;
   prevItem: Waiter | undefined = undefined;
@@ -62,11 +68,11 @@ class GatedRun implements Waiter, InputTarget, Unsubscribable {
   private releaseWhenStarted = false;
 
   constructor(
-    private readonly gate: Gate,
-    private readonly release: Release | undefined,
+    private readonly admission: Admission | undefined,
     private readonly input: unknown,
     private readonly subscriber: Subscriber<unknown>,
     private readonly fn: string,
+    private readonly param: string,
   ) {}
 
   admit(): void {
@@ -76,7 +82,7 @@ class GatedRun implements Waiter, InputTarget, Unsubscribable {
       startInput(this, 0, this.input, this.fn);
     } finally {
       this.starting = false;
-      if (this.releaseWhenStarted) this.release?.release();
+      if (this.releaseWhenStarted) this.admission?.release?.();
     }
   }
 
@@ -93,7 +99,7 @@ class GatedRun implements Waiter, InputTarget, Unsubscribable {
     this.phase = ENDED;
     if (ok) {
       try {
-        this.release?.release();
+        this.admission?.release?.();
       } finally {
         this.subscriber.complete();
       }
@@ -102,19 +108,19 @@ class GatedRun implements Waiter, InputTarget, Unsubscribable {
     try {
       this.subscriber.error(value);
     } finally {
-      this.release?.release();
+      this.admission?.release?.();
     }
   }
 
   inputName(): string {
-    return 'input';
+    return this.param;
   }
 
   /** The subscriber let go: leave the queue, or stop the input and give back what it held. */
   unsubscribe(): void {
     if (this.phase === WAITING) {
       this.phase = ENDED;
-      this.gate.leave(this);
+      this.admission?.gate.leave(this);
       markHandled(this.input);
       return;
     }
@@ -125,7 +131,7 @@ class GatedRun implements Waiter, InputTarget, Unsubscribable {
       this.run.unsubscribe();
     } finally {
       if (this.starting) this.releaseWhenStarted = true;
-      else this.release?.release();
+      else this.admission?.release?.();
     }
   }
 }
