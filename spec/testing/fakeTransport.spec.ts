@@ -3,6 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { CancelledError, HttpStatusError, NetworkError, SessionClosedError, TimeoutError, createSession } from '../../lib/http';
 import type { ClientSession, HttpRequest } from '../../lib/http';
 import { Semaphore } from '../../lib/semaphore';
+import { RateLimiter } from '../../lib/rateLimiter';
 import { fakeTransport } from '../../lib/testing';
 
 /** The kind of service a session is for: it knows the API's paths and shapes. */
@@ -113,6 +114,19 @@ describe('fakeTransport', () => {
         '----^---!   ',
         '--------^---!',
       ]);
+    });
+  });
+
+  it('starts each request when the rate limiter allows, once it holds its permit, and times it from there', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const reply = cold('-r|', { r: { data: '{"name":"x"}' } });
+      // Two permits, two starts per 10 ms: the third request gets a permit at frame 2,
+      // when the first two have ended, and its start at 10, when theirs leave the window.
+      const rateLimiter = new RateLimiter({ count: 2, interval: 10 });
+      const semaphore = new Semaphore(2);
+      const users = new UserService(createSession({ baseURL: API, transport: fakeTransport(() => reply), timeout: 5, semaphore, rateLimiter }));
+      expectObservable(users.names([1, 2, 3])).toBe('------------(n|)', { n: ['x', 'x', 'x'] });
+      expectSubscriptions(reply.subscriptions).toBe(['^-!', '^-!', '----------^-!']);
     });
   });
 
