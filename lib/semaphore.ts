@@ -72,7 +72,7 @@ export class Semaphore implements Limiter {
   /** The number of permits the semaphore was created with. */
   readonly permits: number;
 
-  private readonly pool: Permits;
+  private readonly room: Permits;
 
   /**
    * @param permits How many inputs may run at once: an integer >= 1. A non-number is a
@@ -80,17 +80,17 @@ export class Semaphore implements Limiter {
    */
   constructor(permits: number) {
     this.permits = checkPositiveInteger('Semaphore', 'permits', permits);
-    this.pool = new Permits(this.permits);
+    this.room = new Permits(this.permits);
   }
 
   /** Permits free right now (`permits` minus those held). */
   get available(): number {
-    return this.pool.available;
+    return this.room.available;
   }
 
   /** Subscriptions queued for a permit right now (those that left the queue are not counted). */
   get waiting(): number {
-    return this.pool.gate.waiting;
+    return this.room.gate.waiting;
   }
 
   /**
@@ -127,7 +127,7 @@ export class Semaphore implements Limiter {
    */
   run<T>(input: TaskInput<T>): Observable<T> {
     checkTaskInput<T>('Semaphore.run', 'input', input);
-    return inputObservable(input, 'Semaphore.run', 'input', this.pool);
+    return inputObservable(input, 'Semaphore.run', 'input', this.room);
   }
 }
 

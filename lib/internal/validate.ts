@@ -108,7 +108,7 @@ function checkNumber(fn: string, param: string, value: unknown, rule: NumberRule
   return fail('range', fn, param, tooLarge ? rule.tooLarge! : rule.expected, value);
 }
 
-/** A positive integer, or `Infinity` (a concurrency limit, a pool size). */
+/** A positive integer, or `Infinity` (a concurrency limit, a number of sockets). */
 export const checkConcurrency = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, CONCURRENCY);
 /** A positive integer (permits, counts). */
 export const checkPositiveInteger = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, POSITIVE_INTEGER);
