@@ -1,0 +1,131 @@
+/**
+ * Text streams cut into lines and into Server-Sent Events, for `session.lines()` and
+ * `session.sse()`: pure state machines fed text chunks as they arrive, so a line or an
+ * event split across chunks comes out whole.
+ */
+
+/** One Server-Sent Event, as the WHATWG EventSource parsing rules make it. */
+export interface ServerSentEvent {
+  /** The `event:` field of the event, `'message'` when it has none. */
+  readonly type: string;
+  /** Its `data:` lines, joined with `'\n'`. */
+  readonly data: string;
+  /** The last event id seen on the stream (it carries over to later events), `''` before any. */
+  readonly id: string;
+  /** The reconnection time this event set (`retry:` with digits only), else `undefined`. */
+  readonly retry: number | undefined;
+}
+
+/**
+ * Splits text into lines at LF, CRLF or CR (`crIsBreak`), a line break split across
+ * two chunks counting once. `push` returns the lines completed by a chunk; `end` the
+ * last line, if the text did not end with a break.
+ */
+export class LineSplitter {
+  private partial = '';
+  /** The previous chunk ended with CR: an LF starting this one belongs to that break. */
+  private afterCr = false;
+
+  constructor(private readonly crIsBreak: boolean) {}
+
+  push(chunk: string): string[] {
+    const lines: string[] = [];
+    let start = 0;
+    if (this.afterCr && chunk.startsWith('\n')) start = 1;
+    this.afterCr = false;
+    for (let i = start; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (c === LF || (c === CR && this.crIsBreak)) {
+        lines.push(this.partial + chunk.slice(start, i));
+        this.partial = '';
+        if (c === CR) {
+          if (i + 1 === chunk.length) this.afterCr = true;
+          else if (chunk.charCodeAt(i + 1) === LF) i++;
+        }
+        start = i + 1;
+      }
+    }
+    this.partial += chunk.slice(start);
+    // Without CR as a break, a CRLF still ends a line: its CR is not part of the line.
+    return this.crIsBreak ? lines : lines.map(dropCr);
+  }
+
+  end(): string | undefined {
+    const last = this.crIsBreak ? this.partial : dropCr(this.partial);
+    this.partial = '';
+    return last === '' ? undefined : last;
+  }
+}
+
+const LF = 10;
+const CR = 13;
+
+function dropCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+/**
+ * The WHATWG EventSource parser (html.spec.whatwg.org, "Parsing an event stream"): a
+ * leading BOM is dropped; lines break at LF, CRLF or CR; a line starting with `:` is a
+ * comment; `field: value` (one space after the colon dropped) sets `event`, `data`
+ * (lines joined with LF), `id` (unless it holds a NUL) or `retry` (digits only); a
+ * blank line dispatches the event if it has data. An event the stream ends in the
+ * middle of is dropped.
+ */
+export class SseParser {
+  private readonly lines = new LineSplitter(true);
+  private started = false;
+  private type = '';
+  private data = '';
+  private hasData = false;
+  private lastId = '';
+  private retry: number | undefined = undefined;
+
+  /** The events completed by `chunk`. */
+  push(chunk: string): ServerSentEvent[] {
+    if (!this.started && chunk !== '') {
+      this.started = true;
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+    }
+    const events: ServerSentEvent[] = [];
+    for (const line of this.lines.push(chunk)) {
+      const event = this.line(line);
+      if (event !== undefined) events.push(event);
+    }
+    return events;
+  }
+
+  private line(line: string): ServerSentEvent | undefined {
+    if (line === '') return this.dispatch();
+    if (line.startsWith(':')) return undefined;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    switch (field) {
+      case 'event':
+        this.type = value;
+        break;
+      case 'data':
+        this.data = this.hasData ? `${this.data}\n${value}` : value;
+        this.hasData = true;
+        break;
+      case 'id':
+        if (!value.includes('\0')) this.lastId = value;
+        break;
+      case 'retry':
+        if (/^\d+$/.test(value)) this.retry = Number(value);
+        break;
+    }
+    return undefined;
+  }
+
+  private dispatch(): ServerSentEvent | undefined {
+    const event: ServerSentEvent | undefined = this.hasData ? { type: this.type || 'message', data: this.data, id: this.lastId, retry: this.retry } : undefined;
+    this.type = '';
+    this.data = '';
+    this.hasData = false;
+    this.retry = undefined;
+    return event;
+  }
+}
