@@ -1,4 +1,4 @@
-import { from, timer, map } from 'rxjs';
+import { concat, from, timer, map } from 'rxjs';
 import { FIRST_COMPLETED, asCompletedAll, gatherAll, waitUntil } from '../../lib';
 
 const jobs = [
@@ -8,18 +8,24 @@ const jobs = [
 ] as const;
 const inputs = () => from(jobs).pipe(map(([name, ms]) => timer(ms).pipe(map(() => name))));
 
-inputs()
-  .pipe(gatherAll({ concurrency: 2 }))
-  .subscribe((all) => console.log('gatherAll', all));
-inputs()
-  .pipe(asCompletedAll())
-  .subscribe((one) => console.log('asCompletedAll', one));
-inputs()
-  .pipe(waitUntil(FIRST_COMPLETED))
-  .subscribe(({ done, pending }) => console.log('waitUntil', done[0]!.result(), pending.length));
+// One after the other, so that what each prints is in order whatever the machine does.
+concat(
+  inputs().pipe(
+    asCompletedAll(),
+    map((one) => `asCompletedAll ${one}`),
+  ),
+  inputs().pipe(
+    waitUntil(FIRST_COMPLETED),
+    map(({ done, pending }) => `waitUntil ${done[0]!.result()}, ${pending.length} pending`),
+  ),
+  inputs().pipe(
+    gatherAll({ concurrency: 2 }),
+    map((all) => `gatherAll ${all.join(' ')}`),
+  ),
+).subscribe((line) => console.log(line));
 // Logs:
 // asCompletedAll b
-// waitUntil b 2
 // asCompletedAll c
 // asCompletedAll a
-// gatherAll [ 'a', 'b', 'c' ]
+// waitUntil b, 2 pending
+// gatherAll a b c

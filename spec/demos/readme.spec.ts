@@ -9,7 +9,9 @@ import * as path from 'node:path';
  * file, run, prints exactly its `// Logs:`. So the README cannot rot.
  *
  * Timer snippets run on jest's fake clock (each timer fires in due order, however busy
- * the machine), the HTTP ones for real against the httpbin they start themselves.
+ * the machine), and again in real time, as a reader runs them: no two of their events
+ * may be due at the same moment from different timers, or their order would be the
+ * machine's choice. The HTTP ones run for real against the httpbin they start themselves.
  */
 const DIR = path.join(__dirname, '../../demos/readme');
 const README = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
@@ -71,4 +73,12 @@ describe('README snippets', () => {
     const realIo = /startHttpbin/.test(source);
     expect(await run(file, expected.length, !realIo)).toEqual(expected);
   });
+
+  it.each(files.filter((file) => !/startHttpbin/.test(fs.readFileSync(path.join(DIR, file), 'utf8'))))(
+    'demos/readme/%s prints its // Logs: in real time too',
+    async (file) => {
+      const expected = promised(fs.readFileSync(path.join(DIR, file), 'utf8'));
+      expect(await run(file, expected.length, false)).toEqual(expected);
+    },
+  );
 });
