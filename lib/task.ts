@@ -11,6 +11,13 @@ type TaskState = 'pending' | 'fulfilled' | 'rejected' | 'cancelled';
 let endings = 0;
 /** Reads a task's place in the order tasks ended (see `completionOrder`). */
 let endedAs: <T>(task: Task<T>) => number;
+/** Gives a pending task its owner (see `ownTask`). */
+let setOwner: <T>(task: Task<T>, owner: TaskOwner) => void;
+
+/** Hears of a task's end, once, after its subscribers have: a task group, for the tasks it owns. */
+export interface TaskOwner {
+  taskEnded<T>(task: Task<T>): void;
+}
 
 /**
  * Work that has started and will end once (asyncio.Task): an Observable of its one result.
@@ -50,9 +57,12 @@ export class Task<T> extends Observable<T> {
   readonly #outcome = new AsyncSubject<T>();
   /** How to stop the input while it runs (an Observable's; a Promise cannot be stopped). */
   #run: InputRun | undefined;
+  /** Told when the task ends, if it is owned. */
+  #owner: TaskOwner | undefined;
 
   static {
     endedAs = (task) => task.#ended;
+    setOwner = (task, owner) => (task.#owner = owner);
   }
 
   /**
@@ -87,6 +97,7 @@ export class Task<T> extends Observable<T> {
       this.#error = value;
       this.#outcome.error(value);
     }
+    this.#owner?.taskEnded(this);
   }
 
   /**
@@ -99,9 +110,14 @@ export class Task<T> extends Observable<T> {
     this.#ended = ++endings;
     const run = this.#run;
     this.#run = undefined;
-    run?.unsubscribe();
-    this.#error = new CancelledError();
-    this.#outcome.error(this.#error);
+    try {
+      run?.unsubscribe();
+    } finally {
+      // A teardown that threw still leaves the task cancelled, and its subscribers told.
+      this.#error = new CancelledError();
+      this.#outcome.error(this.#error);
+      this.#owner?.taskEnded(this);
+    }
     return true;
   }
 
@@ -185,4 +201,12 @@ export function createTask<T>(input: TaskInput<T>): Task<T> {
  */
 export function completionOrder<T>(task: Task<T>): number {
   return endedAs(task);
+}
+
+/**
+ * Makes `owner` hear of the end of `task`, which must still be pending (a task group
+ * owns the tasks it creates).
+ */
+export function ownTask<T>(task: Task<T>, owner: TaskOwner): void {
+  setOwner(task, owner);
 }
