@@ -24,7 +24,7 @@ export { deadline } from './operators/deadline';
 
 // Structured concurrency (asyncio.TaskGroup)
 export { taskGroup } from './taskGroup';
-export type { TaskGroup } from './taskGroup';
+export type { TaskGroup, TaskGroupResult } from './taskGroup';
 
 // Concurrency control (asyncio.Semaphore, Lock; a sliding-window rate limiter)
 export { Semaphore } from './semaphore';

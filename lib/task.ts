@@ -1,6 +1,9 @@
 import { AsyncSubject, Observable } from 'rxjs';
+import type { Subscriber, TeardownLogic } from 'rxjs';
 import { CancelledError, InvalidStateError } from './errors';
 import { startInput } from './internal/input';
+import type { Link } from './internal/list';
+import { subscribeWithThis } from './internal/rxjs';
 import type { InputRun, InputTarget } from './internal/input';
 import { checkTaskInput } from './internal/validate';
 import type { TaskInput } from './types';
@@ -12,11 +15,21 @@ let endings = 0;
 /** Reads a task's place in the order tasks ended (see `completionOrder`). */
 let endedAs: <T>(task: Task<T>) => number;
 /** Gives a pending task its owner (see `ownTask`). */
-let setOwner: <T>(task: Task<T>, owner: TaskOwner) => void;
+let setOwner: <T>(task: Task<T>, owner: TaskOwner) => OwnedTask;
+/** What rxjs calls on each subscription to a task (see `subscribeWithThis` in internal/rxjs.ts). */
+let subscribeTask: <T>(this: Task<T>, subscriber: Subscriber<T>) => TeardownLogic;
+
+/**
+ * A task as its owner keeps it: the task, and the links of the owner's list, carried by
+ * an object the task has anyway (so owning a task allocates nothing).
+ */
+export interface OwnedTask extends Link<OwnedTask> {
+  readonly task: Task<unknown>;
+}
 
 /** Hears of a task's end, once, after its subscribers have: a task group, for the tasks it owns. */
 export interface TaskOwner {
-  taskEnded<T>(task: Task<T>): void;
+  taskEnded(owned: OwnedTask): void;
 }
 
 /**
@@ -53,17 +66,53 @@ export class Task<T> extends Observable<T> {
   #error: unknown;
   /** When the task ended, among all tasks: 0 while pending. */
   #ended = 0;
-  /** Replays the one outcome to every subscriber. */
-  readonly #outcome = new AsyncSubject<T>();
+  /**
+   * Replays the one outcome to the subscribers that came before it; made by the first of
+   * them (a task nobody subscribes to before it ends, as most of a group's, needs none).
+   */
+  #outcome: AsyncSubject<T> | undefined;
   /** How to stop the input while it runs (an Observable's; a Promise cannot be stopped). */
   #run: InputRun | undefined;
-  /** Told when the task ends, if it is owned. */
-  #owner: TaskOwner | undefined;
+  /** What its input reports to; also its owner's handle on it. */
+  readonly #target: InputTarget & OwnedTask & { owner: TaskOwner | undefined };
 
   static {
     endedAs = (task) => task.#ended;
-    setOwner = (task, owner) => (task.#owner = owner);
+    setOwner = (task, owner) => {
+      const target = task.#target;
+      target.owner = owner;
+      return target;
+    };
+    subscribeTask = function (subscriber) {
+      return this.#subscribe(subscriber);
+    };
   }
+
+  /**
+   * What the input of a task reports to: one small object per task, no closures. It
+   * carries the task's owner, if any, and the links of the owner's list.
+   */
+  static readonly #Target = class TaskTarget implements InputTarget, OwnedTask {
+    readonly mirror = false;
+    owner: TaskOwner | undefined = undefined;
+    list: OwnedTask['list'] = undefined;
+    prevItem: OwnedTask | undefined = undefined;
+    nextItem: OwnedTask | undefined = undefined;
+    constructor(
+      readonly task: Task<unknown>,
+      private readonly param: string,
+    ) {}
+    inputValue(): void {}
+    inputRunning(_index: number, run: InputRun): void {
+      this.task.#run = run;
+    }
+    inputEnded(_index: number, ok: boolean, value: unknown): void {
+      this.task.#end(ok, value);
+    }
+    inputName(): string {
+      return this.param;
+    }
+  };
 
   /**
    * Starts `input` now, as {@link createTask} does (prefer that). `fn` and `param`
@@ -71,15 +120,25 @@ export class Task<T> extends Observable<T> {
    */
   constructor(input: TaskInput<T>, fn = 'Task', param = 'input') {
     checkTaskInput(fn, param, input);
-    super((subscriber) => this.#outcome.subscribe(subscriber));
-    const target: InputTarget = {
-      mirror: false,
-      inputValue: () => undefined,
-      inputRunning: (_index, run) => (this.#run = run),
-      inputEnded: (_index, ok, value) => this.#end(ok, value),
-      inputName: () => param,
-    };
-    startInput(target, 0, input, fn);
+    // One function shared by every task, called by rxjs with the task as `this`.
+    super(subscribeWithThis(subscribeTask<T>));
+    this.#target = new Task.#Target(this as Task<unknown>, param);
+    startInput(this.#target, 0, input, fn);
+  }
+
+  /** A subscriber: the outcome at once if the task is done, else when it comes. */
+  #subscribe(subscriber: Subscriber<T>): TeardownLogic {
+    switch (this.#state) {
+      case 'pending':
+        return (this.#outcome ??= new AsyncSubject<T>()).subscribe(subscriber);
+      case 'fulfilled':
+        subscriber.next(this.#value as T);
+        subscriber.complete();
+        return undefined;
+      default:
+        subscriber.error(this.#error);
+        return undefined;
+    }
   }
 
   #end(ok: boolean, value: unknown): void {
@@ -89,15 +148,16 @@ export class Task<T> extends Observable<T> {
     if (ok) {
       this.#state = 'fulfilled';
       this.#value = value as T;
-      this.#outcome.next(value as T);
-      this.#outcome.complete();
+      this.#outcome?.next(value as T);
+      this.#outcome?.complete();
     } else {
       // Cancellation passes through: a task that failed because what it waited on was cancelled is cancelled.
       this.#state = value instanceof CancelledError ? 'cancelled' : 'rejected';
       this.#error = value;
-      this.#outcome.error(value);
+      this.#outcome?.error(value);
     }
-    this.#owner?.taskEnded(this);
+    this.#outcome = undefined;
+    this.#target.owner?.taskEnded(this.#target);
   }
 
   /**
@@ -115,8 +175,9 @@ export class Task<T> extends Observable<T> {
     } finally {
       // A teardown that threw still leaves the task cancelled, and its subscribers told.
       this.#error = new CancelledError();
-      this.#outcome.error(this.#error);
-      this.#owner?.taskEnded(this);
+      this.#outcome?.error(this.#error);
+      this.#outcome = undefined;
+      this.#target.owner?.taskEnded(this.#target);
     }
     return true;
   }
@@ -207,6 +268,6 @@ export function completionOrder<T>(task: Task<T>): number {
  * Makes `owner` hear of the end of `task`, which must still be pending (a task group
  * owns the tasks it creates).
  */
-export function ownTask<T>(task: Task<T>, owner: TaskOwner): void {
-  setOwner(task, owner);
+export function ownTask<T>(task: Task<T>, owner: TaskOwner): OwnedTask {
+  return setOwner(task, owner);
 }

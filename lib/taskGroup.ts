@@ -1,14 +1,21 @@
 import { Observable } from 'rxjs';
-import type { ObservableInput, Subscriber, Unsubscribable } from 'rxjs';
+import type { ObservableInput, ObservedValueOf, Subscriber, Unsubscribable } from 'rxjs';
 import { CancelledError, InvalidStateError, TaskGroupError } from './errors';
 import { Task, ownTask } from './task';
-import type { TaskOwner } from './task';
+import type { OwnedTask, TaskOwner } from './task';
 import type { TaskInput } from './types';
-import { startInput } from './internal/input';
+import { markHandled, startInput } from './internal/input';
 import type { InputRun, InputTarget } from './internal/input';
 import { List } from './internal/list';
-import type { Link } from './internal/list';
 import { checkFunction, checkTaskInput, describe, isObservableInput } from './internal/validate';
+
+/**
+ * What a task group emits for a body that returns `B`: the value type of an
+ * ObservableInput, `undefined` for nothing (`void`), both for a union of them
+ * (`taskGroup((group) => (cond ? group.createTask(num$) : undefined))` emits
+ * `number | undefined`).
+ */
+export type TaskGroupResult<B> = B extends ObservableInput<unknown> ? ObservedValueOf<B> : undefined;
 
 /** Makes the group of a run (the constructor is private: groups come from `taskGroup`). */
 let makeGroup: (run: GroupRun) => TaskGroup;
@@ -119,8 +126,7 @@ export class TaskGroup {
  * @returns A cold Observable of the body's result.
  * @see createTask, gather
  */
-export function taskGroup<R>(body: (group: TaskGroup) => ObservableInput<R>): Observable<R>;
-export function taskGroup(body: (group: TaskGroup) => void): Observable<undefined>;
+export function taskGroup<B extends (group: TaskGroup) => ObservableInput<unknown> | void>(body: B): Observable<TaskGroupResult<ReturnType<B>>>;
 export function taskGroup<R>(body: (group: TaskGroup) => ObservableInput<R> | void): Observable<R | undefined>;
 export function taskGroup<R>(body: (group: TaskGroup) => ObservableInput<R> | void): Observable<R | undefined> {
   checkFunction('taskGroup', 'body', body);
@@ -129,22 +135,6 @@ export function taskGroup<R>(body: (group: TaskGroup) => ObservableInput<R> | vo
     subscriber.add(run);
     run.start(body as (group: TaskGroup) => unknown);
   });
-}
-
-/** A task of a group, in the group's list of tasks still running. */
-class Member implements Link<Member>, TaskOwner {
-  list: List<Member> | undefined = undefined;
-  prevItem: Member | undefined = undefined;
-  nextItem: Member | undefined = undefined;
-
-  constructor(
-    private readonly run: GroupRun,
-    readonly task: Task<unknown>,
-  ) {}
-
-  taskEnded(): void {
-    this.run.memberEnded(this);
-  }
 }
 
 /** Running: tasks may be created. */
@@ -158,11 +148,11 @@ const ENDED = 2;
  * One subscription to a task group: its body, its tasks still running (a {@link List},
  * so a long-running group does not keep the tasks that ended), and the failures seen.
  */
-class GroupRun implements InputTarget, Unsubscribable {
+class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
   readonly mirror = false;
   private phase = RUNNING;
   /** The tasks still running, oldest first. */
-  private readonly live = new List<Member>();
+  private readonly live = new List<OwnedTask>();
   /** The body (its function, then its input) has not ended yet. */
   private bodyRunning = true;
   /** How to stop the body's input, if it is an Observable. */
@@ -194,24 +184,23 @@ class GroupRun implements InputTarget, Unsubscribable {
 
   createTask<T>(input: TaskInput<T>): Task<T> {
     if (this.phase !== RUNNING) {
+      // Started never: a Promise given now must not be reported as unhandled (a function is not called).
+      markHandled(input);
       throw new InvalidStateError(`TaskGroup.createTask: the group ${this.phase === ENDED ? 'has ended' : 'is stopping'}`);
     }
     const task = new Task(input, 'TaskGroup.createTask');
-    if (task.done()) this.taskEnded(task as Task<unknown>);
-    else {
-      const member = new Member(this, task as Task<unknown>);
-      this.live.push(member);
-      ownTask(task, member);
-    }
+    if (task.done()) this.ended(task as Task<unknown>);
+    else this.live.push(ownTask(task, this));
     return task;
   }
 
-  memberEnded(member: Member): void {
-    this.live.remove(member);
-    this.taskEnded(member.task);
+  /** A task of the group ended (TaskOwner). */
+  taskEnded(owned: OwnedTask): void {
+    this.live.remove(owned);
+    this.ended(owned.task);
   }
 
-  private taskEnded(task: Task<unknown>): void {
+  private ended(task: Task<unknown>): void {
     if (this.phase !== RUNNING) return;
     if (!task.cancelled() && task.exception() !== undefined) this.fail(task.exception());
     else this.check();
@@ -287,10 +276,10 @@ class GroupRun implements InputTarget, Unsubscribable {
     } catch (err) {
       this.record(err);
     }
-    const members = this.live.takeAll();
-    for (let i = members.length - 1; i >= 0; i--) {
+    const owned = this.live.takeAll();
+    for (let i = owned.length - 1; i >= 0; i--) {
       try {
-        members[i]!.task.cancel();
+        owned[i]!.task.cancel();
       } catch (err) {
         this.record(err);
       }
