@@ -2,7 +2,6 @@ import { AsyncSubject, Observable } from 'rxjs';
 import type { Subscriber, TeardownLogic } from 'rxjs';
 import { CancelledError, InvalidStateError } from './errors';
 import { startInput } from './internal/input';
-import type { Link } from './internal/list';
 import { subscribeWithThis } from './internal/rxjs';
 import type { InputRun, InputTarget } from './internal/input';
 import { checkTaskInput } from './internal/validate';
@@ -15,21 +14,13 @@ let endings = 0;
 /** Reads a task's place in the order tasks ended (see `completionOrder`). */
 let endedAs: <T>(task: Task<T>) => number;
 /** Gives a pending task its owner (see `ownTask`). */
-let setOwner: <T>(task: Task<T>, owner: TaskOwner) => OwnedTask;
+let setOwner: <T>(task: Task<T>, owner: TaskOwner) => void;
 /** What rxjs calls on each subscription to a task (see `subscribeWithThis` in internal/rxjs.ts). */
 let subscribeTask: <T>(this: Task<T>, subscriber: Subscriber<T>) => TeardownLogic;
 
-/**
- * A task as its owner keeps it: the task, and the links of the owner's list, carried by
- * an object the task has anyway (so owning a task allocates nothing).
- */
-export interface OwnedTask extends Link<OwnedTask> {
-  readonly task: Task<unknown>;
-}
-
 /** Hears of a task's end, once, after its subscribers have: a task group, for the tasks it owns. */
 export interface TaskOwner {
-  taskEnded(owned: OwnedTask): void;
+  taskEnded<T>(task: Task<T>): void;
 }
 
 /**
@@ -73,46 +64,41 @@ export class Task<T> extends Observable<T> {
   #outcome: AsyncSubject<T> | undefined;
   /** How to stop the input while it runs (an Observable's; a Promise cannot be stopped). */
   #run: InputRun | undefined;
-  /** What its input reports to; also its owner's handle on it. */
-  readonly #target: InputTarget & OwnedTask & { owner: TaskOwner | undefined };
+  /** Told when the task ends, if it is owned (a task group's). */
+  #owner: TaskOwner | undefined;
+  /** How error messages name the input. */
+  readonly #param: string;
 
   static {
     endedAs = (task) => task.#ended;
-    setOwner = (task, owner) => {
-      const target = task.#target;
-      target.owner = owner;
-      return target;
-    };
+    setOwner = (task, owner) => (task.#owner = owner);
     subscribeTask = function (subscriber) {
       return this.#subscribe(subscriber);
     };
+    // A task is the InputTarget of its own input (lib/internal/input.ts), so starting one
+    // allocates no target object. The target's members are on the prototype, not
+    // enumerable and not in the type: they are no part of the Task API.
+    const target: Record<keyof InputTarget, PropertyDescriptor> = {
+      mirror: { value: false },
+      inputValue: { value: () => undefined },
+      inputRunning: {
+        value(this: Task<unknown>, _index: number, run: InputRun): void {
+          this.#run = run;
+        },
+      },
+      inputEnded: {
+        value(this: Task<unknown>, _index: number, ok: boolean, value: unknown): void {
+          this.#end(ok, value);
+        },
+      },
+      inputName: {
+        value(this: Task<unknown>): string {
+          return this.#param;
+        },
+      },
+    };
+    Object.defineProperties(Task.prototype, target);
   }
-
-  /**
-   * What the input of a task reports to: one small object per task, no closures. It
-   * carries the task's owner, if any, and the links of the owner's list.
-   */
-  static readonly #Target = class TaskTarget implements InputTarget, OwnedTask {
-    readonly mirror = false;
-    owner: TaskOwner | undefined = undefined;
-    list: OwnedTask['list'] = undefined;
-    prevItem: OwnedTask | undefined = undefined;
-    nextItem: OwnedTask | undefined = undefined;
-    constructor(
-      readonly task: Task<unknown>,
-      private readonly param: string,
-    ) {}
-    inputValue(): void {}
-    inputRunning(_index: number, run: InputRun): void {
-      this.task.#run = run;
-    }
-    inputEnded(_index: number, ok: boolean, value: unknown): void {
-      this.task.#end(ok, value);
-    }
-    inputName(): string {
-      return this.param;
-    }
-  };
 
   /**
    * Starts `input` now, as {@link createTask} does (prefer that). `fn` and `param`
@@ -122,8 +108,8 @@ export class Task<T> extends Observable<T> {
     checkTaskInput(fn, param, input);
     // One function shared by every task, called by rxjs with the task as `this`.
     super(subscribeWithThis(subscribeTask<T>));
-    this.#target = new Task.#Target(this as Task<unknown>, param);
-    startInput(this.#target, 0, input, fn);
+    this.#param = param;
+    startInput(this as unknown as InputTarget, 0, input, fn);
   }
 
   /** A subscriber: the outcome at once if the task is done, else when it comes. */
@@ -157,7 +143,7 @@ export class Task<T> extends Observable<T> {
       this.#outcome?.error(value);
     }
     this.#outcome = undefined;
-    this.#target.owner?.taskEnded(this.#target);
+    this.#owner?.taskEnded(this);
   }
 
   /**
@@ -177,7 +163,7 @@ export class Task<T> extends Observable<T> {
       this.#error = new CancelledError();
       this.#outcome?.error(this.#error);
       this.#outcome = undefined;
-      this.#target.owner?.taskEnded(this.#target);
+      this.#owner?.taskEnded(this);
     }
     return true;
   }
@@ -268,6 +254,6 @@ export function completionOrder<T>(task: Task<T>): number {
  * Makes `owner` hear of the end of `task`, which must still be pending (a task group
  * owns the tasks it creates).
  */
-export function ownTask<T>(task: Task<T>, owner: TaskOwner): OwnedTask {
-  return setOwner(task, owner);
+export function ownTask<T>(task: Task<T>, owner: TaskOwner): void {
+  setOwner(task, owner);
 }

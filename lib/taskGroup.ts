@@ -2,11 +2,10 @@ import { Observable } from 'rxjs';
 import type { ObservableInput, ObservedValueOf, Subscriber, Unsubscribable } from 'rxjs';
 import { CancelledError, InvalidStateError, TaskGroupError } from './errors';
 import { Task, ownTask } from './task';
-import type { OwnedTask, TaskOwner } from './task';
+import type { TaskOwner } from './task';
 import type { TaskInput } from './types';
 import { markHandled, startInput } from './internal/input';
 import type { InputRun, InputTarget } from './internal/input';
-import { List } from './internal/list';
 import { checkFunction, checkTaskInput, describe, isObservableInput } from './internal/validate';
 
 /**
@@ -145,14 +144,21 @@ const STOPPING = 1;
 const ENDED = 2;
 
 /**
- * One subscription to a task group: its body, its tasks still running (a {@link List},
- * so a long-running group does not keep the tasks that ended), and the failures seen.
+ * One subscription to a task group: its body, its tasks, and the failures seen.
  */
 class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
   readonly mirror = false;
   private phase = RUNNING;
-  /** The tasks still running, oldest first. */
-  private readonly live = new List<OwnedTask>();
+  /**
+   * The tasks, oldest first, among them those that ended since the last compaction: an
+   * array, so owning a task costs a slot, not a link object, and compacted once half of
+   * it has ended, so a long-running group does not keep the tasks that ended.
+   */
+  private tasks: Task<unknown>[] = [];
+  /** Tasks not yet ended. */
+  private live = 0;
+  /** Tasks in `tasks` that have ended. */
+  private endedInList = 0;
   /** The body (its function, then its input) has not ended yet. */
   private bodyRunning = true;
   /** How to stop the body's input, if it is an Observable. */
@@ -190,14 +196,22 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
     }
     const task = new Task(input, 'TaskGroup.createTask');
     if (task.done()) this.ended(task as Task<unknown>);
-    else this.live.push(ownTask(task, this));
+    else {
+      this.tasks.push(task as Task<unknown>);
+      this.live++;
+      ownTask(task, this);
+    }
     return task;
   }
 
   /** A task of the group ended (TaskOwner). */
-  taskEnded(owned: OwnedTask): void {
-    this.live.remove(owned);
-    this.ended(owned.task);
+  taskEnded<T>(task: Task<T>): void {
+    this.live--;
+    if (++this.endedInList > 1024 && 2 * this.endedInList > this.tasks.length) {
+      this.tasks = this.tasks.filter((t) => !t.done());
+      this.endedInList = 0;
+    }
+    this.ended(task as Task<unknown>);
   }
 
   private ended(task: Task<unknown>): void {
@@ -256,7 +270,7 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
 
   /** Emits the body's result once the body and every task have ended. */
   private check(): void {
-    if (this.phase !== RUNNING || this.bodyRunning || this.live.size > 0) return;
+    if (this.phase !== RUNNING || this.bodyRunning || this.live > 0) return;
     this.phase = ENDED;
     this.subscriber.next(this.result);
     this.subscriber.complete();
@@ -276,10 +290,11 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
     } catch (err) {
       this.record(err);
     }
-    const owned = this.live.takeAll();
-    for (let i = owned.length - 1; i >= 0; i--) {
+    const tasks = this.tasks;
+    this.tasks = [];
+    for (let i = tasks.length - 1; i >= 0; i--) {
       try {
-        owned[i]!.task.cancel();
+        tasks[i]!.cancel();
       } catch (err) {
         this.record(err);
       }
