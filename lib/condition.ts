@@ -99,7 +99,13 @@ export class Condition implements Limiter {
    *
    * @example
    * ```ts
-   * condition.run(defer(() => { state.ready = true; condition.notifyAll(); return of(true); })).subscribe();
+   * const condition = new Condition();
+   * const state = { ready: false };
+   * condition.runWhen(() => state.ready, of('go')).subscribe(console.log);
+   * condition.run(defer(() => ((state.ready = true), condition.notifyAll(), of('set')))).subscribe(console.log);
+   * // Logs:
+   * // set
+   * // go
    * ```
    *
    * @param input An ObservableInput or a function returning one.
@@ -128,7 +134,12 @@ export class Condition implements Limiter {
    *
    * @example
    * ```ts
-   * condition.runWhen(() => queue.length > 0, () => of(queue.shift())).subscribe(console.log);
+   * const condition = new Condition();
+   * const jobs: string[] = [];
+   * condition.runWhen(() => jobs.length > 0, () => of(jobs.shift())).subscribe(console.log);
+   * jobs.push('first job');
+   * condition.notify();
+   * // Logs: first job
    * ```
    *
    * @param predicate Called holding the lock; the input runs when it returns true.

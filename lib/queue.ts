@@ -176,7 +176,15 @@ export class Queue<T> {
    *
    * @example
    * ```ts
-   * queue.items().subscribe((item) => console.log(item));
+   * const queue = new Queue<number>();
+   * queue.items().subscribe({ next: (item) => console.log(item), complete: () => console.log('done') });
+   * queue.putNowait(1);
+   * queue.putNowait(2);
+   * queue.shutdown();
+   * // Logs:
+   * // 1
+   * // 2
+   * // done
    * ```
    *
    * @returns A cold Observable of items.
@@ -236,7 +244,15 @@ export class Queue<T> {
    *
    * @example
    * ```ts
+   * const queue = new Queue<string>();
+   * queue.putNowait('job');
    * queue.join().subscribe(() => console.log('all done'));
+   * queue.getNowait();
+   * console.log('processing');
+   * queue.taskDone();
+   * // Logs:
+   * // processing
+   * // all done
    * ```
    *
    * @returns A cold `Observable<void>`.

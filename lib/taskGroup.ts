@@ -22,6 +22,13 @@ let makeGroup: (run: GroupRun) => TaskGroup;
 /**
  * The group a {@link taskGroup} body receives: `createTask` starts a Task that the group
  * owns, so the group ends only once it has ended, and its failure stops the group.
+ *
+ * One group per subscription to `taskGroup(body)`; exported as a type only (groups are
+ * never made by hand). Keep it to start tasks later, from a task, a timer or a callback:
+ * once the group has ended, or while a failure stops it, `createTask` throws
+ * `InvalidStateError`.
+ *
+ * @see {@link taskGroup}
  */
 export class TaskGroup {
   readonly #run: GroupRun;
@@ -120,6 +127,7 @@ export class TaskGroup {
  * // Logs: [ 'ada', 3 ]
  * ```
  *
+ * @typeParam B The body's type: what it returns gives the group's result type.
  * @param body Called with the group on each subscription; returns an ObservableInput
  *   whose last value is the group's result, or nothing.
  * @returns A cold Observable of the body's result.
