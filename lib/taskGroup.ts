@@ -194,6 +194,9 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
       // A misuse, not a failure of the body: the group stops and fails with the TypeError itself.
       if (this.phase === RUNNING) this.fail(new TypeError(`taskGroup: body returned ${describe(input)}, not an ObservableInput or nothing`), false);
     } else if (this.phase === RUNNING) startInput(this, 0, input, 'taskGroup');
+    // The group failed while the body ran (a task that failed at once): its Promise, if it
+    // returned one, is never awaited, and must not be reported as unhandled.
+    else markHandled(input);
   }
 
   createTask<T>(input: TaskInput<T>): Task<T> {

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { EMPTY, EmptyError, Observable, UnsubscriptionError, concat, concatMap, defer, finalize, lastValueFrom, map, of, timer } from 'rxjs';
+import { EMPTY, EmptyError, Observable, UnsubscriptionError, concat, concatMap, defer, finalize, lastValueFrom, map, of, throwError, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { CancelledError, InvalidStateError, TaskGroupError, createTask, taskGroup } from '../lib';
 import type { Task, TaskGroup } from '../lib';
@@ -369,6 +369,26 @@ describe('taskGroup', () => {
         }),
       ).toThrow(new InvalidStateError('TaskGroup.createTask: the group has ended'));
       expect(called).toBe(false);
+    });
+
+    it('leaves no rejection unhandled from an async body that throws once the group has failed under it', async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      let failure: unknown;
+      try {
+        taskGroup(async (g) => {
+          // Fails at once: the group fails before the body returns its Promise.
+          g.createTask(throwError(() => boom));
+          await Promise.resolve();
+          g.createTask(of(1)); // InvalidStateError: the body's Promise rejects
+        }).subscribe({ error: (err: unknown) => (failure = err) });
+        await new Promise((resolve) => setImmediate(resolve));
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+      expect(failure).toEqual(groupError(boom));
+      expect(unhandled).toEqual([]);
     });
 
     it('marks a Promise it refuses as handled, so its rejection is never reported', async () => {
