@@ -94,6 +94,20 @@ export const TARGETS: readonly Target[] = [
   },
   {
     kind: 'throughput',
+    what: 'Queue drained by 100 workers vs p-queue(100), 100,000 async jobs',
+    a: ['queue-vs-p-queue', 'Queue, 100 workers'],
+    b: ['queue-vs-p-queue', 'p-queue(100)'],
+    atLeast: 1,
+  },
+  {
+    kind: 'time',
+    what: 'taskGroup vs gather, 100,000 promise factories',
+    a: ['task-group-1e5', 'taskGroup'],
+    b: ['task-group-1e5', 'gather'],
+    atMost: 1.5,
+  },
+  {
+    kind: 'throughput',
     what: 'HTTP: session on axios vs raw axios',
     a: ['http-fanout', 'session+axios'],
     b: ['http-fanout', 'raw axios'],

@@ -30,14 +30,13 @@
  *   HTTPBIN_URL=http://127.0.0.1:8080 npx tsx demos/crawl.ts
  *   npx tsx demos/run-all.ts crawl                    the short form of `npm run demo`: 100 pages
  */
-import { SingleBar } from 'cli-progress';
 import { defer, finalize, lastValueFrom, reduce } from 'rxjs';
 import { RateLimiter, Semaphore, asCompleted } from '../lib';
-import type { Progress } from '../lib';
 import { HttpStatusError, createSession } from '../lib/http';
 import type { DemoEnv } from './run-all';
 import { httpbinUrl } from './guide/env';
 import { runIfMain } from './lib/main';
+import { progressBar, progressLines } from './lib/progress';
 
 /** Requests allowed in flight at once, across the whole crawl. */
 export const PERMITS = 20;
@@ -73,52 +72,6 @@ export function requestsFromEnv(fallback: number): number {
   return n;
 }
 
-/** Shows progress as `onProgress` reports it. */
-interface ProgressView {
-  update(progress: Progress): void;
-  /** Ends the display (idempotent). */
-  stop(): void;
-}
-
-/** A live bar on stdout, redrawn at most every 50 ms by cli-progress. */
-function progressBar(total: number, started: number): ProgressView {
-  const bar = new SingleBar({
-    format: '  {bar} {percentage}% | {value}/{total} pages | {failed} failed | {rate} req/s',
-    stream: process.stdout,
-    hideCursor: true,
-    barsize: 30,
-  });
-  bar.start(total, 0, { failed: 0, rate: 0 });
-  let stopped = false;
-  return {
-    update: ({ done, failed }) => bar.update(done, { failed, rate: Math.round(done / ((performance.now() - started) / 1000)) }),
-    stop: () => {
-      if (!stopped) bar.stop();
-      stopped = true;
-    },
-  };
-}
-
-/** A plain line at each quarter: `  25%: 25 of 100 pages, 0 failed, 0.12 s`. */
-function progressLines(total: number, started: number): ProgressView {
-  // The next quarter to report (1 to 4).
-  let quarter = 1;
-  return {
-    update: ({ done, failed }) => {
-      while (quarter <= 4 && done * 4 >= total * quarter) {
-        console.log(`  ${quarter * 25}%: ${done} of ${total} pages, ${failed} failed, ${seconds(started)}`);
-        quarter++;
-      }
-    },
-    stop: () => undefined,
-  };
-}
-
-/** Elapsed real time since `started`, as `1.23 s`. */
-function seconds(started: number): string {
-  return `${((performance.now() - started) / 1000).toFixed(2)} s`;
-}
-
 export async function main(env: DemoEnv = {}, options: CrawlOptions = {}): Promise<void> {
   const total = options.requests ?? requestsFromEnv(SHORT_FORM);
   const showBar = options.progressBar ?? process.stdout.isTTY === true;
@@ -146,7 +99,7 @@ export async function main(env: DemoEnv = {}, options: CrawlOptions = {}): Promi
   console.log(`crawling ${total} pages through one Semaphore(${PERMITS}) and a RateLimiter of ${RATE.count} starts per ${RATE.interval} ms`);
   console.log(`  (the limiter alone makes ${total} requests take at least ${(minimum / 1000).toFixed(1)} s)`);
   const started = performance.now();
-  const view = showBar ? progressBar(total, started) : progressLines(total, started);
+  const view = showBar ? progressBar(total, started, 'pages') : progressLines(total, started, 'pages');
   try {
     const pages = Array.from({ length: total }, (_, i) => fetchPage(i + 1));
     const failures = await lastValueFrom(

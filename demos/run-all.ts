@@ -44,6 +44,7 @@ export const sections: readonly DemoSection[] = [
   { title: 'waitFor and deadline: time limits with rxjs TimeoutError', file: 'patterns/04-wait-for.ts' },
   { title: 'operators: gatherAll, asCompletedAll, waitUntil over a stream of inputs', file: 'patterns/05-operators.ts' },
   { title: 'tasks: createTask, result(), exception(), cancel()', file: 'patterns/06-tasks.ts' },
+  { title: 'barrier: three runners wait for each other, round after round; abort() and reset()', file: 'barrier.ts' },
   // The asyncio guide's own examples, in its order, over HTTP.
   { title: 'guide: one request in a scoped session (async with → using)', file: 'guide/01-session.ts', needsHttpbin: true },
   { title: 'guide: gather three statuses', file: 'guide/02-gather.ts', needsHttpbin: true },
@@ -54,6 +55,11 @@ export const sections: readonly DemoSection[] = [
   { title: 'guide: error handling with returnExceptions', file: 'guide/07-errors.ts', needsHttpbin: true },
   { title: 'guide: a Semaphore caps the fan-out', file: 'guide/08-semaphore.ts', needsHttpbin: true },
   { title: 'crawl: 100 pages (1,000 on its own) through one Semaphore(20) and a RateLimiter, with progress', file: 'crawl.ts', needsHttpbin: true },
+  {
+    title: 'queue-crawl: a Queue of links drained by 8 workers in a taskGroup, 100 pages (200 on its own), with progress',
+    file: 'queue-crawl.ts',
+    needsHttpbin: true,
+  },
   { title: 'README: every code block of the README, run', file: 'lib/readme-snippets.ts', needsHttpbin: false },
 ];
 

@@ -22,13 +22,28 @@ export { waitUntil } from './operators/waitUntil';
 export type { WaitUntilOptions } from './operators/waitUntil';
 export { deadline } from './operators/deadline';
 
-// Concurrency control (asyncio.Semaphore; a sliding-window rate limiter)
+// Structured concurrency (asyncio.TaskGroup)
+export { taskGroup } from './taskGroup';
+export type { TaskGroup, TaskGroupResult } from './taskGroup';
+
+// Concurrency control (asyncio.Semaphore, Lock; a sliding-window rate limiter)
 export { Semaphore } from './semaphore';
+export { Lock } from './lock';
 export { RateLimiter } from './rateLimiter';
 export type { RateLimiterOptions } from './rateLimiter';
 export { withPermit } from './operators/withPermit';
 export { rateLimit } from './operators/rateLimit';
 
+// Synchronization (asyncio.Event, Condition, Barrier)
+export { Event } from './event';
+export { Condition } from './condition';
+export { Barrier } from './barrier';
+
+// Queues (asyncio.Queue, PriorityQueue, LifoQueue)
+export { Queue } from './queue';
+export { PriorityQueue } from './priorityQueue';
+export { LifoQueue } from './lifoQueue';
+
 // Errors (TimeoutError and EmptyError are rxjs's own classes, re-exported for convenience)
-export { CancelledError, InvalidStateError } from './errors';
+export { CancelledError, InvalidStateError, TaskGroupError, BrokenBarrierError, QueueFullError, QueueEmptyError, QueueShutDownError } from './errors';
 export { TimeoutError, EmptyError } from 'rxjs';

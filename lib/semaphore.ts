@@ -1,9 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { Limiter, TaskInput } from './types';
-import { Gate } from './internal/gate';
-import type { Room } from './internal/gate';
 import { inputObservable } from './internal/inputObservable';
-import type { Admission } from './internal/inputObservable';
+import { Permits } from './internal/permits';
 import { checkPositiveInteger, checkTaskInput } from './internal/validate';
 
 /**
@@ -128,27 +126,5 @@ export class Semaphore implements Limiter {
   run<T>(input: TaskInput<T>): Observable<T> {
     checkTaskInput<T>('Semaphore.run', 'input', input);
     return inputObservable(input, 'Semaphore.run', 'input', this.room);
-  }
-}
-
-/** The permits of one Semaphore: the room of its gate. */
-class Permits implements Room, Admission {
-  /** Permits not held by anyone. */
-  available: number;
-  readonly gate: Gate = new Gate(this);
-
-  constructor(permits: number) {
-    this.available = permits;
-  }
-
-  take(): boolean {
-    if (this.available === 0) return false;
-    this.available--;
-    return true;
-  }
-
-  release(): void {
-    this.available++;
-    this.gate.pump();
   }
 }

@@ -1,6 +1,8 @@
 import { AsyncSubject, Observable } from 'rxjs';
+import type { Subscriber, TeardownLogic } from 'rxjs';
 import { CancelledError, InvalidStateError } from './errors';
 import { startInput } from './internal/input';
+import { subscribeWithThis } from './internal/rxjs';
 import type { InputRun, InputTarget } from './internal/input';
 import { checkTaskInput } from './internal/validate';
 import type { TaskInput } from './types';
@@ -11,6 +13,15 @@ type TaskState = 'pending' | 'fulfilled' | 'rejected' | 'cancelled';
 let endings = 0;
 /** Reads a task's place in the order tasks ended (see `completionOrder`). */
 let endedAs: <T>(task: Task<T>) => number;
+/** Gives a pending task its owner (see `ownTask`). */
+let setOwner: <T>(task: Task<T>, owner: TaskOwner) => void;
+/** What rxjs calls on each subscription to a task (see `subscribeWithThis` in internal/rxjs.ts). */
+let subscribeTask: <T>(this: Task<T>, subscriber: Subscriber<T>) => TeardownLogic;
+
+/** Hears of a task's end, once, after its subscribers have: a task group, for the tasks it owns. */
+export interface TaskOwner {
+  taskEnded<T>(task: Task<T>): void;
+}
 
 /**
  * Work that has started and will end once (asyncio.Task): an Observable of its one result.
@@ -46,13 +57,47 @@ export class Task<T> extends Observable<T> {
   #error: unknown;
   /** When the task ended, among all tasks: 0 while pending. */
   #ended = 0;
-  /** Replays the one outcome to every subscriber. */
-  readonly #outcome = new AsyncSubject<T>();
+  /**
+   * Replays the one outcome to the subscribers that came before it; made by the first of
+   * them (a task nobody subscribes to before it ends, as most of a group's, needs none).
+   */
+  #outcome: AsyncSubject<T> | undefined;
   /** How to stop the input while it runs (an Observable's; a Promise cannot be stopped). */
   #run: InputRun | undefined;
+  /** Told when the task ends, if it is owned (a task group's). */
+  #owner: TaskOwner | undefined;
+  /** How error messages name the input. */
+  readonly #param: string;
 
   static {
     endedAs = (task) => task.#ended;
+    setOwner = (task, owner) => (task.#owner = owner);
+    subscribeTask = function (subscriber) {
+      return this.#subscribe(subscriber);
+    };
+    // A task is the InputTarget of its own input (lib/internal/input.ts), so starting one
+    // allocates no target object. The target's members are on the prototype, not
+    // enumerable and not in the type: they are no part of the Task API.
+    const target: Record<keyof InputTarget, PropertyDescriptor> = {
+      mirror: { value: false },
+      inputValue: { value: () => undefined },
+      inputRunning: {
+        value(this: Task<unknown>, _index: number, run: InputRun): void {
+          this.#run = run;
+        },
+      },
+      inputEnded: {
+        value(this: Task<unknown>, _index: number, ok: boolean, value: unknown): void {
+          this.#end(ok, value);
+        },
+      },
+      inputName: {
+        value(this: Task<unknown>): string {
+          return this.#param;
+        },
+      },
+    };
+    Object.defineProperties(Task.prototype, target);
   }
 
   /**
@@ -61,15 +106,25 @@ export class Task<T> extends Observable<T> {
    */
   constructor(input: TaskInput<T>, fn = 'Task', param = 'input') {
     checkTaskInput(fn, param, input);
-    super((subscriber) => this.#outcome.subscribe(subscriber));
-    const target: InputTarget = {
-      mirror: false,
-      inputValue: () => undefined,
-      inputRunning: (_index, run) => (this.#run = run),
-      inputEnded: (_index, ok, value) => this.#end(ok, value),
-      inputName: () => param,
-    };
-    startInput(target, 0, input, fn);
+    // One function shared by every task, called by rxjs with the task as `this`.
+    super(subscribeWithThis(subscribeTask<T>));
+    this.#param = param;
+    startInput(this as unknown as InputTarget, 0, input, fn);
+  }
+
+  /** A subscriber: the outcome at once if the task is done, else when it comes. */
+  #subscribe(subscriber: Subscriber<T>): TeardownLogic {
+    switch (this.#state) {
+      case 'pending':
+        return (this.#outcome ??= new AsyncSubject<T>()).subscribe(subscriber);
+      case 'fulfilled':
+        subscriber.next(this.#value as T);
+        subscriber.complete();
+        return undefined;
+      default:
+        subscriber.error(this.#error);
+        return undefined;
+    }
   }
 
   #end(ok: boolean, value: unknown): void {
@@ -79,14 +134,16 @@ export class Task<T> extends Observable<T> {
     if (ok) {
       this.#state = 'fulfilled';
       this.#value = value as T;
-      this.#outcome.next(value as T);
-      this.#outcome.complete();
+      this.#outcome?.next(value as T);
+      this.#outcome?.complete();
     } else {
       // Cancellation passes through: a task that failed because what it waited on was cancelled is cancelled.
       this.#state = value instanceof CancelledError ? 'cancelled' : 'rejected';
       this.#error = value;
-      this.#outcome.error(value);
+      this.#outcome?.error(value);
     }
+    this.#outcome = undefined;
+    this.#owner?.taskEnded(this);
   }
 
   /**
@@ -99,9 +156,15 @@ export class Task<T> extends Observable<T> {
     this.#ended = ++endings;
     const run = this.#run;
     this.#run = undefined;
-    run?.unsubscribe();
-    this.#error = new CancelledError();
-    this.#outcome.error(this.#error);
+    try {
+      run?.unsubscribe();
+    } finally {
+      // A teardown that threw still leaves the task cancelled, and its subscribers told.
+      this.#error = new CancelledError();
+      this.#outcome?.error(this.#error);
+      this.#outcome = undefined;
+      this.#owner?.taskEnded(this);
+    }
     return true;
   }
 
@@ -185,4 +248,12 @@ export function createTask<T>(input: TaskInput<T>): Task<T> {
  */
 export function completionOrder<T>(task: Task<T>): number {
   return endedAs(task);
+}
+
+/**
+ * Makes `owner` hear of the end of `task`, which must still be pending (a task group
+ * owns the tasks it creates).
+ */
+export function ownTask<T>(task: Task<T>, owner: TaskOwner): void {
+  setOwner(task, owner);
 }

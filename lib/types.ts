@@ -43,6 +43,9 @@ export type Settled<T> = T | Error;
  * `semaphore` and `rateLimiter` options take any of them.
  */
 export interface Limiter {
-  /** A cold Observable that, on each subscription, waits until the limiter lets `input` start, then mirrors it. */
+  /**
+   * A cold Observable that, on each subscription, waits until the limiter lets `input`
+   * start, then subscribes to it (calling it first, if it is a function) and mirrors it.
+   */
   run<T>(input: TaskInput<T>): Observable<T>;
 }

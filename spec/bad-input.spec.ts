@@ -1,6 +1,12 @@
 import { Observable, of } from 'rxjs';
 import * as core from '../lib';
 import {
+  Barrier,
+  Condition,
+  LifoQueue,
+  Lock,
+  PriorityQueue,
+  Queue,
   RateLimiter,
   Semaphore,
   Task,
@@ -11,11 +17,13 @@ import {
   gather,
   gatherAll,
   rateLimit,
+  taskGroup,
   wait,
   waitFor,
   waitUntil,
   withPermit,
 } from '../lib';
+import type { TaskGroup } from '../lib';
 import * as http from '../lib/http';
 import { SessionClosedError, createSession } from '../lib/http';
 import type { ClientSession } from '../lib/http';
@@ -419,6 +427,142 @@ row(
   TypeError,
   'RateLimiter: options.count must be a positive integer, got undefined',
 );
+
+// ---------------------------------------------------------------------------------
+// Task groups, Lock, Event, Condition, Barrier, queues
+// ---------------------------------------------------------------------------------
+
+for (const [kind, value, shown] of [
+  ['wrong type', 42, '42'],
+  ['missing', undefined, 'undefined'],
+  ['an Observable', a, 'an instance of Observable'],
+] as const) {
+  row('taskGroup', `body ${kind}`, () => taskGroup(value as never), TypeError, `taskGroup: body must be a function, got ${shown}`);
+}
+row(
+  'taskGroup',
+  'a body returning a non-input',
+  () => failureOf(taskGroup(() => 42 as never)),
+  TypeError,
+  'taskGroup: body returned 42, not an ObservableInput or nothing',
+  { at: 'subscribe' },
+);
+
+/** Calls `call` with a live group, inside its body, and rethrows what it threw. */
+function inGroup(call: (group: TaskGroup) => unknown): unknown {
+  let thrown: { error: unknown } | undefined;
+  taskGroup((group) => {
+    try {
+      call(group);
+    } catch (error) {
+      thrown = { error };
+    }
+  })
+    .subscribe({ error: () => undefined })
+    .unsubscribe();
+  if (thrown !== undefined) throw thrown.error;
+  return undefined;
+}
+for (const [kind, value, shown] of [
+  ['wrong type', 42, '42'],
+  ['null', null, 'null'],
+  ['a plain object', {}, '{}'],
+] as const) {
+  row(
+    'TaskGroup.createTask',
+    `input ${kind}`,
+    () => inGroup((g) => g.createTask(value as never)),
+    TypeError,
+    `TaskGroup.createTask: input must be ${INPUT}, got ${shown}`,
+  );
+  row('Lock.run', `input ${kind}`, () => new Lock().run(value as never), TypeError, `Lock.run: input must be ${INPUT}, got ${shown}`);
+  row('Condition.run', `input ${kind}`, () => new Condition().run(value as never), TypeError, `Condition.run: input must be ${INPUT}, got ${shown}`);
+  row(
+    'Condition.runWhen',
+    `input ${kind}`,
+    () => new Condition().runWhen(() => true, value as never),
+    TypeError,
+    `Condition.runWhen: input must be ${INPUT}, got ${shown}`,
+  );
+}
+row(
+  'TaskGroup.createTask',
+  'a function input returning a non-input',
+  () => {
+    let failure: unknown;
+    inGroup((g) => (failure = failureOf(g.createTask(() => 42 as never))));
+    return failure;
+  },
+  TypeError,
+  'TaskGroup.createTask: input is a function that returned 42, not an ObservableInput',
+  { at: 'subscribe' },
+);
+for (const fn of ['Lock.run', 'Condition.run', 'Condition.runWhen'] as const) {
+  const call = {
+    'Lock.run': (input: never) => new Lock().run(input),
+    'Condition.run': (input: never) => new Condition().run(input),
+    'Condition.runWhen': (input: never) => new Condition().runWhen(() => true, input),
+  }[fn];
+  row(
+    fn,
+    'a function input returning a non-input',
+    () => failureOf(call((() => 42) as never)),
+    TypeError,
+    `${fn}: input is a function that returned 42, not an ObservableInput`,
+    {
+      at: 'subscribe',
+    },
+  );
+}
+for (const [kind, value, shown] of [
+  ['wrong type', true, 'true'],
+  ['missing', undefined, 'undefined'],
+  ['a plain object', {}, '{}'],
+] as const) {
+  row(
+    'Condition.runWhen',
+    `predicate ${kind}`,
+    () => new Condition().runWhen(value as never, a),
+    TypeError,
+    `Condition.runWhen: predicate must be a function, got ${shown}`,
+  );
+}
+for (const [kind, value, shown] of [
+  ['wrong type', 42, '42'],
+  ['null', null, 'null'],
+  ['a Semaphore', new Semaphore(1), 'an instance of Semaphore'],
+  ['a plain object', {}, '{}'],
+] as const) {
+  row('Condition', `lock ${kind}`, () => new Condition(value as never), TypeError, `Condition: lock must be a Lock, got ${shown}`);
+}
+numeric('Condition.notify', 'n', 'a non-negative integer', (v) => new Condition().notify(v), [...NON_NEGATIVE_INT, ['missing', null, 'null', TypeError]]);
+
+numeric('Barrier', 'parties', 'a positive integer', (v) => new Barrier(v), POSITIVE_INT);
+
+numeric('Queue', 'maxsize', 'a positive integer or Infinity', (v) => new Queue(v), POSITIVE_INT_OR_INFINITY);
+numeric('LifoQueue', 'maxsize', 'a positive integer or Infinity', (v) => new LifoQueue(v), POSITIVE_INT_OR_INFINITY);
+const byValue = (x: number, y: number): number => x - y;
+numeric('PriorityQueue', 'maxsize', 'a positive integer or Infinity', (v) => new PriorityQueue(byValue, v), POSITIVE_INT_OR_INFINITY);
+for (const [kind, value, shown] of [
+  ['wrong type', 42, '42'],
+  ['missing', undefined, 'undefined'],
+  ['a plain object', {}, '{}'],
+] as const) {
+  row('PriorityQueue', `compare ${kind}`, () => new PriorityQueue(value as never), TypeError, `PriorityQueue: compare must be a function, got ${shown}`);
+}
+for (const [fn, make] of [
+  ['Queue.shutdown', () => new Queue()],
+  ['LifoQueue.shutdown', () => new LifoQueue()],
+  ['PriorityQueue.shutdown', () => new PriorityQueue(byValue)],
+] as const) {
+  for (const [kind, value, shown] of [
+    ['wrong type', 1, '1'],
+    ['null', null, 'null'],
+    ['a string', 'yes', '"yes"'],
+  ] as const) {
+    row(fn, `immediate ${kind}`, () => make().shutdown(value as never), TypeError, `${fn}: immediate must be a boolean, got ${shown}`);
+  }
+}
 
 // ---------------------------------------------------------------------------------
 // rxjs-asyncio/http
@@ -842,10 +986,18 @@ describe('bad input: every public function and constructor', () => {
         expectedNames.add(exported);
       }
     }
-    // Methods with arguments: the limits' run, the session's requests, the httpbin's waits.
+    // Methods with arguments: the limits' run, the primitives', the session's requests, the httpbin's waits.
     for (const method of [
       'Semaphore.run',
       'RateLimiter.run',
+      'Lock.run',
+      'Condition.run',
+      'Condition.runWhen',
+      'Condition.notify',
+      'TaskGroup.createTask',
+      'Queue.shutdown',
+      'LifoQueue.shutdown',
+      'PriorityQueue.shutdown',
       'session.request',
       'httpbin.waitForOpenConnections',
       'httpbin.waitForRequests',
@@ -857,6 +1009,9 @@ describe('bad input: every public function and constructor', () => {
     for (const method of METHODS) expectedNames.add(`session.${method}`);
     // rxjs's TimeoutError and EmptyError are re-exported error classes made by createErrorClass.
     for (const rxjsError of ['TimeoutError', 'EmptyError']) expectedNames.delete(rxjsError);
+    // Constructors that take no argument; their methods that take one are listed above
+    // (Lock.run), and Event's methods take none at all.
+    for (const noArguments of ['Lock', 'Event']) expectedNames.delete(noArguments);
     expect([...expectedNames].filter((n) => !covered.has(n)).sort()).toEqual([]);
     // And the session methods the table calls are the session's own.
     for (const method of [...METHODS, 'request']) expect(typeof (live as unknown as Record<string, unknown>)[method]).toBe('function');

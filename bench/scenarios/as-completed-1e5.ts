@@ -16,8 +16,8 @@ import { asCompleted } from '../../lib/asCompleted';
 import type { TaskInput } from '../../lib/types';
 import { defineScenario } from '../lib/scenario';
 import type { Scenario } from '../lib/scenario';
-import { countAndSum, loadPMap, makeJobs, sumBelow } from './gather-factories-1e5';
-import type { Job, SizeParams } from './gather-factories-1e5';
+import { countAndSum, loadPMap, makeJobs, sumBelow } from '../lib/jobs';
+import type { Job, SizeParams } from '../lib/jobs';
 import { makeObservables } from './gather-observables-defer';
 
 const CONCURRENCY = 100;

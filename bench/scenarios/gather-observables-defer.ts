@@ -20,8 +20,8 @@ import type { Observable } from 'rxjs';
 import { gather } from '../../lib/gather';
 import { defineScenario } from '../lib/scenario';
 import type { Contender, Scenario } from '../lib/scenario';
-import { checkOrdered, collect, loadPMap, single } from './gather-factories-1e5';
-import type { SizeParams } from './gather-factories-1e5';
+import { checkOrdered, collect, loadPMap, single } from '../lib/jobs';
+import type { SizeParams } from '../lib/jobs';
 
 export type Kind = 'defer' | 'of';
 

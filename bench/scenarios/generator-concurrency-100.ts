@@ -10,8 +10,8 @@
 import { from, mergeMap } from 'rxjs';
 import { asCompleted } from '../../lib/asCompleted';
 import { defineScenario } from '../lib/scenario';
-import { countAndSum, generateJobs, loadPMap, sumBelow } from './gather-factories-1e5';
-import type { SizeParams } from './gather-factories-1e5';
+import { countAndSum, generateJobs, loadPMap, sumBelow } from '../lib/jobs';
+import type { SizeParams } from '../lib/jobs';
 
 const CONCURRENCY = 100;
 

@@ -13,6 +13,7 @@
  * (This was bench/semaphore.ts, a standalone script; it is now a scenario of the runner.)
  */
 import { Semaphore } from '../../lib';
+import { checkOrdered } from '../lib/jobs';
 import { defineScenario } from '../lib/scenario';
 import type { Probe } from '../lib/scenario';
 
@@ -21,13 +22,6 @@ type Job = () => Promise<number>;
 interface SizeParams {
   /** Jobs. */
   readonly n: number;
-}
-
-/** Every `values[i]` must be `i`: how many are not. */
-function checkOrdered(values: readonly unknown[]): { readonly n: number; readonly misplaced: number } {
-  let misplaced = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] !== i) misplaced++;
-  return { n: values.length, misplaced };
 }
 
 const CONCURRENCY = 100;

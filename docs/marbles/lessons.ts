@@ -3,10 +3,15 @@
 // exactly as written here, and the diagrams drawn from what that code did.
 // After changing a lesson (or the library), run `npm run marbles`.
 
-import { finalize, merge } from 'rxjs';
+import { concat, finalize, ignoreElements, map, merge, tap } from 'rxjs';
 import {
+  Barrier,
+  Condition,
+  Event,
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
+  Lock,
+  Queue,
   RateLimiter,
   Semaphore,
   asCompleted,
@@ -15,6 +20,7 @@ import {
   deadline,
   gather,
   gatherAll,
+  taskGroup,
   wait,
   waitFor,
   waitUntil,
@@ -362,6 +368,139 @@ export const lessons: Lesson[] = [
       const [s1, s2, s3, s4, s5] = ['1', '2', '3', '4', '5'].map((v) => cold(`-${v}|`));
       const result = merge(...[s1, s2, s3, s4, s5].map((s) => limiter.run(s)));
       return { inputs: { s1, s2, s3, s4, s5 }, outputs: { result } };
+      // #endregion
+    },
+  },
+  {
+    id: 'task-group',
+    title: 'taskGroup: the body and its tasks end together',
+    explain:
+      "The body starts two tasks and returns an input of its own, all subscribed at frame 0. The body's `r` comes at frame 1, " +
+      'but the group emits it only at frame 5, when its last task, `a`, has ended: nothing started in a group outlives it.',
+    box: 'taskGroup((group) => { group.createTask(a); group.createTask(b); return body; })',
+    run: ({ cold }) => {
+      // #region task-group
+      const a = cold('----a|');
+      const b = cold('--b|');
+      const body = cold('-r|');
+      const result = taskGroup((group) => {
+        group.createTask(a);
+        group.createTask(b);
+        return body;
+      });
+      return { inputs: { a, b, body }, outputs: { result } };
+      // #endregion
+    },
+  },
+  {
+    id: 'task-group-failure',
+    title: 'taskGroup: the first failure cancels the rest of the group',
+    explain:
+      '`b` fails at frame 2. In that frame the group cancels `a` and the body (their `!`), and once they have ended it fails ' +
+      "with a `TaskGroupError` holding `b`'s error (asyncio's ExceptionGroup). A task cancelled with `task.cancel()` would not count as a failure.",
+    box: 'taskGroup((group) => { group.createTask(a); group.createTask(b); return body; })',
+    run: ({ cold }) => {
+      // #region task-group-failure
+      const a = cold('------a|');
+      const b = cold('--#', undefined, new Error('boom'));
+      const body = cold('--------r|');
+      const result = taskGroup((group) => {
+        group.createTask(a);
+        group.createTask(b);
+        return body;
+      });
+      return { inputs: { a, b, body }, outputs: { result } };
+      // #endregion
+    },
+  },
+  {
+    id: 'lock',
+    title: 'Lock: one at a time, in the order asked',
+    explain:
+      'A Lock is a Semaphore of one permit: `b` asked at frame 0 too, but is subscribed only at frame 3, the frame `a` completes ' +
+      'and frees the lock (the note shows it held in between).',
+    box: 'merge(lock.run(a), lock.run(b))',
+    run: ({ cold, note, testScheduler }) => {
+      // #region lock
+      const lock = new Lock();
+      const a = cold('--a|');
+      const b = cold('--b|');
+      testScheduler.schedule(() => note(`locked: ${lock.locked()}, waiting: ${lock.waiting}`), 1);
+      const result = merge(lock.run(a), lock.run(b));
+      return { inputs: { a, b }, outputs: { result } };
+      // #endregion
+    },
+  },
+  {
+    id: 'event',
+    title: 'Event: every waiter woken by one set()',
+    explain:
+      '`first` waits from frame 0 and `second` from frame 2; the `signal` sets the event at frame 4 and both emit `true` (drawn `t`) then. ' +
+      '`later`, subscribed at 6 while the event is set, emits at once; `clear()` would make the next ones wait again.',
+    box: 'event.wait()',
+    run: ({ hot }) => {
+      // #region event
+      const event = new Event();
+      const signal = hot('----s---');
+      signal.subscribe(() => event.set());
+      const wait = event.wait().pipe(map(() => 't'));
+      return { inputs: { signal }, outputs: { first: wait, second: wait, later: wait }, consumers: { second: '--^', later: '------^' } };
+      // #endregion
+    },
+  },
+  {
+    id: 'condition',
+    title: 'Condition: sleep without the lock, run under it once the state is right',
+    explain:
+      'At frame 0 the consumer takes the lock, finds `ready` false and sleeps, holding nothing. The producer runs under the lock ' +
+      'from frame 1; at frame 3 it sets `ready` and calls `notify()`. The consumer wakes and waits for the lock, gets it when the ' +
+      "producer ends at frame 4, finds `ready` true, and `consume` runs under the lock: its `^` sits under `produce`'s `!`.",
+    box: 'condition.runWhen(() => ready, consume) / condition.run(produce)',
+    run: ({ cold }) => {
+      // #region condition
+      const condition = new Condition();
+      let ready = false;
+      const consume = cold('-c|');
+      const produce = cold('--p|');
+      const consumer = condition.runWhen(() => ready, consume);
+      const producer = condition.run(produce.pipe(tap(() => ((ready = true), condition.notify()))));
+      return { inputs: { consume, produce }, outputs: { consumer, producer }, consumers: { producer: '-^' } };
+      // #endregion
+    },
+  },
+  {
+    id: 'barrier',
+    title: 'Barrier: nobody passes before all have arrived',
+    explain:
+      'Three streams do some work of their own (done at frames 1, 3 and 6), then wait at a `Barrier(3)`. The third arrival, at ' +
+      'frame 6, lets the round through: each emits its arrival index (0, 1, 2) in that frame, and the barrier is ready for a new round.',
+    box: 'concat(work.pipe(ignoreElements()), barrier.wait())',
+    run: ({ cold }) => {
+      // #region barrier
+      const barrier = new Barrier(3);
+      const [x, y, z] = [cold('-x|'), cold('---y|'), cold('------z|')];
+      const arrive = (work: typeof x) => concat(work.pipe(ignoreElements()), barrier.wait()).pipe(map(String));
+      return { inputs: { x, y, z }, outputs: { first: arrive(x), second: arrive(y), third: arrive(z) } };
+      // #endregion
+    },
+  },
+  {
+    id: 'queue',
+    title: 'Queue: each item to the get that asked first; a get that leaves takes nothing',
+    explain:
+      'Three gets wait on an empty queue. `left` lets go at frame 2, before any item: it takes nothing. The items put at frames ' +
+      '3 and 5 go to `first` and `second`, in the order they asked, and every item put is got exactly once.',
+    box: 'queue.get()',
+    run: ({ hot }) => {
+      // #region queue
+      const queue = new Queue<string>();
+      const puts = hot('---x-y---');
+      puts.subscribe((item) => queue.putNowait(item));
+      return {
+        inputs: { puts },
+        outputs: { left: queue.get(), first: queue.get(), second: queue.get() },
+        consumers: { left: '^-!', second: '-^' },
+      };
       // #endregion
     },
   },

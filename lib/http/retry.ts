@@ -3,7 +3,8 @@
  * option, and the operator that sends a request again. The waits run on RxJS's
  * `asyncScheduler`, so every retry, backoff and `Retry-After` is marble-testable.
  */
-import { Observable, TimeoutError, asyncScheduler, catchError, mergeMap, of, retry, throwError, timer } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { TimeoutError, asyncScheduler, catchError, mergeMap, of, retry, throwError, timer } from 'rxjs';
 import { MAX_DELAY, checkDuration, checkFunction, checkNonNegativeInteger, describe, fail, readOptions } from '../internal/validate';
 import { HttpStatusError } from './errors/HttpStatusError';
 import { NetworkError } from './errors/NetworkError';

@@ -13,8 +13,12 @@ export interface Waiter extends Link<Waiter> {
 
 /** A gate's rule for room: a count of permits, a window of recent starts, free sockets, items in a queue. */
 export interface Room {
-  /** Takes room for one waiter if there is any; says whether it did. */
-  take(): boolean;
+  /**
+   * Takes room for `waiter`, the one to be admitted next, if there is any; says whether
+   * it did. Most rooms do not look at the waiter; an event's does (it admits those that
+   * were waiting when it was set, even if it has been cleared since).
+   */
+  take(waiter: Waiter): boolean;
   /**
    * Waiters are queued and there is no room now: arrange for `pump()` when there may
    * be (a rate limiter's timer). Rooms that free themselves by a release need none.
@@ -35,14 +39,19 @@ export interface Room {
  *   freed while it was leaving goes to the next one.
  * - **A trampoline**: {@link pump} admits in a loop, and a pump asked for while one runs
  *   (room freed by a waiter whose work ended synchronously) is absorbed by the loop that
- *   runs, so 100,000 synchronous jobs behind one permit do not grow the stack.
+ *   runs, so 100,000 synchronous jobs behind one permit do not grow the stack. An
+ *   admission made at once by {@link enter} runs in that loop too: a waiter that enters
+ *   while another is being admitted (an `items()` subscriber asking for its next item
+ *   from inside the delivery of the last one) is queued, and admitted by the running
+ *   loop once the admission in progress has returned, so a long run of re-entries does
+ *   not grow the stack either.
  * - **Async context**: a waiter that queues is admitted in the async context it asked
  *   in, not in that of whatever freed the room.
  */
 export class Gate {
   /** The waiters, oldest first. */
   private readonly queue = new List<Waiter>();
-  /** Inside `pump`: room freed now is handed on by the running loop. */
+  /** Admitting (in `pump`, or at once in `enter`): room freed and waiters that enter now are seen by the running loop. */
   private pumping = false;
 
   constructor(private readonly room: Room) {}
@@ -52,15 +61,19 @@ export class Gate {
     return this.queue.size;
   }
 
-  /** Admits `waiter` at once if nobody is queued and there is room, else queues it. Returns whether it was admitted. */
+  /**
+   * Admits `waiter` at once if nobody is queued, no admission is in progress and there
+   * is room; else queues it. Returns whether it was admitted at once.
+   */
   enter(waiter: Waiter): boolean {
-    if (this.queue.size === 0 && this.room.take()) {
-      waiter.admit();
+    if (this.queue.size === 0 && !this.pumping && this.room.take(waiter)) {
+      this.admitWhileRoom(waiter);
       return true;
     }
     waiter.context = captureContext();
     this.queue.push(waiter);
-    this.room.blocked?.();
+    // While admitting, the running loop looks at the queue again (and says blocked at its end).
+    if (!this.pumping) this.room.blocked?.();
     return false;
   }
 
@@ -77,12 +90,26 @@ export class Gate {
    * the rest: the loop goes on, and the first error is rethrown at the end.
    */
   pump(): void {
-    if (this.pumping) return;
+    if (!this.pumping) this.admitWhileRoom(undefined);
+  }
+
+  /**
+   * The trampoline: admits `first` (room already taken for it, in the caller's own
+   * context), then queued waiters while there is room, each in its own context.
+   */
+  private admitWhileRoom(first: Waiter | undefined): void {
     this.pumping = true;
     let thrown: { error: unknown } | undefined;
     try {
+      if (first !== undefined) {
+        try {
+          first.admit();
+        } catch (error) {
+          thrown = { error };
+        }
+      }
       let waiter: Waiter | undefined;
-      while ((waiter = this.queue.first) !== undefined && this.room.take()) {
+      while ((waiter = this.queue.first) !== undefined && this.room.take(waiter)) {
         this.queue.remove(waiter);
         try {
           runInContext(waiter.context, admit, waiter);

@@ -339,6 +339,7 @@ class HttpbinServer implements Httpbin {
     if (route === 'reset' && param === undefined) return reset(req);
     if (route === 'truncated-json' && param === undefined) return sendTruncatedJson(req, res);
     if (route === 'malformed-json' && param === undefined) return sendMalformedJson(res);
+    if (route === 'links' && param !== undefined && rest.length === 1) return sendLinks(res, param, rest[0]!);
     if (param === undefined || rest.length > 0) return sendText(res, 404, 'Not Found\n');
     if (route === 'status') {
       const code = Number(param);
@@ -550,6 +551,24 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** The most links `/links/:n/:offset` puts on a page, as httpbin.org. */
+const MAX_LINKS = 200;
+
+/**
+ * `/links/:n/:offset`: an HTML page numbered `offset` with links to pages 0 to n - 1 of
+ * the same set (the page itself as plain text), as httpbin.org serves it: a small site
+ * for crawlers to walk.
+ */
+function sendLinks(res: ServerResponse, n: string, offset: string): void {
+  if (!/^\d+$/.test(n) || !/^\d+$/.test(offset)) return sendText(res, 400, `invalid links ${n}/${offset}\n`);
+  const count = Math.min(Number(n), MAX_LINKS);
+  const at = Number(offset);
+  const links = Array.from({ length: count }, (_, i) => (i === at ? `${i} ` : `<a href='/links/${count}/${i}'>${i}</a> `));
+  const html = `<html><head><title>Links</title></head><body>${links.join('')}</body></html>`;
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html) });
+  res.end(html);
+}
+
 function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, STATUS_CODES[status] ?? 'Unknown', {
     'content-type': 'text/plain; charset=utf-8',
@@ -573,6 +592,7 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
  * | `/delay/:seconds` | a `/get` body after that many seconds (fractional, at most 10) |
  * | `/bytes/:n` | `n` random bytes (at most 16 MiB) |
  * | `/json` | httpbin's slideshow JSON |
+ * | `/links/:n/:offset` | an HTML page linking to `/links/n/0` ... `/links/n/(n-1)` but itself (n at most 200) |
  * | `/hang` | never answers |
  * | `/reset` | destroys the socket without answering |
  * | `/slow-body/:seconds` | headers at once, then a text body in chunks (one per 100 ms) until that time |

@@ -103,6 +103,28 @@ describe('Gate', () => {
     expect(deepest).toBe(2);
   });
 
+  it('queues a waiter that enters during an admission, and admits it once that admission has returned', () => {
+    const { gate, admitted, job } = setup(5);
+    const inner = job('inner');
+    const outer = job('outer', () => {
+      // Room is free and nobody waits, but an admission is in progress: inner queues.
+      expect(gate.enter(inner)).toBe(false);
+      admitted.push('outer returns');
+    });
+    expect(gate.enter(outer)).toBe(true);
+    expect(admitted).toEqual(['outer', 'outer returns', 'inner']);
+  });
+
+  it('runs 100,000 re-entries (each admission entering the next waiter) in a loop, not on the stack', () => {
+    const { gate, admitted, job } = setup(Infinity);
+    let left = 100_000;
+    const next = (): void => {
+      if (--left > 0) gate.enter(job('x', next));
+    };
+    gate.enter(job('x', next));
+    expect(admitted).toHaveLength(100_000);
+  });
+
   it('goes on admitting when an admission throws, and rethrows the first error at the end', () => {
     const { room, gate, admitted, job } = setup(0);
     gate.enter(

@@ -1,6 +1,6 @@
-import { Observable, Subscriber, asyncScheduler } from 'rxjs';
+import { Observable, Subscriber, asyncScheduler, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { EngineSubscriber, monotonicNow } from '../../lib/internal/rxjs';
+import { EngineSubscriber, monotonicNow, subscribeWithThis } from '../../lib/internal/rxjs';
 
 /**
  * What the engine relies on from rxjs beyond its documented surface (the points of
@@ -76,6 +76,26 @@ describe('what the engine relies on from rxjs', () => {
       flush();
       expect(at).toBe(7);
     });
+  });
+
+  it('5. calls the subscribe function of new Observable(subscribe) with the Observable as this', () => {
+    class Counted extends Observable<number> {
+      subscriptions = 0;
+      constructor() {
+        super(
+          subscribeWithThis<Counted, number>(function (subscriber) {
+            this.subscriptions++;
+            return of(this.subscriptions).subscribe(subscriber);
+          }),
+        );
+      }
+    }
+    const counted = new Counted();
+    const seen: number[] = [];
+    counted.subscribe((n) => seen.push(n));
+    counted.subscribe((n) => seen.push(n));
+    expect(seen).toEqual([1, 2]);
+    expect(counted.subscriptions).toBe(2);
   });
 
   describe('monotonicNow', () => {

@@ -120,6 +120,15 @@ describe('startHttpbin', () => {
     expect((await call(`${httpbin.url}/bytes/${16 * 1024 * 1024 + 1}`).response).status).toBe(400);
   });
 
+  it('answers /links/:n/:offset with an HTML page linking to the others of its set, as httpbin.org', async () => {
+    const { status, headers, body } = await call(`${httpbin.url}/links/3/1`).response;
+    expect(status).toBe(200);
+    expect(headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(body.toString()).toBe("<html><head><title>Links</title></head><body><a href='/links/3/0'>0</a> 1 <a href='/links/3/2'>2</a> </body></html>");
+    expect((await call(`${httpbin.url}/links/500/0`).response).body.toString().match(/<a /g)).toHaveLength(199);
+    expect((await call(`${httpbin.url}/links/x/0`).response).status).toBe(400);
+  });
+
   it("answers /json with httpbin's slideshow", async () => {
     const { status, body } = await json(`${httpbin.url}/json`);
     expect(status).toBe(200);
