@@ -24,6 +24,10 @@ export interface RedisServer {
   client(options?: RedisOptions): Redis;
   /** Stops the server (SIGTERM: it closes every connection; SIGKILL: the kernel resets them). */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
+  pause(): void;
+  /** Lets a frozen server go on (SIGCONT). */
+  resume(): void;
   /** Starts it again on the same port, empty. */
   start(): Promise<void>;
   /** Closes the clients, stops the server, removes its directory. */
@@ -94,6 +98,8 @@ export async function startRedisServer(): Promise<RedisServer> {
     }
   }
   const clients = new Set<Redis>();
+  /** Once closing, a client whose connection fails stops retrying, and ends. */
+  let closing = false;
 
   const server: RedisServer = {
     port,
@@ -101,7 +107,7 @@ export async function startRedisServer(): Promise<RedisServer> {
       return child !== undefined && child.exitCode === null && child.signalCode === null;
     },
     client(options = {}) {
-      const client = new Redis({ host: '127.0.0.1', port, retryStrategy: () => 20, ...options });
+      const client = new Redis({ host: '127.0.0.1', port, retryStrategy: () => (closing ? null : 20), ...options });
       // A test that stops Redis sees connection errors: they are expected, not unhandled.
       client.on('error', () => undefined);
       clients.add(client);
@@ -115,12 +121,31 @@ export async function startRedisServer(): Promise<RedisServer> {
       running.kill(signal);
       await exited;
     },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
+    },
     async start() {
       if (server.running) return;
       child = await spawnServer(binary, port, dir);
     },
     async close() {
-      for (const client of clients) client.disconnect();
+      closing = true;
+      server.resume();
+      // Each client's end, awaited: ioredis keeps a timer until its socket has closed. One
+      // waiting to reconnect has no socket: its next attempt ends it (or is disconnected).
+      await Promise.all(
+        [...clients].map((client) => {
+          if (client.status === 'end') return undefined;
+          const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+          if (client.status === 'reconnecting') client.once('connect', () => client.disconnect());
+          else client.disconnect();
+          // (One a test disconnected while it waited to reconnect never ends: not waited for long.)
+          return Promise.race([ended, new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())]);
+        }),
+      );
       clients.clear();
       await server.stop();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -128,9 +128,9 @@ export class RedisLink {
   }
 
   /**
-   * While the limiter has work (waiters or permits), it listens to the caller's client
-   * for the connection closing and coming back, and keeps its blocking connection open;
-   * when idle, it leaves the client's listeners as they were.
+   * While the limiter has work (waiters, permits, a `counts()` on its way), it listens to
+   * the caller's client for the connection closing and coming back; when idle, it leaves
+   * the client's listeners as they were.
    */
   setActive(active: boolean): void {
     if (active === this.attached || (active && this.closed)) return;
@@ -138,7 +138,6 @@ export class RedisLink {
     if (active) {
       this.redis.on('close', this.onClose);
       this.redis.on('ready', this.onReady);
-      this.listen();
     } else {
       this.redis.off('close', this.onClose);
       this.redis.off('ready', this.onReady);
@@ -146,14 +145,17 @@ export class RedisLink {
   }
 
   /**
-   * Opens the blocking connection (once) and reads this owner's grants list with BLPOP,
-   * one grant after another, until closed. Grants wait in the list when nobody reads it
-   * (the connection is down, or not yet up), so none is lost.
+   * Opens the blocking connection (once: it stays open until `close()`) and reads this
+   * owner's grants list with BLPOP, one grant after another. Grants wait in the list when
+   * nobody reads it (the connection is down, or not yet up), so none is lost.
    */
-  private listen(): void {
-    if (this.blocker !== undefined) return;
+  listen(): void {
+    if (this.blocker !== undefined || this.closed) return;
+    const retry = this.redis.options.retryStrategy;
     const blocker = this.redis.duplicate({
       lazyConnect: true,
+      // As the caller's client retries, until closed: then a failed reconnection ends it.
+      retryStrategy: (times) => (this.closed ? null : typeof retry === 'function' ? retry(times) : Math.min(times * 50, 2000)),
       // A blocked command stays pending across reconnections and is sent again, never failed.
       maxRetriesPerRequest: null,
       enableOfflineQueue: true,
@@ -253,13 +255,17 @@ function evalScript(redis: Redis, script: Script, key: string, argv: readonly (s
 
 /**
  * Disconnects our own connection and resolves once it has ended (ioredis keeps a timer
- * until the socket is closed): nothing of it is left behind.
+ * until the socket is closed): nothing of it is left behind. Between two attempts to
+ * reconnect (no socket), `disconnect()` would leave ioredis a timer on the socket that
+ * already closed: the next attempt is left to end it instead (the retry strategy says
+ * no more once the link is closed), or is disconnected if it succeeds.
  */
 function disconnected(connection: Redis): Promise<void> {
   if (connection.status === 'end') return Promise.resolve();
   const ended = new Promise<void>((resolve) => connection.once('end', () => resolve()));
-  connection.disconnect();
-  return bounded(ended, 1000);
+  if (connection.status === 'reconnecting') connection.once('connect', () => connection.disconnect());
+  else connection.disconnect();
+  return bounded(ended, 3000);
 }
 
 /** Resolves at the next `event` of `emitter`. */

@@ -51,6 +51,8 @@ export abstract class LimiterQueue<W extends Waiter> {
   protected readonly asking = new Map<string, W>();
   /** Waiters queued in Redis, by id. */
   protected readonly queued = new Map<string, W>();
+  /** Subscribers of `counts()` waiting for their answer (they fail too if the connection is lost). */
+  private readonly reading = new Set<Subscriber<RedisLimiterCounts>>();
   private readonly alarm = new Alarm(() => this.wake());
   /** A renewal is on its way. */
   protected renewing = false;
@@ -238,6 +240,7 @@ export abstract class LimiterQueue<W extends Waiter> {
 
   /** The caller's connection closed: every waiter fails (what is held runs on until its deadline). */
   private connectionLost(cause: unknown): void {
+    for (const reader of [...this.reading]) reader.error(this.link.unavailable(cause));
     const waiters = [...this.asking.values(), ...this.queued.values()];
     if (waiters.length === 0) return;
     this.asking.clear();
@@ -249,6 +252,7 @@ export abstract class LimiterQueue<W extends Waiter> {
     for (const waiter of waiters) waiter.downstream.error(this.link.unavailable(cause));
   }
 
+  /** Nothing waits and nothing is held (a `counts()` on its way does not count: it needs no renewal). */
   protected idle(): boolean {
     return this.asking.size + this.queued.size + this.holding === 0;
   }
@@ -256,7 +260,8 @@ export abstract class LimiterQueue<W extends Waiter> {
   /** Sets the one timer for whatever comes first: a renewal, a look at Redis, the watch, an unanswered acquire. */
   protected plan(): void {
     const active = !this.closed && !this.idle();
-    this.link.setActive(active);
+    this.link.setActive(active || (!this.closed && this.reading.size > 0));
+    if (active) this.link.listen();
     if (!active) {
       this.alarm.cancel();
       this.lookAt = Infinity;
@@ -294,6 +299,8 @@ export abstract class LimiterQueue<W extends Waiter> {
         () => subscriber.error(this.link.unavailable(new Error(`Redis did not answer within ${this.leaseMs} ms`))),
         this.leaseMs,
       );
+      this.reading.add(subscriber);
+      this.plan();
       this.link.call(this.scripts.counts, [], false).then(
         ({ reply }) => {
           subscriber.next({ available: Number(reply[2]), waiting: Number(reply[3]) });
@@ -301,7 +308,11 @@ export abstract class LimiterQueue<W extends Waiter> {
         },
         (err: unknown) => subscriber.error(this.link.unavailable(err)),
       );
-      return deadline;
+      return () => {
+        deadline.unsubscribe();
+        this.reading.delete(subscriber);
+        this.plan();
+      };
     });
   }
 
