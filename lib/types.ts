@@ -43,5 +43,12 @@ export type Settled<T> = T | Error;
  * `semaphore` and `rateLimiter` options take any of them.
  */
 export interface Limiter {
+  /**
+   * Runs `input` under the limit: a cold Observable that, on each subscription, waits
+   * until the limiter lets the input start, then subscribes to it and mirrors it.
+   *
+   * @param input An ObservableInput (Observable, Promise, iterable, ...) or a function returning one.
+   * @returns An Observable mirroring the input, subscribed to it once the limiter allows.
+   */
   run<T>(input: TaskInput<T>): Observable<T>;
 }

@@ -34,7 +34,7 @@ const WAITER_LEASE_MS = 10_000;
 
 /**
  * Limits how many inputs start per window of time across every process and machine that
- * shares a Redis key: the {@link RateLimiter} of many processes ("at most 10 requests
+ * shares a Redis key: the {@link index!RateLimiter} of many processes ("at most 10 requests
  * per second to this API, from all our workers together").
  *
  * `limiter.run(input)` is a cold Observable that, on each subscription, waits until a
@@ -91,7 +91,7 @@ const WAITER_LEASE_MS = 10_000;
  * // c 1
  * ```
  *
- * @see {@link rateLimit} for the operator form (any `Limiter`).
+ * @see {@link index!rateLimit} for the operator form (any `Limiter`).
  */
 export class RedisRateLimiter implements Limiter {
   /** The key of the limit in Redis. */

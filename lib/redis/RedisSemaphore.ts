@@ -34,7 +34,7 @@ const OPTIONS = ['redis', 'key', 'permits', 'leaseMs'] as const;
 
 /**
  * Limits how many inputs run at once across every process and machine that shares a
- * Redis key: the {@link Semaphore} of many processes.
+ * Redis key: the {@link index!Semaphore} of many processes.
  *
  * `semaphore.run(input)` is a cold Observable: each subscription asks Redis for a permit,
  * waits for it (first come, first served across all processes), subscribes to the input
@@ -96,7 +96,7 @@ const OPTIONS = ['redis', 'key', 'permits', 'leaseMs'] as const;
  * ```
  *
  * @see {@link RedisRateLimiter} to limit starts per time window across processes.
- * @see {@link withPermit} for the operator form (any `Limiter`).
+ * @see {@link index!withPermit} for the operator form (any `Limiter`).
  */
 export class RedisSemaphore implements Limiter {
   /** The key of the limit in Redis. */
