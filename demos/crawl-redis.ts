@@ -67,9 +67,11 @@ export async function main(env: DemoEnv = {}, options: CrawlRedisOptions = {}): 
     `crawling ${pages} pages with ${workers} worker processes sharing one RedisSemaphore(${PERMITS}) and one RedisRateLimiter of ${RATE.count} starts per ${RATE.interval} ms`,
   );
   try {
-    const started = performance.now();
     const shares = Array.from({ length: workers }, (_, w) => Array.from({ length: pages }, (_, i) => i + 1).filter((n) => n % workers === w));
-    const reports = await Promise.all(shares.map((share) => runWorker({ redisPort: redis.port, baseURL, key, pages: share })));
+    // Every worker starts up (a second or so each, under tsx), then all start crawling at once.
+    const pool = await Promise.all(shares.map((share) => startWorker({ redisPort: redis.port, baseURL, key, pages: share })));
+    const started = performance.now();
+    const reports = await Promise.all(pool.map((worker) => worker.crawl()));
     const elapsed = (performance.now() - started) / 1000;
     reports.forEach((report, w) =>
       console.log(`  worker ${w + 1}: ${report.fetched + report.failed} pages, ${report.failed} failed, peak in flight ${report.peak}`),
@@ -96,20 +98,32 @@ function workersFromArgv(fallback: number): number {
   return n;
 }
 
-/** Forks this file as a worker (under tsx), gives it its pages, and resolves with its report. */
-function runWorker(assignment: Assignment): Promise<Report> {
+/** Forks this file as a worker (under tsx), gives it its pages, and resolves once it is ready to crawl. */
+function startWorker(assignment: Assignment): Promise<{ crawl(): Promise<Report> }> {
   return new Promise((resolve, reject) => {
     const child = fork(__filename, ['--worker'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let report: Report | undefined;
-    child.once('message', (message: Report) => (report = message));
+    const ended = new Promise<Report>((done, failed) =>
+      child.once('exit', (code) => (report !== undefined ? done(report) : failed(new Error(`a crawl worker exited with code ${code} before it reported`)))),
+    );
+    ended.catch(reject);
+    child.on('message', (message: 'ready' | Report) => {
+      if (message !== 'ready') report = message;
+      else
+        resolve({
+          crawl: () => {
+            child.send('go');
+            return ended;
+          },
+        });
+    });
     child.once('error', reject);
-    child.once('exit', (code) => (report !== undefined ? resolve(report) : reject(new Error(`a crawl worker exited with code ${code} before it reported`))));
     child.send(assignment);
   });
 }
 
-/** A worker: crawls its pages through the shared limits, reports, and closes everything. */
-async function work({ redisPort, baseURL, key, pages }: Assignment): Promise<Report> {
+/** A worker: once told to go, crawls its pages through the shared limits, reports, and closes everything. */
+async function work({ redisPort, baseURL, key, pages }: Assignment, go: Promise<void>): Promise<Report> {
   const redis = new Redis({ host: '127.0.0.1', port: redisPort });
   const semaphore = new RedisSemaphore({ redis, key, permits: PERMITS });
   const limiter = new RedisRateLimiter({ redis, key: `${key}:rate`, ...RATE });
@@ -127,6 +141,9 @@ async function work({ redisPort, baseURL, key, pages }: Assignment): Promise<Rep
       ),
     );
   try {
+    await redis.ping();
+    process.send!('ready');
+    await go;
     const failed = await lastValueFrom(
       asCompleted(
         pages.map((n) => fetchPage(n)),
@@ -144,7 +161,8 @@ async function work({ redisPort, baseURL, key, pages }: Assignment): Promise<Rep
 
 if (process.argv.includes('--worker')) {
   process.once('message', (assignment: Assignment) => {
-    work(assignment).then(
+    const go = new Promise<void>((resolve) => process.once('message', () => resolve()));
+    work(assignment, go).then(
       (report) => {
         process.send!(report);
         process.disconnect();
