@@ -1,4 +1,4 @@
-// The published build: ESM (.mjs + .d.mts) and CommonJS (.js + .d.ts) for the three
+// The published build: ESM (.mjs + .d.mts) and CommonJS (.js + .d.ts) for the four
 // entry points, in dist/. `npm run check:package` proves the result installs and loads.
 import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'esbuild';
@@ -30,6 +30,7 @@ export default defineConfig({
     index: 'lib/index.ts',
     'http/index': 'lib/http/index.ts',
     'testing/index': 'lib/testing/index.ts',
+    'redis/index': 'lib/redis/index.ts',
   },
   format: ['esm', 'cjs'],
   outDir: 'dist',
@@ -44,7 +45,7 @@ export default defineConfig({
   clean: true,
   // Keep `node:` in imports (tsup strips it by default), so bundlers see built-ins for what they are.
   removeNodeProtocol: false,
-  // rxjs (peer), axios and undici (dependencies) stay imports.
+  // rxjs and ioredis (peers), axios and undici (dependencies) stay imports.
   skipNodeModulesBundle: true,
   esbuildPlugins: [requireInEsm],
 });

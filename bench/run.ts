@@ -212,7 +212,15 @@ async function benchScenario(name: string, config: Config, launch: Launch): Prom
   const summaries = new Map<string, Summary>(contenders.map((c) => [c.name, summarise(reports.get(c.name)!, ticks)]));
   const ref = summaries.get(reference.name)!;
   const perSecond = scenario.throughput === undefined ? undefined : { unit: scenario.throughput.unit, count: scenario.throughput.count(params) };
-  const rows = contenders.map((contender) => row(contender, summaries.get(contender.name)!, ref, budgetMs, wrong.has(contender.name), perSecond));
+  const metrics = scenario.metrics ?? [];
+  const rows = contenders.map((contender) => {
+    const summary = summaries.get(contender.name)!;
+    const cells = row(contender, summary, ref, budgetMs, wrong.has(contender.name), perSecond);
+    // The metric columns go before the last two (runs, target).
+    const figures = metrics.map(({ name }) => formatMetric(summary.metricMedians[name]));
+    return [...cells.slice(0, -2), ...figures, ...cells.slice(-2)];
+  });
+  const metricHeaders = metrics.map(({ name, unit }) => `${name} (${unit}, median)`);
   const header = perSecond
     ? [
         'contender',
@@ -223,10 +231,11 @@ async function benchScenario(name: string, config: Config, launch: Launch): Prom
         'CPU µs per item (median)',
         'peak RSS',
         'RSS growth (median / max)',
+        ...metricHeaders,
         'runs',
         'target',
       ]
-    : ['contender', 'time (median)', 'min–max', '× ref', 'peak RSS', 'RSS growth (median / max)', 'runs', 'target'];
+    : ['contender', 'time (median)', 'min–max', '× ref', 'peak RSS', 'RSS growth (median / max)', ...metricHeaders, 'runs', 'target'];
   const rendered = table(header, rows);
   console.log('');
   console.log(rendered);
@@ -320,6 +329,11 @@ function row(contender: Contender<unknown>, s: Summary, ref: Summary, budgetMs: 
     runs,
     target,
   ];
+}
+
+/** A metric's median, to 3 significant figures, or – when no run reported it. */
+function formatMetric(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '–' : Number(value.toPrecision(3)).toString();
 }
 
 /** `38,200` (3 significant figures above 1,000). */

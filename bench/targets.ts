@@ -17,7 +17,9 @@ export type Target =
   /** `a`'s throughput at least `atLeast` times `b`'s (time ratio b/a). */
   | { readonly kind: 'throughput'; readonly what: string; readonly a: Ref; readonly b: Ref; readonly atLeast: number }
   /** `a`'s RSS growth in every run at most `mb` MB over its baseline. */
-  | { readonly kind: 'rss'; readonly what: string; readonly a: Ref; readonly mb: number };
+  | { readonly kind: 'rss'; readonly what: string; readonly a: Ref; readonly mb: number }
+  /** The median of `a`'s metric `metric` (a figure its runs report, in `unit`) at most `atMost`. */
+  | { readonly kind: 'metric'; readonly what: string; readonly a: Ref; readonly metric: string; readonly unit: string; readonly atMost: number };
 
 export const TARGETS: readonly Target[] = [
   {
@@ -122,11 +124,26 @@ export const TARGETS: readonly Target[] = [
     atLeast: 0.9,
   },
   { kind: 'throughput', what: 'HTTP: session on undici vs aiohttp', a: ['http-fanout', 'session+undici'], b: ['http-fanout', 'aiohttp'], atLeast: 3 },
+  {
+    kind: 'throughput',
+    what: "Redis: RedisSemaphore's acquisitions per second vs Bottleneck's Redis clustering",
+    a: ['redis-semaphore', 'RedisSemaphore'],
+    b: ['redis-semaphore', 'Bottleneck (ioredis)'],
+    atLeast: 1,
+  },
+  {
+    kind: 'metric',
+    what: 'Redis: RedisSemaphore, from a release to the next start, on loopback',
+    a: ['redis-semaphore', 'RedisSemaphore'],
+    metric: 'release→start p50',
+    unit: 'ms',
+    atMost: 2,
+  },
 ];
 
 /** The scenarios the targets read. */
 export function targetScenarios(targets: readonly Target[] = TARGETS): string[] {
-  return [...new Set(targets.flatMap((t) => (t.kind === 'rss' ? [t.a[0]] : [t.a[0], t.b[0]])))].sort();
+  return [...new Set(targets.flatMap((t) => (t.kind === 'rss' || t.kind === 'metric' ? [t.a[0]] : [t.a[0], t.b[0]])))].sort();
 }
 
 /** What one scenario of the run measured: its contenders' summaries and its time budget. */
@@ -168,6 +185,18 @@ function evaluate(target: Target, run: ReadonlyMap<string, Measured>): Evaluated
       figures: `+${formatMb(a.summary.growthMedian)} median`,
       ratio: `+${formatMb(max)} at most`,
       result: max <= target.mb * 1_048_576 ? 'met' : 'MISSED',
+    };
+  }
+  if (target.kind === 'metric') {
+    const goal = `${target.metric} ≤ ${target.atMost} ${target.unit} (median)`;
+    const value = a?.summary.metricMedians[target.metric];
+    if (value === undefined || !Number.isFinite(value)) return { what: target.what, goal, figures: '–', ratio: '–', result: 'not measured' };
+    return {
+      what: target.what,
+      goal,
+      figures: `${Number(value.toPrecision(3))} ${target.unit}`,
+      ratio: `${formatRatio(value / target.atMost)} of the bound`,
+      result: value <= target.atMost ? 'met' : 'MISSED',
     };
   }
   const b = find(target.b);

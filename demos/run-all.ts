@@ -60,6 +60,11 @@ export const sections: readonly DemoSection[] = [
     file: 'queue-crawl.ts',
     needsHttpbin: true,
   },
+  {
+    title: 'crawl-redis: 100 pages (400 on its own) by 4 worker processes sharing one RedisSemaphore(8) and one RedisRateLimiter',
+    file: 'crawl-redis.ts',
+    needsHttpbin: true,
+  },
   { title: 'README: every code block of the README, run', file: 'lib/readme-snippets.ts', needsHttpbin: false },
 ];
 

@@ -44,8 +44,12 @@ export type Settled<T> = T | Error;
  */
 export interface Limiter {
   /**
-   * A cold Observable that, on each subscription, waits until the limiter lets `input`
-   * start, then subscribes to it (calling it first, if it is a function) and mirrors it.
+   * Runs `input` under the limit: a cold Observable that, on each subscription, waits
+   * until the limiter lets the input start, then subscribes to it (calling it first, if
+   * it is a function) and mirrors it.
+   *
+   * @param input An ObservableInput (Observable, Promise, iterable, ...) or a function returning one.
+   * @returns An Observable mirroring the input, subscribed to it once the limiter allows.
    */
   run<T>(input: TaskInput<T>): Observable<T>;
 }

@@ -2,10 +2,12 @@
 //
 // Builds dist/, lints the package (publint --strict, attw), packs it, installs the
 // tarball into a fresh project in the system's temp directory (as a user would, with
-// rxjs beside it) and there: requires and imports every entry point, runs a request
-// on each transport against the package's own httpbin, type-checks a consumer under
-// moduleResolution node16, nodenext and bundler, and bundles the core entry for the
-// browser with esbuild, which must pull in neither axios nor any `node:` module.
+// rxjs and ioredis beside it) and there: requires and imports every entry point, runs a
+// request on each transport against the package's own httpbin and a permit of
+// `rxjs-asyncio/redis` through a redis-server of its own (when redis-server is
+// installed), type-checks a consumer under moduleResolution node16, nodenext and
+// bundler, and bundles the core entry for the browser with esbuild, which must pull in
+// neither axios nor any `node:` module.
 //
 // Options: --no-build (use dist/ as it is), --keep (leave the temp project, and say where).
 import { spawnSync } from 'node:child_process';
@@ -14,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { Metafile } from 'esbuild';
+import { startRedisServer } from '../spec/redis/redisServer';
 
 const root = resolve(__dirname, '..');
 const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
@@ -22,13 +25,14 @@ const args = new Set(process.argv.slice(2));
 // The versions the consumer project installs beside the tarball (the repo's own).
 const devDependencies = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies as Record<string, string>;
 const rxjsVersion = devDependencies.rxjs;
+const ioredisVersion = devDependencies.ioredis;
 const typesNodeVersion = devDependencies['@types/node'];
 
 class CheckFailed extends Error {}
 
 /** Runs a command; fails the check with its output if it exits non-zero. Returns stdout. */
-function run(command: string, argv: readonly string[], cwd: string, input?: string): string {
-  const result = spawnSync(command, argv, { cwd, encoding: 'utf8', input, maxBuffer: 64 * 1024 * 1024 });
+function run(command: string, argv: readonly string[], cwd: string, input?: string, env?: NodeJS.ProcessEnv): string {
+  const result = spawnSync(command, argv, { cwd, encoding: 'utf8', input, env, maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw new CheckFailed(`${command} ${argv.join(' ')}: ${result.error.message}`);
   if (result.status !== 0) {
     const output = `${result.stdout}\n${result.stderr}`.trim();
@@ -75,7 +79,7 @@ function finish(): never {
 // ---------------------------------------------------------------------------------
 // What runs inside the consumer project: the same checks through require and import.
 
-/** The body of a runtime check; `core`, `http`, `testing`, `rxjs` and `assert` are in scope. */
+/** The body of a runtime check; `core`, `http`, `testing`, `redis`, `Redis` (ioredis), `rxjs` and `assert` are in scope. */
 const runtimeBody = `
   const { firstValueFrom, of, NEVER } = rxjs;
   // The core works, and its errors are the ones every entry point hands out.
@@ -102,8 +106,24 @@ const runtimeBody = `
   } finally {
     await httpbin.close();
   }
+  // The Redis entry: one CancelledError for all, and a permit through a real Redis when the check started one.
+  assert.equal(redis.CancelledError, core.CancelledError, 'one CancelledError class for the redis entry too');
+  const redisPort = Number(process.env.CHECK_REDIS_PORT);
+  if (redisPort > 0) {
+    const client = new Redis({ host: '127.0.0.1', port: redisPort });
+    const semaphore = new redis.RedisSemaphore({ redis: client, key: 'check-package', permits: 1 });
+    const limiter = new redis.RedisRateLimiter({ redis: client, key: 'check-package:rate', count: 2, interval: 1000 });
+    try {
+      assert.deepEqual(await firstValueFrom(core.gather([semaphore.run(of('permitted')), limiter.run(of('started'))])), ['permitted', 'started']);
+      assert.deepEqual(await firstValueFrom(semaphore.counts()), { available: 1, waiting: 0 });
+    } finally {
+      await semaphore.close();
+      await limiter.close();
+      await client.quit();
+    }
+  }
   const names = (m) => Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').sort();
-  console.log(JSON.stringify({ core: names(core), http: names(http), testing: names(testing) }));
+  console.log(JSON.stringify({ core: names(core), http: names(http), testing: names(testing), redis: names(redis) }));
 `;
 
 const requireCheck = `'use strict';
@@ -112,6 +132,8 @@ const rxjs = require('rxjs');
 const core = require('rxjs-asyncio');
 const http = require('rxjs-asyncio/http');
 const testing = require('rxjs-asyncio/testing');
+const redis = require('rxjs-asyncio/redis');
+const Redis = require('ioredis');
 (async () => {${runtimeBody}})().catch((error) => { console.error(error); process.exit(1); });
 `;
 
@@ -120,6 +142,8 @@ import * as rxjs from 'rxjs';
 import * as core from 'rxjs-asyncio';
 import * as http from 'rxjs-asyncio/http';
 import * as testing from 'rxjs-asyncio/testing';
+import * as redis from 'rxjs-asyncio/redis';
+import Redis from 'ioredis';
 ${runtimeBody}`;
 
 /** A consumer's code, type-checked: typed results, a bad call rejected, classes shared across entry points. */
@@ -129,6 +153,9 @@ ${
   entries === 'all'
     ? `import { createSession, undiciTransport, type ClientSession, type HttpResponse } from 'rxjs-asyncio/http';
 import { fakeTransport, startHttpbin, type Httpbin } from 'rxjs-asyncio/testing';
+import { RedisSemaphore, RedisRateLimiter, LeaseLostError, LimiterUnavailableError, type RedisLimiterCounts } from 'rxjs-asyncio/redis';
+import { Redis } from 'ioredis';
+import type { Limiter } from 'rxjs-asyncio';
 `
     : ''
 }
@@ -148,6 +175,15 @@ export const session: ClientSession = createSession({ semaphore, transport: fake
 export const fast: ClientSession = createSession({ transport: undiciTransport({ maxSockets: 10 }) });
 export const response: Observable<HttpResponse<{ id: number }>> = session.get<{ id: number }>('/get');
 export const httpbin: Promise<Httpbin> = startHttpbin();
+// The Redis limiters are Limiters, on the consumer's own ioredis client.
+const client = new Redis({ lazyConnect: true });
+export const shared: Limiter = new RedisSemaphore({ redis: client, key: 'api', permits: 5, leaseMs: 10_000 });
+export const rate: Limiter = new RedisRateLimiter({ redis: client, key: 'api:rate', count: 10, interval: 1000 });
+export const counts: Observable<RedisLimiterCounts> = new RedisSemaphore({ redis: client, key: 'api', permits: 5 }).counts();
+export const lost: Error = new LeaseLostError('RedisSemaphore', 'api', 'id', 'lost');
+export const unavailable: Error = new LimiterUnavailableError('RedisSemaphore', 'api', new Error('down'));
+// @ts-expect-error: permits is a number
+new RedisSemaphore({ redis: client, key: 'api', permits: '5' });
 `
     : `export const guarded: Observable<number> = semaphore.run(of(1));
 `
@@ -190,7 +226,17 @@ async function main(): Promise<void> {
       const files = packed.files.map((file) => file.path);
       const stray = files.filter((file) => !/^(dist\/|README(\.zh-CN)?\.md$|LICENSE|package\.json$)/.test(file));
       if (stray.length > 0) throw new CheckFailed(`the tarball holds files users do not need: ${stray.join(', ')}`);
-      for (const needed of ['dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'dist/http/index.mjs', 'dist/testing/index.js']) {
+      for (const needed of [
+        'dist/index.js',
+        'dist/index.mjs',
+        'dist/index.d.ts',
+        'dist/index.d.mts',
+        'dist/http/index.mjs',
+        'dist/testing/index.js',
+        'dist/redis/index.js',
+        'dist/redis/index.mjs',
+        'dist/redis/index.d.ts',
+      ]) {
         if (!files.includes(needed)) throw new CheckFailed(`the tarball lacks ${needed}`);
       }
       console.log(`    ${packed.filename}: ${files.length} files`);
@@ -201,10 +247,23 @@ async function main(): Promise<void> {
   await check('attw (are the types wrong?)', () => run(bin('attw'), [tarball, '--format', 'table-flipped'], root));
 
   await check(
-    `npm install <tarball> rxjs@${rxjsVersion} in ${cwd}`,
+    `npm install <tarball> rxjs@${rxjsVersion} ioredis@${ioredisVersion} in ${cwd}`,
     () => {
       writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'consumer', version: '0.0.0', private: true }, null, 2));
-      run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, `rxjs@${rxjsVersion}`, `@types/node@${typesNodeVersion}`], cwd);
+      run(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          tarball,
+          `rxjs@${rxjsVersion}`,
+          `ioredis@${ioredisVersion}`,
+          `@types/node@${typesNodeVersion}`,
+        ],
+        cwd,
+      );
     },
     true,
   );
@@ -214,10 +273,11 @@ async function main(): Promise<void> {
     core: await exportNames('../lib/index'),
     http: await exportNames('../lib/http/index'),
     testing: await exportNames('../lib/testing/index'),
+    redis: await exportNames('../lib/redis/index'),
   };
   const sameNames = (output: string, how: string): void => {
     const actual = JSON.parse(output.trim().split('\n').pop()!) as typeof expected;
-    for (const entry of ['core', 'http', 'testing'] as const) {
+    for (const entry of ['core', 'http', 'testing', 'redis'] as const) {
       const missing = expected[entry].filter((name) => !actual[entry].includes(name));
       const extra = actual[entry].filter((name) => !expected[entry].includes(name));
       if (missing.length + extra.length > 0) {
@@ -226,15 +286,25 @@ async function main(): Promise<void> {
     }
   };
 
-  await check("require('rxjs-asyncio'), '/http', '/testing' (CommonJS): exports, a gather, a request per transport", () => {
-    writeFileSync(join(cwd, 'require-check.cjs'), requireCheck);
-    sameNames(run(process.execPath, ['require-check.cjs'], cwd), 'require');
+  // A redis-server of its own for the /redis entry's run-time check, when one is installed.
+  const redisServer = await startRedisServer().catch((err: unknown) => {
+    console.log(`    (no Redis for the /redis run-time check: ${err instanceof Error ? err.message : String(err)})`);
+    return undefined;
   });
+  const env = { ...process.env, CHECK_REDIS_PORT: String(redisServer?.port ?? 0) };
+  try {
+    await check("require('rxjs-asyncio'), '/http', '/testing', '/redis' (CommonJS): exports, a gather, a request per transport, a permit in Redis", () => {
+      writeFileSync(join(cwd, 'require-check.cjs'), requireCheck);
+      sameNames(run(process.execPath, ['require-check.cjs'], cwd, undefined, env), 'require');
+    });
 
-  await check("import from 'rxjs-asyncio', '/http', '/testing' (ESM): the same", () => {
-    writeFileSync(join(cwd, 'import-check.mjs'), importCheck);
-    sameNames(run(process.execPath, ['import-check.mjs'], cwd), 'import');
-  });
+    await check("import from 'rxjs-asyncio', '/http', '/testing', '/redis' (ESM): the same", () => {
+      writeFileSync(join(cwd, 'import-check.mjs'), importCheck);
+      sameNames(run(process.execPath, ['import-check.mjs'], cwd, undefined, env), 'import');
+    });
+  } finally {
+    await redisServer?.close();
+  }
 
   // Types: .mts resolves through the `import` condition, .cts through `require`.
   writeFileSync(join(cwd, 'consumer.mts'), consumer('all'));
@@ -277,7 +347,7 @@ async function main(): Promise<void> {
     const everything = await bundle("export * from 'rxjs-asyncio';");
     const inputs = Object.keys(everything.metafile.inputs);
     const imports = Object.values(everything.metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
-    const offending = [...inputs, ...imports].filter((path) => /node_modules\/(axios|undici)\/|^node:|\/dist\/(http|testing)\//.test(path));
+    const offending = [...inputs, ...imports].filter((path) => /node_modules\/(axios|undici|ioredis)\/|^node:|\/dist\/(http|testing|redis)\//.test(path));
     if (offending.length > 0) throw new CheckFailed(`the browser bundle pulls in: ${offending.join(', ')}`);
     if (imports.length > 0) throw new CheckFailed(`the browser bundle leaves imports unresolved: ${imports.join(', ')}`);
     const justGather = await bundle("import { gather } from 'rxjs-asyncio'; gather([]).subscribe(console.log);");

@@ -28,6 +28,9 @@ import * as http from '../lib/http';
 import { SessionClosedError, createSession } from '../lib/http';
 import type { ClientSession } from '../lib/http';
 import * as testing from '../lib/testing';
+import Redis from 'ioredis';
+import * as redisEntry from '../lib/redis';
+import { RedisRateLimiter, RedisSemaphore } from '../lib/redis';
 import { fakeTransport, startHttpbin } from '../lib/testing';
 import type { Httpbin } from '../lib/testing';
 
@@ -927,6 +930,90 @@ for (const [kind, value, shown] of [
 }
 
 // ---------------------------------------------------------------------------------
+// rxjs-asyncio/redis (call-time checks only: nothing here reaches Redis; the client never
+// connects). `counts()` and `close()` take no argument. What a function input returns is
+// checked when Redis grants it, in spec/redis/.
+// ---------------------------------------------------------------------------------
+
+/** A client that never connects (lazyConnect, and no command is ever sent to it). */
+const idle = new Redis({ lazyConnect: true, host: '127.0.0.1', port: 1 });
+const REDIS_CLIENT = 'an ioredis client (new Redis(...))';
+const LEASE = 'an integer from 100 to 2147483647 (ms)';
+const redisLimiters = [
+  ['RedisSemaphore', (o: never) => new RedisSemaphore(o), { redis: idle, key: 'k', permits: 2 }, 'redis, key, permits, leaseMs'],
+  ['RedisRateLimiter', (o: never) => new RedisRateLimiter(o), { redis: idle, key: 'k', count: 2, interval: 100 }, 'redis, key, count, interval'],
+] as const;
+for (const [fn, make, valid, known] of redisLimiters) {
+  const withOption = (name: string, value: unknown) => make({ ...valid, [name]: value } as never);
+  for (const [kind, value, shown] of [
+    ['not an object', 42, '42'],
+    ['null', null, 'null'],
+    ['missing', undefined, 'undefined'],
+    ['an array', [], 'an array of length 0'],
+    ['a string', 'x', '"x"'],
+  ] as const) {
+    row(fn, `options ${kind}`, () => make(value as never), TypeError, `${fn}: options must be an object, got ${shown}`);
+  }
+  row(fn, 'unknown option limit', () => withOption('limit', 3), TypeError, `${fn}: options.limit is not a known option (expected one of ${known}), got 3`);
+  for (const [kind, value, shown] of [
+    ['missing', undefined, 'undefined'],
+    ['wrong type', 42, '42'],
+    ['a plain object', {}, '{}'],
+    ['a URL string', 'redis://127.0.0.1:6379', '"redis://127.0.0.1:6379"'],
+  ] as const) {
+    row(fn, `options.redis ${kind}`, () => withOption('redis', value), TypeError, `${fn}: options.redis must be ${REDIS_CLIENT}, got ${shown}`);
+  }
+  row(fn, 'options.key wrong type', () => withOption('key', 7), TypeError, `${fn}: options.key must be a non-empty string, got 7`);
+  row(fn, 'options.key missing', () => withOption('key', undefined), TypeError, `${fn}: options.key must be a non-empty string, got undefined`);
+  row(fn, 'options.key empty', () => withOption('key', ''), RangeError, `${fn}: options.key must be a non-empty string, got ""`);
+  // Options are read as own properties: a value on the prototype (a polluted Object.prototype) is not one.
+  const [limitName] = fn === 'RedisSemaphore' ? (['permits'] as const) : (['count'] as const);
+  row(
+    fn,
+    `options.${limitName} inherited, so missing`,
+    () => {
+      const { [limitName]: inherited, ...own } = valid as Record<string, unknown>;
+      return make(Object.assign(Object.create({ [limitName]: inherited }), own) as never);
+    },
+    TypeError,
+    `${fn}: options.${limitName} must be a positive integer, got undefined`,
+  );
+  for (const [kind, value, shown] of [
+    ['wrong type', 42, '42'],
+    ['missing', undefined, 'undefined'],
+    ['a plain object', {}, '{}'],
+    ['a symbol', Symbol('s'), 'Symbol(s)'],
+  ] as const) {
+    row(`${fn}.run`, `input ${kind}`, () => make(valid as never).run(value as never), TypeError, `${fn}.run: input must be ${INPUT}, got ${shown}`);
+  }
+}
+numeric('RedisSemaphore', 'options.permits', 'a positive integer', (v) => new RedisSemaphore({ redis: idle, key: 'k', permits: v }), POSITIVE_INT);
+numeric('RedisSemaphore', 'options.leaseMs', LEASE, (v) => new RedisSemaphore({ redis: idle, key: 'k', permits: 1, leaseMs: v }), [
+  ['wrong type', '1000', '"1000"', TypeError],
+  ['NaN', NaN, 'NaN', RangeError],
+  ['negative', -1, '-1', RangeError],
+  ['zero', 0, '0', RangeError],
+  ['too short to renew', 99, '99', RangeError],
+  ['fractional', 1000.5, '1000.5', RangeError],
+  ['Infinity', Infinity, 'Infinity', RangeError],
+  ['too large for a timer', 2 ** 31, '2147483648', RangeError],
+]);
+numeric(
+  'RedisRateLimiter',
+  'options.count',
+  'a positive integer',
+  (v) => new RedisRateLimiter({ redis: idle, key: 'k', count: v, interval: 100 }),
+  POSITIVE_INT,
+);
+numeric(
+  'RedisRateLimiter',
+  'options.interval',
+  'a positive, finite number of milliseconds',
+  (v) => new RedisRateLimiter({ redis: idle, key: 'k', count: 1, interval: v }),
+  FINITE_DURATION,
+);
+
+// ---------------------------------------------------------------------------------
 
 /** Runs a row: what it threw at call time, or (for `subscribe` rows) what the subscription failed with. */
 function outcomeOf(r: Row): { threw: boolean; error: unknown } {
@@ -964,6 +1051,7 @@ describe('bad input: every public function and constructor', () => {
   afterAll(async () => {
     await Promise.all(sessions.map((s) => s.close()));
     await server.close();
+    idle.disconnect();
   });
 
   const name = (r: Row): string => `${r.fn}: ${r.kind} → ${r.error.name}${r.at === 'subscribe' ? ' on subscription' : ''}`;
@@ -975,12 +1063,12 @@ describe('bad input: every public function and constructor', () => {
   // Known gaps (see the comments on their rows): each must still fail; remove `gap` once fixed.
   if (gaps.length > 0) it.failing.each(gaps.map((r) => [`[known gap: ${r.gap}] ${name(r)}`, r] as const))('%s', (_name, r) => check(r));
 
-  it('covers every public function and constructor of the three entry points', () => {
+  it('covers every public function and constructor of the four entry points', () => {
     const covered = new Set(rows.map((r) => r.fn));
     /** Exports that take no argument worth checking: error classes (a message) and constants. */
     const isErrorClass = (value: unknown) => typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof Error;
     const expectedNames = new Set<string>();
-    for (const entry of [core, http, testing]) {
+    for (const entry of [core, http, testing, redisEntry]) {
       for (const [exported, value] of Object.entries(entry)) {
         if (typeof value !== 'function' || isErrorClass(value)) continue;
         expectedNames.add(exported);
@@ -998,6 +1086,8 @@ describe('bad input: every public function and constructor', () => {
       'Queue.shutdown',
       'LifoQueue.shutdown',
       'PriorityQueue.shutdown',
+      'RedisSemaphore.run',
+      'RedisRateLimiter.run',
       'session.request',
       'httpbin.waitForOpenConnections',
       'httpbin.waitForRequests',

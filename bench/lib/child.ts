@@ -90,7 +90,10 @@ async function main(): Promise<void> {
     // The work ran in another program, which timed itself (and may know its own memory).
     const peakRss = result.peakRss ?? own;
     const baseline = result.peakRss === undefined ? baselineRss : 0;
-    report({ status: 'done', ms: result.ms, baselineRss: baseline, peakRss, peakHeap, ticks, check: result.check, cpuMs: result.cpuMs }, 0);
+    report(
+      { status: 'done', ms: result.ms, baselineRss: baseline, peakRss, peakHeap, ticks, check: result.check, cpuMs: result.cpuMs, metrics: result.metrics },
+      0,
+    );
   }
   report({ status: 'done', ms: wall, baselineRss, peakRss: own, peakHeap, ticks, check: result, cpuMs }, 0);
 }

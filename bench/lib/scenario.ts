@@ -83,6 +83,11 @@ export interface Scenario<P> {
    * as met or missed (a missing contender: not measured).
    */
   readonly ratioTargets?: readonly RatioTarget[];
+  /**
+   * Figures other than time that each run reports (`timed(..., metrics)`), by name, with
+   * their unit: the table gains a column of each one's median.
+   */
+  readonly metrics?: readonly { readonly name: string; readonly unit: string }[];
   readonly contenders: readonly Contender<P>[];
 }
 
@@ -108,11 +113,20 @@ export interface Timed {
   readonly peakRss?: number;
   /** The CPU time (user + system) that program spent on the work, in ms, if known. */
   readonly cpuMs?: number;
+  /** Other figures of the run, by name (see `Scenario.metrics`): a latency percentile, say. */
+  readonly metrics?: Readonly<Record<string, number>>;
 }
 
 /** A run's result measured by the contender itself (another program's own timing). */
-export function timed(ms: number, check: unknown, peakRss?: number, cpuMs?: number): Timed {
-  return { timedBy: 'contender', ms, check, ...(peakRss === undefined ? {} : { peakRss }), ...(cpuMs === undefined ? {} : { cpuMs }) };
+export function timed(ms: number, check: unknown, peakRss?: number, cpuMs?: number, metrics?: Readonly<Record<string, number>>): Timed {
+  return {
+    timedBy: 'contender',
+    ms,
+    check,
+    ...(peakRss === undefined ? {} : { peakRss }),
+    ...(cpuMs === undefined ? {} : { cpuMs }),
+    ...(metrics === undefined ? {} : { metrics }),
+  };
 }
 
 export function isTimed(value: unknown): value is Timed {
@@ -168,6 +182,8 @@ export type RunReport =
       readonly check?: unknown;
       /** CPU time (user + system) of the run in ms, when known: the child's own, or what a self-timed contender reported. */
       readonly cpuMs?: number;
+      /** The run's other figures (`timed(..., metrics)`). */
+      readonly metrics?: Readonly<Record<string, number>>;
     }
   | { readonly status: 'error'; readonly error: string }
   | { readonly status: 'skipped'; readonly reason: string };

@@ -35,6 +35,8 @@ export interface Summary {
   readonly cpuMsMedian: number;
   /** How far the over-budget runs got, as a fraction of a finished run's ticks (the median). */
   readonly progress: number | undefined;
+  /** The median of each metric the finished runs reported, by name. */
+  readonly metricMedians: Readonly<Record<string, number>>;
 }
 
 export function summarise(reports: readonly RunReport[], ticksPerRun: number | undefined): Summary {
@@ -62,6 +64,12 @@ export function summarise(reports: readonly RunReport[], ticksPerRun: number | u
     peakHeapMedian: median(measured.map((r) => r.peakHeap)),
     cpuMsMedian: median(done.flatMap((r) => (r.cpuMs === undefined ? [] : [r.cpuMs]))),
     progress: over.length && ticksPerRun ? median(over.map((r) => r.ticks / ticksPerRun)) : undefined,
+    metricMedians: Object.fromEntries(
+      [...new Set(done.flatMap((r) => Object.keys(r.metrics ?? {})))].map((name) => [
+        name,
+        median(done.flatMap((r) => (r.metrics?.[name] === undefined ? [] : [r.metrics[name]]))),
+      ]),
+    ),
   };
 }
 

@@ -183,7 +183,7 @@ export class ClientSession implements Unsubscribable {
    */
   request<T = unknown>(config: RequestOptions): Observable<HttpResponse<T>> {
     if (typeof config !== 'object' || config === null) fail('type', 'session.request', 'config', 'an object with a url', config);
-    const c = readOptions('session.request', 'config', config, REQUEST_KEYS, true);
+    const c = readOptions('session.request', 'config', config, REQUEST_KEYS, 'plain');
     const method = c.method === undefined ? 'GET' : checkMethod('session.request', 'config.method', c.method);
     const url = checkUrl('session.request', 'config.url', c.url);
     const { method: _m, url: _u, ...rest } = c;

@@ -51,7 +51,7 @@ const NO_CONFIG: CheckedConfig = Object.freeze({
  */
 export function checkConfig(fn: string, config: RequestConfig | undefined, keys: readonly string[]): CheckedConfig {
   if (config === undefined) return NO_CONFIG;
-  const c: Partial<RequestOptions> = readOptions(fn, 'config', config, keys, true);
+  const c: Partial<RequestOptions> = readOptions(fn, 'config', config, keys, 'plain');
   return {
     params: c.params === undefined ? undefined : checkParams(fn, 'config.params', c.params),
     headers: c.headers === undefined ? NO_CONFIG.headers : checkHeaders(fn, 'config.headers', c.headers),

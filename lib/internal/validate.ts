@@ -53,18 +53,25 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
- * Reads an options bag: `undefined`, or an object whose own keys are all `known`.
- * Returns a copy of its own properties only, so that an inherited property (a polluted
- * `Object.prototype.concurrency`, say) is never read as an option. `plain` refuses
- * anything but a plain object (a request's config).
+ * Reads an options bag: an object whose own keys are all `known`, or `undefined` (then
+ * `{}`) unless it is `'required'`. Returns a copy of its own properties only, so that an
+ * inherited property (a polluted `Object.prototype.concurrency`, say) is never read as
+ * an option. `'plain'` refuses anything but a plain object (a request's config).
  */
-export function readOptions<O extends object>(fn: string, param: string, options: O | undefined, known: readonly string[], plain = false): Partial<O> {
-  if (options === undefined) return {};
+export function readOptions<O extends object>(
+  fn: string,
+  param: string,
+  options: O | undefined,
+  known: readonly string[],
+  kind: 'optional' | 'required' | 'plain' = 'optional',
+): Partial<O> {
+  if (options === undefined && kind !== 'required') return {};
+  const plain = kind === 'plain';
   if (plain ? !isPlainObject(options) : typeof options !== 'object' || options === null || Array.isArray(options)) {
     fail('type', fn, param, plain ? 'a plain object' : 'an object', options);
   }
   const own: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(options)) {
+  for (const key of Object.keys(options as object)) {
     if (!known.includes(key)) {
       const value = (options as Record<string, unknown>)[key];
       throw new TypeError(`${fn}: ${param}.${key} is not a known option (expected one of ${known.join(', ')}), got ${describe(value)}`);

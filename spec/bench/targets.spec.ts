@@ -34,7 +34,7 @@ function evaluateOne(target: Target, contenders: Record<string, readonly RunRepo
 
 describe('bench targets', () => {
   it.each(TARGETS.map((t) => [t.what, t] as const))('%s names a scenario and its contenders', (_what, target) => {
-    const refs = target.kind === 'rss' ? [target.a] : [target.a, target.b];
+    const refs = target.kind === 'rss' || target.kind === 'metric' ? [target.a] : [target.a, target.b];
     for (const [scenario, contender] of refs) {
       const file = path.join(SCENARIOS, `${scenario}.ts`);
       expect(fs.existsSync(file)).toBe(true);
