@@ -1,4 +1,4 @@
-// The published build: ESM (.mjs + .d.mts) and CommonJS (.js + .d.ts) for the three
+// The published build: ESM (.mjs + .d.mts) and CommonJS (.js + .d.ts) for the four
 // entry points, in dist/. `npm run check:package` proves the result installs and loads.
 import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'esbuild';
@@ -30,6 +30,7 @@ export default defineConfig({
     index: 'lib/index.ts',
     'http/index': 'lib/http/index.ts',
     'testing/index': 'lib/testing/index.ts',
+    'angular/index': 'lib/angular/index.ts',
   },
   format: ['esm', 'cjs'],
   outDir: 'dist',
