@@ -703,7 +703,14 @@ row(
 // rxjs-asyncio/testing
 // ---------------------------------------------------------------------------------
 
-optionsBag('startHttpbin', (options) => startHttpbin(options), 'port, host, chaos', ['hots', 'x', '"x"']);
+optionsBag('startHttpbin', (options) => startHttpbin(options), 'port, host, chaos, cors', ['hots', 'x', '"x"']);
+row(
+  'startHttpbin',
+  'options.cors wrong type',
+  () => startHttpbin({ cors: 'yes' as never }),
+  TypeError,
+  'startHttpbin: options.cors must be a boolean, got "yes"',
+);
 numeric('startHttpbin', 'options.port', 'an integer from 0 to 65535', (v) => startHttpbin({ port: v }), [
   ['wrong type', '80', '"80"', TypeError],
   ['NaN', NaN, 'NaN', RangeError],
