@@ -31,6 +31,7 @@ export default defineConfig({
     'http/index': 'lib/http/index.ts',
     'testing/index': 'lib/testing/index.ts',
     'redis/index': 'lib/redis/index.ts',
+    'angular/index': 'lib/angular/index.ts',
   },
   format: ['esm', 'cjs'],
   outDir: 'dist',

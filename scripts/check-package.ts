@@ -2,8 +2,9 @@
 //
 // Builds dist/, lints the package (publint --strict, attw), packs it, installs the
 // tarball into a fresh project in the system's temp directory (as a user would, with
-// rxjs and ioredis beside it) and there: requires and imports every entry point, runs a
-// request on each transport against the package's own httpbin and a permit of
+// rxjs, ioredis and Angular beside it) and there: requires and imports every entry point,
+// runs a request on each transport against the package's own httpbin (and one through
+// Angular's HttpClient, from `rxjs-asyncio/angular`'s provideSession) and a permit of
 // `rxjs-asyncio/redis` through a redis-server of its own (when redis-server is
 // installed), type-checks a consumer under moduleResolution node16, nodenext and
 // bundler, and bundles the core entry for the browser with esbuild, which must pull in
@@ -27,6 +28,11 @@ const devDependencies = JSON.parse(readFileSync(join(root, 'package.json'), 'utf
 const rxjsVersion = devDependencies.rxjs;
 const ioredisVersion = devDependencies.ioredis;
 const typesNodeVersion = devDependencies['@types/node'];
+// Angular for `rxjs-asyncio/angular` (an optional peer): core and common; the compiler, which
+// plain Node needs to load Angular's partially compiled packages; platform-browser for an app.
+const angularPackages = ['@angular/core', '@angular/common', '@angular/compiler', '@angular/platform-browser'].map(
+  (name) => `${name}@${devDependencies[name]}`,
+);
 
 class CheckFailed extends Error {}
 
@@ -79,7 +85,11 @@ function finish(): never {
 // ---------------------------------------------------------------------------------
 // What runs inside the consumer project: the same checks through require and import.
 
-/** The body of a runtime check; `core`, `http`, `testing`, `redis`, `Redis` (ioredis), `rxjs` and `assert` are in scope. */
+/**
+ * The body of a runtime check; `core`, `http`, `testing`, `redis`, `Redis` (ioredis),
+ * `angular`, `rxjs`, `assert`, `ngCore` (@angular/core), `ngHttp` (@angular/common/http)
+ * and `ngBrowser` (@angular/platform-browser) are in scope.
+ */
 const runtimeBody = `
   const { firstValueFrom, of, NEVER } = rxjs;
   // The core works, and its errors are the ones every entry point hands out.
@@ -103,6 +113,15 @@ const runtimeBody = `
         await session.close();
       }
     }
+    // The Angular entry: provideSession's session in an application (no component), over
+    // HttpClient (its fetch backend in Node), closed with the application.
+    const app = await ngBrowser.createApplication({
+      providers: [ngCore.provideZonelessChangeDetection(), ngHttp.provideHttpClient(ngHttp.withFetch()), angular.provideSession({ baseURL: httpbin.url })],
+    });
+    const session = app.injector.get(angular.SESSION);
+    assert.equal((await firstValueFrom(session.get('/get'))).status, 200);
+    app.destroy();
+    assert.equal(session.closed, true, 'the session closes with its injector');
   } finally {
     await httpbin.close();
   }
@@ -123,7 +142,7 @@ const runtimeBody = `
     }
   }
   const names = (m) => Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').sort();
-  console.log(JSON.stringify({ core: names(core), http: names(http), testing: names(testing), redis: names(redis) }));
+  console.log(JSON.stringify({ core: names(core), http: names(http), testing: names(testing), redis: names(redis), angular: names(angular) }));
 `;
 
 const requireCheck = `'use strict';
@@ -134,6 +153,12 @@ const http = require('rxjs-asyncio/http');
 const testing = require('rxjs-asyncio/testing');
 const redis = require('rxjs-asyncio/redis');
 const Redis = require('ioredis');
+require('@angular/compiler'); // Angular's packages are partially compiled: plain Node needs the JIT compiler
+const ngCore = require('@angular/core');
+const ngHttp = require('@angular/common/http');
+const ngBrowser = require('@angular/platform-browser');
+ngCore.enableProdMode(); // outside a browser: dev mode's checks of the page's images want a document
+const angular = require('rxjs-asyncio/angular');
 (async () => {${runtimeBody}})().catch((error) => { console.error(error); process.exit(1); });
 `;
 
@@ -144,6 +169,12 @@ import * as http from 'rxjs-asyncio/http';
 import * as testing from 'rxjs-asyncio/testing';
 import * as redis from 'rxjs-asyncio/redis';
 import Redis from 'ioredis';
+import '@angular/compiler'; // Angular's packages are partially compiled: plain Node needs the JIT compiler
+import * as ngCore from '@angular/core';
+import * as ngHttp from '@angular/common/http';
+import * as ngBrowser from '@angular/platform-browser';
+ngCore.enableProdMode(); // outside a browser: dev mode's checks of the page's images want a document
+import * as angular from 'rxjs-asyncio/angular';
 ${runtimeBody}`;
 
 /** A consumer's code, type-checked: typed results, a bad call rejected, classes shared across entry points. */
@@ -188,6 +219,21 @@ new RedisSemaphore({ redis: client, key: 'api', permits: '5' });
     : `export const guarded: Observable<number> = semaphore.run(of(1));
 `
 }`;
+
+/** An Angular app's code, type-checked: the providers, the token's type, both ways to get a transport, a bad option rejected. */
+const angularConsumer = `import { HttpClient, provideHttpClient, withFetch } from '@angular/common/http';
+import { inject, type EnvironmentProviders, type InjectionToken } from '@angular/core';
+import type { ClientSession, Transport } from 'rxjs-asyncio/http';
+import { SESSION, httpClientTransport, provideSession } from 'rxjs-asyncio/angular';
+
+export const providers: EnvironmentProviders[] = [provideHttpClient(withFetch()), provideSession({ baseURL: 'https://api.example.com', timeout: 5000 })];
+export const token: InjectionToken<ClientSession> = SESSION;
+export const given = (http: HttpClient): Transport => httpClientTransport(http);
+export const injected = (): Transport => httpClientTransport();
+export const session = (): ClientSession => inject(SESSION);
+// @ts-expect-error: provideSession takes a session's options
+provideSession({ timout: 5 });
+`;
 
 const tsconfig = (options: Record<string, unknown>, include: string[]): string =>
   JSON.stringify(
@@ -236,6 +282,8 @@ async function main(): Promise<void> {
         'dist/redis/index.js',
         'dist/redis/index.mjs',
         'dist/redis/index.d.ts',
+        'dist/angular/index.mjs',
+        'dist/angular/index.js',
       ]) {
         if (!files.includes(needed)) throw new CheckFailed(`the tarball lacks ${needed}`);
       }
@@ -247,7 +295,7 @@ async function main(): Promise<void> {
   await check('attw (are the types wrong?)', () => run(bin('attw'), [tarball, '--format', 'table-flipped'], root));
 
   await check(
-    `npm install <tarball> rxjs@${rxjsVersion} ioredis@${ioredisVersion} in ${cwd}`,
+    `npm install <tarball> rxjs@${rxjsVersion} ioredis@${ioredisVersion} ${angularPackages.join(' ')} in ${cwd}`,
     () => {
       writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'consumer', version: '0.0.0', private: true }, null, 2));
       run(
@@ -261,6 +309,7 @@ async function main(): Promise<void> {
           `rxjs@${rxjsVersion}`,
           `ioredis@${ioredisVersion}`,
           `@types/node@${typesNodeVersion}`,
+          ...angularPackages,
         ],
         cwd,
       );
@@ -274,10 +323,11 @@ async function main(): Promise<void> {
     http: await exportNames('../lib/http/index'),
     testing: await exportNames('../lib/testing/index'),
     redis: await exportNames('../lib/redis/index'),
+    angular: await exportNames('../lib/angular/index'),
   };
   const sameNames = (output: string, how: string): void => {
     const actual = JSON.parse(output.trim().split('\n').pop()!) as typeof expected;
-    for (const entry of ['core', 'http', 'testing', 'redis'] as const) {
+    for (const entry of ['core', 'http', 'testing', 'redis', 'angular'] as const) {
       const missing = expected[entry].filter((name) => !actual[entry].includes(name));
       const extra = actual[entry].filter((name) => !expected[entry].includes(name));
       if (missing.length + extra.length > 0) {
@@ -293,12 +343,15 @@ async function main(): Promise<void> {
   });
   const env = { ...process.env, CHECK_REDIS_PORT: String(redisServer?.port ?? 0) };
   try {
-    await check("require('rxjs-asyncio'), '/http', '/testing', '/redis' (CommonJS): exports, a gather, a request per transport, a permit in Redis", () => {
-      writeFileSync(join(cwd, 'require-check.cjs'), requireCheck);
-      sameNames(run(process.execPath, ['require-check.cjs'], cwd, undefined, env), 'require');
-    });
+    await check(
+      "require('rxjs-asyncio'), '/http', '/testing', '/redis', '/angular' (CommonJS): exports, a gather, a request per transport and through provideSession, a permit in Redis",
+      () => {
+        writeFileSync(join(cwd, 'require-check.cjs'), requireCheck);
+        sameNames(run(process.execPath, ['require-check.cjs'], cwd, undefined, env), 'require');
+      },
+    );
 
-    await check("import from 'rxjs-asyncio', '/http', '/testing', '/redis' (ESM): the same", () => {
+    await check("import from 'rxjs-asyncio', '/http', '/testing', '/redis', '/angular' (ESM): the same", () => {
       writeFileSync(join(cwd, 'import-check.mjs'), importCheck);
       sameNames(run(process.execPath, ['import-check.mjs'], cwd, undefined, env), 'import');
     });
@@ -311,6 +364,8 @@ async function main(): Promise<void> {
   writeFileSync(join(cwd, 'consumer.cts'), consumer('all'));
   writeFileSync(join(cwd, 'consumer.ts'), consumer('all'));
   writeFileSync(join(cwd, 'browser.ts'), consumer('core'));
+  writeFileSync(join(cwd, 'angular.mts'), angularConsumer);
+  writeFileSync(join(cwd, 'angular.ts'), angularConsumer);
   const tsc = (config: string): string => run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], cwd);
   // node16 checks every declaration file too (skipLibCheck off: a broken import in our .d.ts
   // is an error, not a silent `any`); the others only the consumer, which is enough to see
@@ -321,6 +376,10 @@ async function main(): Promise<void> {
     ['bundler', { module: 'esnext', moduleResolution: 'bundler', skipLibCheck: true }, ['consumer.ts']],
     // A browser app: no Node types, DOM instead; only the core entry point.
     ['bundler, browser', { module: 'preserve', moduleResolution: 'bundler', types: [], lib: ['ES2022', 'DOM'] }, ['browser.ts']],
+    // An Angular app: the CLI's settings (module preserve, bundler, DOM), and an ESM consumer
+    // under node16 (Angular is ESM only), both with every declaration file checked.
+    ['angular, node16', { module: 'node16', moduleResolution: 'node16', lib: ['ES2022', 'DOM'] }, ['angular.mts']],
+    ['angular, bundler', { module: 'preserve', moduleResolution: 'bundler', lib: ['ES2022', 'DOM'] }, ['angular.ts']],
   ];
   for (const [name, options, include] of configs) {
     await check(`tsc, moduleResolution ${name} (${include.join(', ')})`, () => {
@@ -358,8 +417,9 @@ async function main(): Promise<void> {
   finish();
 }
 
-/** The run-time names a source entry point exports. */
+/** The run-time names a source entry point exports (Angular's JIT compiler loaded first: see the checks). */
 async function exportNames(path: string): Promise<string[]> {
+  await import('@angular/compiler');
   const module = (await import(path)) as Record<string, unknown>;
   return Object.keys(module)
     .filter((k) => k !== 'default' && k !== '__esModule' && k !== 'module.exports')

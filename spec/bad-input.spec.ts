@@ -1,3 +1,5 @@
+// Angular's packages are partially compiled: loading them in plain Node needs the JIT compiler first.
+import '@angular/compiler';
 import { Observable, of } from 'rxjs';
 import * as core from '../lib';
 import {
@@ -31,12 +33,13 @@ import * as testing from '../lib/testing';
 import Redis from 'ioredis';
 import * as redisEntry from '../lib/redis';
 import { RedisRateLimiter, RedisSemaphore } from '../lib/redis';
+import * as angular from '../lib/angular';
 import { fakeTransport, startHttpbin } from '../lib/testing';
 import type { Httpbin } from '../lib/testing';
 
 /**
  * Bad input, one table for the whole public surface: every function, constructor and
- * method of the three entry points, against every kind of bad argument that applies
+ * method of the four entry points, against every kind of bad argument that applies
  * (wrong type, NaN, negative, zero, fractional, Infinity or too large where a finite
  * timer is needed, an unknown option, an unknown returnWhen, an element that is not an
  * input, a closed session). Each row says what the call must do:
@@ -847,7 +850,14 @@ row(
 // rxjs-asyncio/testing
 // ---------------------------------------------------------------------------------
 
-optionsBag('startHttpbin', (options) => startHttpbin(options), 'port, host, chaos', ['hots', 'x', '"x"']);
+optionsBag('startHttpbin', (options) => startHttpbin(options), 'port, host, chaos, cors', ['hots', 'x', '"x"']);
+row(
+  'startHttpbin',
+  'options.cors wrong type',
+  () => startHttpbin({ cors: 'yes' as never }),
+  TypeError,
+  'startHttpbin: options.cors must be a boolean, got "yes"',
+);
 numeric('startHttpbin', 'options.port', 'an integer from 0 to 65535', (v) => startHttpbin({ port: v }), [
   ['wrong type', '80', '"80"', TypeError],
   ['NaN', NaN, 'NaN', RangeError],
@@ -1014,6 +1024,50 @@ numeric(
 );
 
 // ---------------------------------------------------------------------------------
+// rxjs-asyncio/angular
+// ---------------------------------------------------------------------------------
+
+const HTTP_CLIENT = "Angular's HttpClient (or undefined, to inject it)";
+for (const [kind, value, shown] of [
+  ['wrong type', 'http', '"http"'],
+  ['null', null, 'null'],
+  ['a plain object', {}, '{}'],
+  ['a function', () => undefined, 'function (anonymous)'],
+] as const) {
+  row(
+    'httpClientTransport',
+    `http ${kind}`,
+    () => angular.httpClientTransport(value as never),
+    TypeError,
+    `httpClientTransport: http must be ${HTTP_CLIENT}, got ${shown}`,
+  );
+}
+// provideSession checks its options with createSession's checks, naming itself.
+optionsBag('provideSession', (options) => angular.provideSession(options), OPTION_KEYS, ['timout', 5, '5']);
+numeric('provideSession', 'options.timeout', REQUEST_TIMEOUT_TEXT, (v) => angular.provideSession({ timeout: v }), REQUEST_TIMEOUT);
+row(
+  'provideSession',
+  'options.baseURL relative',
+  () => angular.provideSession({ baseURL: '/api' }),
+  TypeError,
+  'provideSession: options.baseURL must be an absolute http: or https: URL, got "/api"',
+);
+row(
+  'provideSession',
+  'options.semaphore wrong type',
+  () => angular.provideSession({ semaphore: 2 as never }),
+  TypeError,
+  'provideSession: options.semaphore must be a Limiter (an object with a run(input) method), got 2',
+);
+row(
+  'provideSession',
+  'options.transport wrong type',
+  () => angular.provideSession({ transport: {} as never }),
+  TypeError,
+  'provideSession: options.transport must be a function, got {}',
+);
+
+// ---------------------------------------------------------------------------------
 
 /** Runs a row: what it threw at call time, or (for `subscribe` rows) what the subscription failed with. */
 function outcomeOf(r: Row): { threw: boolean; error: unknown } {
@@ -1063,12 +1117,12 @@ describe('bad input: every public function and constructor', () => {
   // Known gaps (see the comments on their rows): each must still fail; remove `gap` once fixed.
   if (gaps.length > 0) it.failing.each(gaps.map((r) => [`[known gap: ${r.gap}] ${name(r)}`, r] as const))('%s', (_name, r) => check(r));
 
-  it('covers every public function and constructor of the four entry points', () => {
+  it('covers every public function and constructor of the five entry points', () => {
     const covered = new Set(rows.map((r) => r.fn));
     /** Exports that take no argument worth checking: error classes (a message) and constants. */
     const isErrorClass = (value: unknown) => typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof Error;
     const expectedNames = new Set<string>();
-    for (const entry of [core, http, testing, redisEntry]) {
+    for (const entry of [core, http, testing, redisEntry, angular]) {
       for (const [exported, value] of Object.entries(entry)) {
         if (typeof value !== 'function' || isErrorClass(value)) continue;
         expectedNames.add(exported);

@@ -36,6 +36,6 @@ function published(file: string): string {
   return fs
     .readFileSync(path.join(DIR, file), 'utf8')
     .replace(/'\.\.\/\.\.\/lib'/g, "'rxjs-asyncio'")
-    .replace(/'\.\.\/\.\.\/lib\/(http|testing|redis)'/g, "'rxjs-asyncio/$1'")
+    .replace(/'\.\.\/\.\.\/lib\/(http|testing|redis|angular)'/g, "'rxjs-asyncio/$1'")
     .trimEnd();
 }

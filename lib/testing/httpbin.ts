@@ -2,7 +2,7 @@ import { STATUS_CODES, createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { checkInterval, checkNonNegativeInteger, checkOneOf, fail, readOptions } from '../internal/validate';
+import { checkBoolean, checkInterval, checkNonNegativeInteger, checkOneOf, fail, readOptions } from '../internal/validate';
 
 /**
  * A fault that `/chaos/:key` can answer with (see {@link ChaosOptions}):
@@ -46,6 +46,14 @@ export interface HttpbinOptions {
   readonly host?: string;
   /** Turns on `/chaos/:key` (a 404 without it): seeded faults, see {@link ChaosOptions}. */
   readonly chaos?: ChaosOptions;
+  /**
+   * Lets pages of other origins call the server, as httpbin.org does (default `false`):
+   * a request with an `Origin` gets it back in `Access-Control-Allow-Origin`, with
+   * credentials allowed and every response header exposed; a CORS preflight (`OPTIONS`
+   * with `Access-Control-Request-Method`) is answered 204, allowing the method and the
+   * headers it asks for.
+   */
+  readonly cors?: boolean;
 }
 
 /** A running httpbin-style server, from {@link startHttpbin}. */
@@ -157,7 +165,10 @@ class HttpbinServer implements Httpbin {
   private drained: (() => void) | undefined;
   private readonly server: Server;
 
-  constructor(private readonly chaos: Required<ChaosOptions> | undefined) {
+  constructor(
+    private readonly chaos: Required<ChaosOptions> | undefined,
+    private readonly cors: boolean,
+  ) {
     this.server = createServer((req, res) => this.handle(req, res));
     this.server.on('connection', (socket: Socket) => {
       this.connectionCount++;
@@ -319,6 +330,7 @@ class HttpbinServer implements Httpbin {
       this.check();
     });
     this.check();
+    if (this.cors && allowOrigin(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://httpbin.invalid');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const [, route = '', param, ...rest] = path.split('/');
@@ -331,6 +343,7 @@ class HttpbinServer implements Httpbin {
     // Every other route ignores the request body, but reads it so the connection can be reused.
     req.resume();
     if (route === 'get' && param === undefined) {
+      if (method === 'OPTIONS') return sendText(res, 200, '', { allow: 'GET, HEAD, OPTIONS' });
       if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'Method Not Allowed\n', { allow: 'GET, HEAD, OPTIONS' });
       return sendJson(res, 200, echo(req, url));
     }
@@ -404,6 +417,41 @@ class HttpbinServer implements Httpbin {
     };
     this.later(res, ms / n, () => send(0));
   }
+}
+
+/**
+ * CORS for a request with an `Origin` (with `cors` on): a preflight is answered here
+ * (returns `true`); any other request gets the headers that let the page read its
+ * response, every header of it exposed, and goes on to its route.
+ */
+function allowOrigin(req: IncomingMessage, res: ServerResponse): boolean {
+  const { origin } = req.headers;
+  if (origin === undefined) return false;
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('access-control-allow-credentials', 'true');
+  res.setHeader('vary', 'Origin');
+  const requestedMethod = req.headers['access-control-request-method'];
+  if (req.method === 'OPTIONS' && requestedMethod !== undefined) {
+    req.resume();
+    const requestedHeaders = req.headers['access-control-request-headers'];
+    res.writeHead(204, {
+      'access-control-allow-methods': requestedMethod,
+      ...(requestedHeaders === undefined ? {} : { 'access-control-allow-headers': requestedHeaders }),
+      'access-control-max-age': '3600',
+      'content-length': 0,
+    });
+    res.end();
+    return true;
+  }
+  // The names of the headers the route sends are known when it writes them.
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((...args: unknown[]): ServerResponse => {
+    const given = args.find((arg): arg is Record<string, unknown> => typeof arg === 'object' && arg !== null);
+    const names = new Set([...res.getHeaderNames(), ...Object.keys(given ?? {}).map((name) => name.toLowerCase())]);
+    res.setHeader('access-control-expose-headers', [...names].join(', '));
+    return writeHead(...args);
+  }) as ServerResponse['writeHead'];
+  return false;
 }
 
 /** A TCP RST where the runtime can send one, else a plain close. */
@@ -586,7 +634,7 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
  *
  * | route | answer |
  * | --- | --- |
- * | `/get` | GET/HEAD: JSON `{ args, headers, origin, url }` (other methods: 405) |
+ * | `/get` | GET/HEAD: JSON `{ args, headers, origin, url }`; OPTIONS: 200 with `Allow` (other methods: 405) |
  * | `/anything[/...]` | any method: JSON `{ args, data, files, form, headers, json, method, origin, url }` |
  * | `/status/:code` | any method: that status (200-599), empty body; 3xx with `Location: /get` |
  * | `/delay/:seconds` | a `/get` body after that many seconds (fractional, at most 10) |
@@ -617,16 +665,20 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
  * // Logs:
  * // 200 { x: '1' }
  *
- * @param options `port` (default 0), `host` (default `'127.0.0.1'`) and `chaos` (default none).
+ * With `cors: true`, pages of other origins may call it (see {@link HttpbinOptions.cors}).
+ *
+ * @param options `port` (default 0), `host` (default `'127.0.0.1'`), `chaos` (default none)
+ *   and `cors` (default `false`).
  * @returns A promise of the running server.
  */
 export function startHttpbin(options?: HttpbinOptions): Promise<Httpbin> {
-  const { port = 0, host = '127.0.0.1', chaos } = readOptions('startHttpbin', 'options', options, ['port', 'host', 'chaos']);
+  const { port = 0, host = '127.0.0.1', chaos, cors = false } = readOptions('startHttpbin', 'options', options, ['port', 'host', 'chaos', 'cors']);
   if (typeof port !== 'number') fail('type', 'startHttpbin', 'options.port', 'an integer from 0 to 65535', port);
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
     fail('range', 'startHttpbin', 'options.port', 'an integer from 0 to 65535', port);
   }
   if (typeof host !== 'string' || host === '') fail('type', 'startHttpbin', 'options.host', 'a non-empty string', host);
-  const server = new HttpbinServer(chaos === undefined ? undefined : checkChaos(chaos));
+  checkBoolean('startHttpbin', 'options.cors', cors);
+  const server = new HttpbinServer(chaos === undefined ? undefined : checkChaos(chaos), cors);
   return server.listen(port, host).then(() => server);
 }

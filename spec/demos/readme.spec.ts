@@ -23,7 +23,7 @@ const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.ts'));
 
 /** The file as a user would write it: imports from the package, not from ../../lib. */
 function asPublished(source: string): string {
-  return source.replace(/'\.\.\/\.\.\/lib'/g, "'rxjs-asyncio'").replace(/'\.\.\/\.\.\/lib\/(http|testing|redis)'/g, "'rxjs-asyncio/$1'");
+  return source.replace(/'\.\.\/\.\.\/lib'/g, "'rxjs-asyncio'").replace(/'\.\.\/\.\.\/lib\/(http|testing|redis|angular)'/g, "'rxjs-asyncio/$1'");
 }
 
 /** The lines promised after `// Logs:`. */

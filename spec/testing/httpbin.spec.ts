@@ -257,6 +257,7 @@ describe('startHttpbin options', () => {
     [{ port: '80' }, TypeError, 'startHttpbin: options.port must be an integer from 0 to 65535, got "80"'],
     [{ host: 1 }, TypeError, 'startHttpbin: options.host must be a non-empty string, got 1'],
     [{ hots: 'x' }, TypeError, 'startHttpbin: options.hots is not a known option'],
+    [{ cors: 'yes' }, TypeError, 'startHttpbin: options.cors must be a boolean, got "yes"'],
     [42, TypeError, 'startHttpbin: options must be an object, got 42'],
   ])('throws at once for %p', (options, kind, message) => {
     expect(() => startHttpbin(options as never)).toThrow(kind);
@@ -426,6 +427,81 @@ describe('startHttpbin fault bodies and chaos mode', () => {
   ])('throws at once for %p', (options, kind, message) => {
     expect(() => startHttpbin(options as never)).toThrow(kind);
     expect(() => startHttpbin(options as never)).toThrow(message);
+  });
+});
+
+describe('startHttpbin({ cors: true })', () => {
+  // What a browser needs before a page of another origin may read a response: the
+  // request's Origin echoed, credentials allowed, every response header exposed, and a
+  // preflight (OPTIONS with Access-Control-Request-Method) answered with the method
+  // and headers it asks for. Without `cors`, none of it.
+
+  const ORIGIN = 'http://127.0.0.1:4200';
+  let httpbin: Httpbin;
+  afterEach(async () => {
+    await httpbin.close();
+    expect(httpbin.openConnections).toBe(0);
+  });
+
+  it('echoes the Origin, allows credentials, and exposes every header of the response', async () => {
+    httpbin = await startHttpbin({ cors: true });
+    const res = await call(`${httpbin.url}/get`, { headers: { origin: ORIGIN } }).response;
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBe(ORIGIN);
+    expect(res.headers['access-control-allow-credentials']).toBe('true');
+    expect(res.headers.vary).toBe('Origin');
+    const exposed = String(res.headers['access-control-expose-headers']).split(', ');
+    for (const name of Object.keys(res.headers).filter((n) => !['connection', 'date', 'transfer-encoding', 'access-control-expose-headers'].includes(n))) {
+      expect(exposed).toContain(name);
+    }
+    expect(exposed).toEqual(expect.arrayContaining(['content-type', 'content-length']));
+  });
+
+  it('exposes the headers a route sets itself (/status/302: location)', async () => {
+    httpbin = await startHttpbin({ cors: true });
+    const res = await call(`${httpbin.url}/status/302`, { headers: { origin: ORIGIN } }).response;
+    expect(res.status).toBe(302);
+    expect(String(res.headers['access-control-expose-headers']).split(', ')).toContain('location');
+  });
+
+  it('answers a preflight with 204, the requested method and headers allowed, without running the route', async () => {
+    httpbin = await startHttpbin({ cors: true });
+    const res = await call(`${httpbin.url}/delay/10`, {
+      method: 'OPTIONS',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-trace, content-type' },
+    }).response;
+    expect(res.status).toBe(204);
+    expect(res.body.length).toBe(0);
+    expect(res.headers['access-control-allow-origin']).toBe(ORIGIN);
+    expect(res.headers['access-control-allow-credentials']).toBe('true');
+    expect(res.headers['access-control-allow-methods']).toBe('PUT');
+    expect(res.headers['access-control-allow-headers']).toBe('x-trace, content-type');
+    expect(Number(res.headers['access-control-max-age'])).toBeGreaterThan(0);
+    expect(res.endAfter).toBeLessThan(5000); // not the 10 s of /delay/10
+    expect(httpbin.pendingTimers).toBe(0);
+  });
+
+  it('answers a plain OPTIONS /get (no preflight) with 200 and its Allow header, as httpbin.org does', async () => {
+    httpbin = await startHttpbin({ cors: true });
+    const res = await call(`${httpbin.url}/get`, { method: 'OPTIONS', headers: { origin: ORIGIN } }).response;
+    expect(res.status).toBe(200);
+    expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
+  });
+
+  it('adds nothing to a request without an Origin (not a browser)', async () => {
+    httpbin = await startHttpbin({ cors: true });
+    const res = await call(`${httpbin.url}/get`).response;
+    expect(Object.keys(res.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+  });
+
+  it('sends no CORS headers and runs the route for an OPTIONS when cors is off (the default)', async () => {
+    httpbin = await startHttpbin();
+    const simple = await call(`${httpbin.url}/get`, { headers: { origin: ORIGIN } }).response;
+    expect(Object.keys(simple.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+    const preflight = await call(`${httpbin.url}/status/418`, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'GET' } })
+      .response;
+    expect(preflight.status).toBe(418);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
 

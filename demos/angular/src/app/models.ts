@@ -1,42 +1,62 @@
-/** What the (imaginary) API serves. */
-export interface Profile {
-  id: number;
+/** What httpbin's `/anything`, `/get` and `/delay/:s` answer: the request, echoed. */
+export interface Echo {
+  args: Record<string, string>;
+  url: string;
+}
+
+/** The dashboard page: one slot per widget. A failed widget holds its error (see `failed`). */
+export interface Dashboard {
+  profile: Echo | Error;
+  stats: Echo | Error;
+  notices: Echo | Error;
+}
+
+/** One result of the feed, as it arrived. */
+export interface FeedItem {
   name: string;
+  /** ms since the feed was subscribed. */
+  at: number;
 }
 
-export interface Stats {
-  visits: number;
-  signups: number;
+/** A race's outcome: the winner, and how many of the others were cancelled. */
+export interface Race<T> {
+  winner: T;
+  cancelled: number;
 }
 
-export interface Notice {
-  id: number;
-  text: string;
+/** A batch's outcome: the results in the order asked, and the most requests in flight at once. */
+export interface Batch {
+  items: string[];
+  peak: number;
 }
 
-export interface SearchResult {
-  mirror: string;
-  hits: string[];
-}
+/** The widgets of the dashboard (gather): paths under the API base. `stats` always fails (503). */
+export const WIDGETS = {
+  profile: '/anything/profile?name=Ada',
+  stats: '/status/503',
+  notices: '/delay/0.3?text=Welcome',
+} as const;
 
-export interface User {
-  id: number;
-  name: string;
-}
+/** The feed (asCompleted): three sources, slowest first, so they arrive in reverse order. */
+export const FEED = [
+  { name: 'slow', seconds: 1.5 },
+  { name: 'medium', seconds: 0.9 },
+  { name: 'fast', seconds: 0.3 },
+] as const;
+
+/** The search mirrors raced by wait(FIRST_COMPLETED), and how long each takes to answer. */
+export const MIRRORS = [
+  { name: 'eu', seconds: 0.3 },
+  { name: 'us', seconds: 3 },
+  { name: 'ap', seconds: 5 },
+] as const;
 
 /**
- * The dashboard page: one slot per widget. A widget whose request failed holds the
- * error instead of its data (gather's `returnExceptions`), so the page still renders
- * the others. Use {@link failed} to tell them apart.
+ * At most this many requests of a batch in flight at once. Below 6, the most Chromium
+ * keeps open to one host, or the browser's own limit would hide the Semaphore's.
  */
-export interface Dashboard {
-  profile: Profile | Error;
-  stats: Stats | Error;
-  notices: Notice[] | Error;
-}
+export const BATCH_CONCURRENCY = 4;
 
-/** The search mirrors raced by `search()`: the first to answer wins. */
-export const MIRRORS = ['https://eu.mirror.test', 'https://us.mirror.test', 'https://ap.mirror.test'] as const;
-
-/** At most this many requests of a batch are open at once. */
-export const BATCH_CONCURRENCY = 3;
+/** How many thumbnails the dashboard's batch loads, and how long each takes. */
+export const BATCH_SIZE = 12;
+export const BATCH_SECONDS = 0.3;

@@ -2,17 +2,18 @@ import { Observable, defer, filter, map, take, throwIfEmpty } from 'rxjs';
 import { FIRST_COMPLETED, asCompleted, wait } from 'rxjs-asyncio';
 import type { TaskInput } from 'rxjs-asyncio';
 import { failed } from './failures';
+import type { Race } from './models';
 
 /**
  * The first input to finish wins, whether it succeeded or failed (asyncio.wait with
  * FIRST_COMPLETED); the others are cancelled, which unsubscribes them (for HttpClient
- * and a session: the requests are aborted).
+ * and a session: the requests are aborted). Emits the winner and how many were cancelled.
  */
-export function firstCompleted<T>(inputs: Iterable<TaskInput<T>>): Observable<T> {
+export function firstCompleted<T>(inputs: Iterable<TaskInput<T>>): Observable<Race<T>> {
   return wait(inputs, { returnWhen: FIRST_COMPLETED }).pipe(
     map(({ done, pending }) => {
       for (const task of pending) task.cancel();
-      return done[0].result(); // throws the winner's error, if it failed
+      return { winner: done[0].result(), cancelled: pending.length }; // result() throws the winner's error, if it failed
     }),
   );
 }

@@ -1,0 +1,17 @@
+import type { Routes } from '@angular/router';
+import { DASHBOARD_DATA } from './dashboard-data';
+import { DashboardService } from './dashboard.service';
+import { DashboardPage } from './dashboard/dashboard.page';
+import { variantRoutes } from './variants';
+
+export const routes: Routes = [
+  {
+    path: '',
+    pathMatch: 'full',
+    title: 'Dashboard over HttpClient',
+    component: DashboardPage,
+    providers: [{ provide: DASHBOARD_DATA, useExisting: DashboardService }],
+  },
+  ...variantRoutes,
+  { path: '**', redirectTo: '' },
+];

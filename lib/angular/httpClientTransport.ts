@@ -1,0 +1,138 @@
+/**
+ * What the library relies on in Angular's `HttpClient` lives here: how a session's
+ * request becomes an HttpClient call, and how HttpClient's answers and failures
+ * become a session's response and error family.
+ */
+import { HttpClient, HttpErrorResponse, HttpHeaders } from '@angular/common/http';
+import type { HttpResponse as AngularResponse } from '@angular/common/http';
+import { assertInInjectionContext, inject } from '@angular/core';
+import { TimeoutError, catchError, map, throwError } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { timeoutError } from '../internal/deadline';
+import { fail } from '../internal/validate';
+import { toData } from '../http/body';
+import { NetworkError } from '../http/errors/NetworkError';
+import type { HttpHeaders as SessionHeaders, HttpRequest, HttpResponse, Transport } from '../http/types';
+
+/** What HttpClient is asked to read the body as: the session decodes `'json'` itself, from the text. */
+type BodyType = 'text' | 'arraybuffer';
+
+/**
+ * A session transport over Angular's `HttpClient`: a session's requests go through
+ * HttpClient, so its interceptors, `HttpTestingController`, `withFetch()` and
+ * server-side rendering apply to them.
+ *
+ * Each subscription sends one request with `http.request(method, url, { observe:
+ * 'response' })` and emits one `HttpResponse`, then completes. Any status is a
+ * response, as with the session's other transports: a 404 is emitted, and the session
+ * turns it into `HttpStatusError` under `raiseForStatus`.
+ *
+ * ```text
+ * transport(request):    ----r|     one HttpResponse once the whole body has arrived
+ * a 404:                 ----r|     a response too (HttpStatusError under raiseForStatus)
+ * status 0 (offline):    --#        NetworkError (cause: HttpClient's HttpErrorResponse)
+ * HttpClient timed out:  --#        rxjs TimeoutError
+ * unsubscribed:          --!        HttpClient's request cancelled (XHR or fetch aborted)
+ * ```
+ *
+ * - **Complete**: after the one response, once its whole body has arrived.
+ * - **Error**: an `HttpErrorResponse` of status 0 (the network failed, CORS refused,
+ *   a body that could not be read) fails with `NetworkError`, whose `cause` it is; one
+ *   whose error is a `TimeoutError` (HttpClient's own `timeout` option, set by an
+ *   interceptor) fails with rxjs's `TimeoutError`, as does an interceptor's rxjs
+ *   `timeout()`. Any other failure (an interceptor's own error) is left to the
+ *   session, which wraps it in a `NetworkError`.
+ * - **Unsubscribe**: unsubscribes HttpClient's Observable, which aborts the XHR or
+ *   fetch (and `HttpTestingController` marks the request `cancelled`).
+ *
+ * The request: headers as the session merged them; a plain object or array as JSON,
+ * a string, `URLSearchParams`, `Blob`, `FormData` or `ArrayBuffer` as HttpClient sends
+ * them, and a typed array (a Node `Buffer`) as its bytes. `responseType` `'json'`
+ * (parsed when the body is JSON, else its text, as for the other transports), `'text'`,
+ * and `'arraybuffer'` (the bytes as a `Uint8Array`). The response's header names are
+ * lower case; `url` is the final URL when the backend tells it. The browser follows
+ * redirects itself, so `maxRedirects` has no effect, nor has the session's
+ * `maxSockets` (the browser has its own limits: 6 connections per host in Chromium).
+ *
+ * @example
+ * ```ts
+ * // In an injection context (a provider's factory, a field initializer):
+ * const session = createSession({ baseURL: 'https://api.example.com', transport: httpClientTransport() });
+ * session.json<{ id: number }>('/users/1').subscribe((user) => console.log(user.id));
+ * // Logs:
+ * // 1
+ * ```
+ *
+ * @param http The `HttpClient` to send with. Without it, it is injected, so the call
+ *   must be made in an injection context (else Angular's error NG0203 names this function).
+ * @returns A transport for `createSession({ transport })`, without `close()`: the
+ *   HttpClient is Angular's, not the session's.
+ * @see provideSession, which provides a session over this transport.
+ */
+export function httpClientTransport(http?: HttpClient): Transport {
+  let client: HttpClient;
+  if (http === undefined) {
+    assertInInjectionContext(httpClientTransport);
+    client = inject(HttpClient);
+  } else {
+    const { request } = (typeof http === 'object' && http !== null ? http : {}) as { request?: unknown };
+    if (typeof request !== 'function') fail('type', 'httpClientTransport', 'http', "Angular's HttpClient (or undefined, to inject it)", http);
+    client = http;
+  }
+  return (request: HttpRequest): Observable<HttpResponse> => {
+    const responseType: BodyType = request.responseType === 'arraybuffer' ? 'arraybuffer' : 'text';
+    return client
+      .request(request.method, request.url, {
+        body: toBody(request.data),
+        headers: new HttpHeaders(request.headers as Record<string, string>),
+        observe: 'response',
+        responseType: responseType as 'text',
+      })
+      .pipe(
+        map((response: AngularResponse<unknown>) => toResponse(request, response.status, response.statusText, response.url, response.headers, response.body)),
+        catchError((err: unknown) => {
+          if (!(err instanceof HttpErrorResponse)) return throwError(() => err);
+          if (isTimeout(err.error)) {
+            const { method, url } = request;
+            return throwError(() => timeoutError(`${method} ${url} timed out (HttpClient's timeout)`, { method, url, cause: err }));
+          }
+          if (err.status === 0) return throwError(() => new NetworkError(request.method, request.url, err));
+          return [toResponse(request, err.status, err.statusText, err.url, err.headers, err.error)];
+        }),
+      );
+  };
+}
+
+/** The body as HttpClient sends it: a typed array (which it would send as JSON) as an ArrayBuffer of its bytes. */
+function toBody(data: unknown): unknown {
+  if (data === undefined) return null;
+  if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+  return data;
+}
+
+/** A session's response from what HttpClient received (a response, or the response inside an HttpErrorResponse). */
+function toResponse(request: HttpRequest, status: number, statusText: string, url: string | null, headers: HttpHeaders, body: unknown): HttpResponse {
+  return {
+    url: url ?? request.url,
+    status,
+    statusText,
+    headers: toHeaders(headers),
+    // toData only parses text and passes bytes through: a Uint8Array goes where its type says Buffer.
+    data: toData(request, body instanceof ArrayBuffer ? (new Uint8Array(body) as Buffer) : ((body ?? '') as string)),
+  };
+}
+
+/** Header names in lower case; repeated values joined with `', '`, `set-cookie` with `'\n'` (as the other transports do). */
+function toHeaders(headers: HttpHeaders): SessionHeaders {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const name of headers.keys()) {
+    const lower = name.toLowerCase();
+    out[lower] = (headers.getAll(name) ?? []).join(lower === 'set-cookie' ? '\n' : ', ');
+  }
+  return out;
+}
+
+/** HttpClient's timeouts fail with a `DOMException` named `TimeoutError` (XHR and fetch backends), or rxjs's own. */
+function isTimeout(error: unknown): boolean {
+  return error instanceof TimeoutError || (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TimeoutError');
+}

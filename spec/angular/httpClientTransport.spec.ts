@@ -1,0 +1,296 @@
+import './testbed';
+import { HttpClient, HttpErrorResponse, provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import type { HttpInterceptorFn } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import type { TestRequest } from '@angular/common/http/testing';
+import type { EnvironmentProviders, Provider } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { TimeoutError, firstValueFrom, timeout } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { httpClientTransport } from '../../lib/angular';
+import { CancelledError, HttpStatusError, NetworkError, createSession } from '../../lib/http';
+import type { ClientSession, HttpResponse, SessionOptions } from '../../lib/http';
+import { startHttpbin } from '../../lib/testing';
+import type { Httpbin } from '../../lib/testing';
+import { closedPort, failure, outcome } from '../http/helpers';
+
+const API = 'http://api.test';
+
+/** What TestRequest.error() takes: a ProgressEvent (a DOM class Node lacks) or a DOMException. */
+type RequestFailure = Parameters<TestRequest['error']>[0];
+
+/** A network failure as the browser reports it to HttpClient: a ProgressEvent of type `error`. */
+const networkDown = (): RequestFailure => Object.assign(new Event('error'), { loaded: 0, total: 0, lengthComputable: false }) as unknown as RequestFailure;
+
+/** A session over httpClientTransport(), injected in TestBed's injector with `providers`. */
+function sessionWith(providers: (Provider | EnvironmentProviders)[], options: SessionOptions = {}): ClientSession {
+  TestBed.configureTestingModule({ providers });
+  const transport = TestBed.runInInjectionContext(() => httpClientTransport());
+  return createSession({ baseURL: API, ...options, transport });
+}
+
+/** A session over HttpClientTestingBackend, and its controller. */
+function testingSession(options: SessionOptions = {}, interceptors: HttpInterceptorFn[] = []): { session: ClientSession; backend: HttpTestingController } {
+  const session = sessionWith([provideHttpClient(withInterceptors(interceptors)), provideHttpClientTesting()], options);
+  return { session, backend: TestBed.inject(HttpTestingController) };
+}
+
+/** Subscribes, and returns the last value or error once the source ends (synchronously, for HttpTestingController). */
+function record<T>(source: Observable<T>): { value?: T; error?: unknown; done: boolean } {
+  const state: { value?: T; error?: unknown; done: boolean } = { done: false };
+  source.subscribe({
+    next: (value) => (state.value = value),
+    error: (error: unknown) => Object.assign(state, { error, done: true }),
+    complete: () => (state.done = true),
+  });
+  return state;
+}
+
+afterEach(() => TestBed.resetTestingModule());
+
+describe('httpClientTransport over HttpTestingController', () => {
+  // Every request of the session is one HttpClient request: expectOne finds it with its
+  // method, URL, headers and body; what it is flushed with becomes the session's
+  // response, and its failures the session's errors.
+
+  let backend: HttpTestingController;
+  afterEach(() => backend.verify());
+
+  it("sends the session's request through HttpClient: method, URL with params, merged headers, JSON body", () => {
+    const t = testingSession({ headers: { authorization: 'Bearer t', 'x-app': 'dash' } });
+    backend = t.backend;
+    const result = record(t.session.post('/users', { name: 'Ada' }, { params: { notify: true }, headers: { 'x-app': 'admin' } }));
+
+    const req = backend.expectOne(`${API}/users?notify=true`);
+    expect(req.request.method).toBe('POST');
+    expect(req.request.headers.get('authorization')).toBe('Bearer t');
+    expect(req.request.headers.get('x-app')).toBe('admin');
+    expect(req.request.serializeBody()).toBe('{"name":"Ada"}');
+    expect(req.request.detectContentTypeHeader()).toBe('application/json');
+    req.flush({ id: 1 }, { status: 201, statusText: 'Created', headers: { Location: '/users/1', 'X-Multi': ['a', 'b'] } });
+
+    expect(result.value).toEqual({
+      url: `${API}/users?notify=true`,
+      status: 201,
+      statusText: 'Created',
+      headers: { location: '/users/1', 'x-multi': 'a, b' },
+      data: { id: 1 },
+    });
+    expect(result.done).toBe(true);
+  });
+
+  it('applies interceptors to the requests of the session', () => {
+    const auth: HttpInterceptorFn = (req, next) => next(req.clone({ setHeaders: { 'x-intercepted': 'yes' } }));
+    const t = testingSession({}, [auth]);
+    backend = t.backend;
+    record(t.session.get('/me'));
+    const req = backend.expectOne(`${API}/me`);
+    expect(req.request.headers.get('x-intercepted')).toBe('yes');
+    req.flush('');
+  });
+
+  it.each([
+    ['json', 'a JSON body parsed', '{"a":[1,2]}', { a: [1, 2] }],
+    ['json', 'a body that is not JSON as its text', 'plain words', 'plain words'],
+    ['text', 'a JSON body left as text', '{"a":1}', '{"a":1}'],
+  ] as const)('responseType %s: %s', (responseType, _what, body, expected) => {
+    const t = testingSession();
+    backend = t.backend;
+    const result = record(t.session.get('/doc', { responseType }));
+    const req = backend.expectOne(`${API}/doc`);
+    expect(req.request.responseType).toBe('text'); // the session decodes, as its other transports do
+    req.flush(body);
+    expect(result.value?.data).toEqual(expected);
+  });
+
+  it('responseType arraybuffer: asks HttpClient for an ArrayBuffer and gives the bytes as a Uint8Array', () => {
+    const t = testingSession();
+    backend = t.backend;
+    const result = record(t.session.get<Uint8Array>('/bytes', { responseType: 'arraybuffer' }));
+    const req = backend.expectOne(`${API}/bytes`);
+    expect(req.request.responseType).toBe('arraybuffer');
+    req.flush(new Uint8Array([0, 255, 7]).buffer);
+    expect(result.value?.data).toBeInstanceOf(Uint8Array);
+    expect([...result.value!.data]).toEqual([0, 255, 7]);
+  });
+
+  it('sends a typed array (a Buffer) as its bytes, not as JSON', () => {
+    const t = testingSession();
+    backend = t.backend;
+    const bytes = new Uint8Array([9, 8, 7, 6]).subarray(1, 3);
+    record(t.session.put('/blob', bytes));
+    const req = backend.expectOne(`${API}/blob`);
+    expect(req.request.body).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(req.request.body as ArrayBuffer)]).toEqual([8, 7]);
+    req.flush('');
+  });
+
+  it("gives any status as a response, body included, as the session's other transports do", () => {
+    const t = testingSession();
+    backend = t.backend;
+    const result = record(t.session.get('/missing'));
+    backend.expectOne(`${API}/missing`).flush({ detail: 'no such user' }, { status: 404, statusText: 'Not Found', headers: { 'x-trace': 't1' } });
+    expect(result.error).toBeUndefined();
+    expect(result.value).toEqual({
+      url: `${API}/missing`,
+      status: 404,
+      statusText: 'Not Found',
+      headers: { 'x-trace': 't1' },
+      data: { detail: 'no such user' },
+    });
+  });
+
+  it('fails a status >= 400 with HttpStatusError under raiseForStatus, carrying the response', () => {
+    const t = testingSession({ raiseForStatus: true });
+    backend = t.backend;
+    const result = record(t.session.get('/broken'));
+    backend.expectOne(`${API}/broken`).flush('database down', { status: 503, statusText: 'Service Unavailable' });
+    expect(result.error).toBeInstanceOf(HttpStatusError);
+    expect(result.error).toMatchObject({ status: 503, message: `GET ${API}/broken failed with 503 Service Unavailable`, response: { data: 'database down' } });
+  });
+
+  it("fails a status 0 (network down, CORS refused) with NetworkError whose cause is HttpClient's HttpErrorResponse", () => {
+    const t = testingSession();
+    backend = t.backend;
+    const result = record(t.session.get('/offline'));
+    backend.expectOne(`${API}/offline`).error(networkDown());
+    expect(result.error).toBeInstanceOf(NetworkError);
+    const error = result.error as NetworkError;
+    expect(error.cause).toBeInstanceOf(HttpErrorResponse);
+    expect(error.cause).toMatchObject({ status: 0 });
+    expect(error.message).toMatch(new RegExp(`^GET ${API}/offline failed: Http failure response for ${API}/offline: 0`));
+  });
+
+  it("fails HttpClient's own timeout (a DOMException named TimeoutError) with rxjs's TimeoutError", () => {
+    const t = testingSession();
+    backend = t.backend;
+    const result = record(t.session.get('/slow'));
+    backend.expectOne(`${API}/slow`).error(new DOMException('Request timed out', 'TimeoutError'));
+    expect(result.error).toBeInstanceOf(TimeoutError);
+    expect((result.error as Error).message).toBe(`GET ${API}/slow timed out (HttpClient's timeout)`);
+  });
+
+  it("passes an interceptor's rxjs timeout() on as rxjs's TimeoutError", () => {
+    // Virtual time: the interceptor's timeout() runs on asyncScheduler, which TestScheduler.run() drives.
+    new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ flush }) => {
+      const t = testingSession({}, [(req, next) => next(req).pipe(timeout(100))]);
+      backend = t.backend;
+      const result = record(t.session.get('/slow'));
+      const req = backend.expectOne(`${API}/slow`);
+      flush();
+      expect(result.error).toBeInstanceOf(TimeoutError);
+      expect(req.cancelled).toBe(true);
+    });
+  });
+
+  it("cancels the HttpClient request at the session's timeout (virtual time), then fails with TimeoutError", () => {
+    new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ flush }) => {
+      const t = testingSession({ timeout: 50 });
+      backend = t.backend;
+      const result = record(t.session.get('/slow'));
+      const req = backend.expectOne(`${API}/slow`);
+      expect(req.cancelled).toBe(false);
+      flush();
+      expect(req.cancelled).toBe(true);
+      expect(result.error).toBeInstanceOf(TimeoutError);
+      expect((result.error as Error).message).toBe(`GET ${API}/slow timed out after 50 ms`);
+    });
+  });
+
+  it('cancels the HttpClient request when the subscriber unsubscribes', () => {
+    const t = testingSession();
+    backend = t.backend;
+    const subscription = t.session.get('/hang').subscribe();
+    const req: TestRequest = backend.expectOne(`${API}/hang`);
+    expect(req.cancelled).toBe(false);
+    subscription.unsubscribe();
+    expect(req.cancelled).toBe(true);
+    expect(() => req.flush('late')).toThrow('Cannot flush a cancelled request.');
+  });
+
+  it('cancels the HttpClient request when the session closes: CancelledError', () => {
+    const t = testingSession();
+    backend = t.backend;
+    const result = record(t.session.get('/hang'));
+    const req = backend.expectOne(`${API}/hang`);
+    void t.session.close();
+    expect(req.cancelled).toBe(true);
+    expect(result.error).toBeInstanceOf(CancelledError);
+  });
+});
+
+describe('httpClientTransport: its HttpClient', () => {
+  it('is injected when called in an injection context', () => {
+    TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting()] });
+    const backend = TestBed.inject(HttpTestingController);
+    const transport = TestBed.runInInjectionContext(() => httpClientTransport());
+    const result = record(createSession({ transport }).status(`${API}/ping`));
+    backend.expectOne(`${API}/ping`).flush('', { status: 204, statusText: 'No Content' });
+    expect(result.value).toBe(204);
+  });
+
+  it('can be given, outside any injection context', () => {
+    TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting()] });
+    const http = TestBed.inject(HttpClient);
+    const backend = TestBed.inject(HttpTestingController);
+    const result = record(createSession({ transport: httpClientTransport(http) }).text(`${API}/hello`));
+    backend.expectOne(`${API}/hello`).flush('hi');
+    expect(result.value).toBe('hi');
+  });
+
+  it("without one, outside an injection context, throws Angular's NG0203 naming httpClientTransport", () => {
+    expect(() => httpClientTransport()).toThrow(/^NG0203: httpClientTransport\(\) can only be used within an injection context/);
+  });
+});
+
+describe('httpClientTransport over the real fetch backend (withFetch) and a server on 127.0.0.1', () => {
+  // Node 20 has fetch, so HttpClient's FetchBackend sends real requests here: what the
+  // server counts shows that unsubscribing aborts the request.
+
+  let httpbin: Httpbin;
+  beforeEach(async () => {
+    httpbin = await startHttpbin();
+  });
+  afterEach(async () => {
+    await httpbin.close();
+  });
+
+  const fetchSession = (options: SessionOptions = {}): ClientSession => sessionWith([provideHttpClient(withFetch())], { baseURL: httpbin.url, ...options });
+
+  it('sends a request and decodes its JSON', async () => {
+    const session = fetchSession();
+    const res: HttpResponse<{ args: object; headers: Record<string, string> }> = await firstValueFrom(
+      session.get('/get', { params: { q: 'rxjs' }, headers: { 'x-test': 'yes' } }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.data.args).toEqual({ q: 'rxjs' });
+    expect(res.data.headers['X-Test']).toBe('yes');
+  });
+
+  it('aborts the fetch when unsubscribed: the server sees the request end unanswered', async () => {
+    const session = fetchSession();
+    const subscription = session.get('/hang').subscribe();
+    await httpbin.waitForRequests(1);
+    expect(httpbin.activeRequests).toBe(1);
+    subscription.unsubscribe();
+    await httpbin.waitForActiveRequests(0);
+  });
+
+  it('fails a refused connection with NetworkError (status 0)', async () => {
+    const session = sessionWith([provideHttpClient(withFetch())], { baseURL: `http://127.0.0.1:${await closedPort()}` });
+    const error = await failure(session.get('/get'));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as NetworkError).cause).toMatchObject({ status: 0 });
+  });
+
+  it("maps HttpClient's own timeout option (set by an interceptor) to rxjs's TimeoutError, and the server sees the abort", async () => {
+    const session = sessionWith([provideHttpClient(withFetch(), withInterceptors([(req, next) => next(req.clone({ timeout: 50 }))]))], {
+      baseURL: httpbin.url,
+    });
+    const result = await outcome(session.get('/hang'));
+    expect(result.error).toBeInstanceOf(TimeoutError);
+    await httpbin.waitForActiveRequests(0);
+  });
+});
