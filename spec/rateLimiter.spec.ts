@@ -297,6 +297,25 @@ describe('RateLimiter', () => {
     });
   });
 
+  describe('run(input): a preempted process', () => {
+    const realNow = Date.now;
+    afterEach(() => {
+      Date.now = realNow;
+    });
+
+    it('starts the next input one interval after a start whose clock reads were preempted', async () => {
+      // From its second read on, the wall clock is 5 ms ahead: the first start's clock
+      // reads look as they do when the process is descheduled between two of them.
+      let reads = 0;
+      Date.now = () => realNow() + (reads++ === 0 ? 0 : 5);
+      const limiter = new RateLimiter({ count: 1, interval: 20 });
+      const first = await new Promise<number>((resolve) => limiter.run(() => [performance.now()]).subscribe(resolve));
+      const second = await new Promise<number>((resolve) => limiter.run(() => [performance.now()]).subscribe(resolve));
+      expect(second - first).toBeGreaterThanOrEqual(19);
+      expect(limiter.waiting).toBe(0);
+    });
+  });
+
   describe('run(input): one limiter shared by several streams', () => {
     // Stream A (subscribed at 0) and stream B (at 1) share 2 starts per 10 ms. The
     // sources' subscription frames show the starts spread across both streams, in the

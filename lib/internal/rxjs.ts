@@ -43,9 +43,13 @@ export abstract class EngineSubscriber<T> extends Subscriber<T> {
  * the library runs in virtual time too.
  */
 export function monotonicNow(): number {
+  const before = Date.now();
   const scheduled = asyncScheduler.now();
-  // Outside virtual time both read Date.now(), so they agree (to the ms that may tick between the two calls).
-  return Math.abs(scheduled - Date.now()) <= 1 ? performance.now() : scheduled;
+  // Outside virtual time asyncScheduler.now() is itself a read of Date.now(), so it lies
+  // between two reads made around it, however long the process was preempted in
+  // between (comparing two reads with a tolerance took a preempted one for a virtual
+  // frame: a start recorded at an epoch time stalled a rate limiter for good).
+  return scheduled >= before && scheduled <= Date.now() ? performance.now() : scheduled;
 }
 
 /**

@@ -112,6 +112,23 @@ describe('what the engine relies on from rxjs', () => {
       }
     });
 
+    it('follows performance.now() when the process is preempted between its reads of Date.now()', () => {
+      const realNow = Date.now;
+      let reads = 0;
+      try {
+        // Each read of the wall clock 5 ms after the last: a busy machine descheduling the process.
+        Date.now = () => realNow() + 5 * reads++;
+        for (let i = 0; i < 3; i++) {
+          const before = performance.now();
+          const now = monotonicNow();
+          expect(now).toBeGreaterThanOrEqual(before);
+          expect(now).toBeLessThanOrEqual(performance.now());
+        }
+      } finally {
+        Date.now = realNow;
+      }
+    });
+
     it('reads virtual frames inside TestScheduler.run()', () => {
       new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ cold, flush }) => {
         const seen: number[] = [];
