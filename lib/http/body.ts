@@ -1,16 +1,114 @@
-/** What both transports share: turning a body into `data` as `responseType` asks. */
-import type { HttpRequest } from './types';
+/**
+ * What both transports share about a body: reading it under the request's limits while it
+ * arrives, undoing its content codings, and turning it into `data` as `responseType` asks.
+ */
+import { createDecoder } from './decode';
+import type { DecodeSink, Decoder } from './decode';
+import { ResponseTooLargeError } from './errors/ResponseTooLargeError';
+import type { Coding } from './response';
+import type { HttpMethod, HttpRequest } from './types';
+
+/** Who a {@link BodyReader} reports to: the transport's object for the request. */
+export interface BodyOwner {
+  /** The whole body arrived and was decoded. */
+  bodyRead(body: Buffer): void;
+  /** The body cannot be read (too large, a corrupt coding): stop the request, then fail with `err`. */
+  bodyFailed(err: Error): void;
+}
 
 /**
- * `'json'`: parsed when the body is JSON, else the text, as axios's default does;
- * `'text'` and `'arraybuffer'`: as they are.
+ * Reads one response body as it arrives, chunk by chunk, under `maxContentLength`: the
+ * bytes received and, when it has content codings, the bytes they decode to, so neither
+ * an endless body nor a gzip bomb holds more than the limit. The chunk that would cross
+ * it is never kept: the owner is told at once (`bodyFailed`) and stops reading.
+ *
+ * With `keep` false (the body of a redirect) it only counts.
  */
-export function toData(request: HttpRequest, body: string | Buffer): unknown {
-  if (request.responseType !== 'json' || typeof body !== 'string' || body === '') return body;
+export class BodyReader implements DecodeSink {
+  // Bytes received so far, and bytes kept (decoded) so far.
+  private received = 0;
+  private kept = 0;
+  // The body so far: most come in one chunk, which needs no array.
+  private chunk: Buffer | undefined;
+  private chunks: Buffer[] | undefined;
+  private decoder: Decoder | undefined;
+  // Set once the owner has been told (either way), or the reader was destroyed.
+  private over = false;
+
+  constructor(
+    private readonly method: HttpMethod,
+    private readonly url: string,
+    private readonly limit: number,
+    private readonly codings: readonly Coding[] | undefined,
+    private readonly keep: boolean,
+    private readonly owner: BodyOwner,
+  ) {}
+
+  /** A chunk as received. */
+  write(chunk: Buffer): void {
+    if (this.over) return;
+    this.received += chunk.length;
+    if (this.received > this.limit) return this.fail(new ResponseTooLargeError(this.method, this.url, this.limit));
+    if (!this.keep) return;
+    if (this.codings === undefined) this.decoded(chunk);
+    else (this.decoder ??= createDecoder(this.codings, this)).write(chunk);
+  }
+
+  /** The body has ended as its framing says: decode what is left, then tell the owner. */
+  end(): void {
+    if (this.over) return;
+    if (this.decoder === undefined) this.decodeEnded();
+    else this.decoder.end();
+  }
+
+  /** The request ended otherwise (unsubscribed, failed): drop everything, tell nobody. */
+  destroy(): void {
+    this.over = true;
+    this.decoder?.destroy();
+    this.chunk = this.chunks = undefined;
+  }
+
+  decoded(chunk: Buffer): void {
+    if (this.over) return;
+    this.kept += chunk.length;
+    if (this.kept > this.limit) return this.fail(new ResponseTooLargeError(this.method, this.url, this.limit));
+    if (this.chunk === undefined) this.chunk = chunk;
+    else (this.chunks ??= [this.chunk]).push(chunk);
+  }
+
+  decodeEnded(): void {
+    if (this.over) return;
+    this.over = true;
+    const body = this.chunks !== undefined ? Buffer.concat(this.chunks, this.kept) : (this.chunk ?? EMPTY);
+    this.chunk = this.chunks = undefined;
+    this.owner.bodyRead(body);
+  }
+
+  decodeFailed(err: Error): void {
+    this.fail(err);
+  }
+
+  private fail(err: Error): void {
+    if (this.over) return;
+    this.destroy();
+    this.owner.bodyFailed(err);
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * A body as `data`: `'arraybuffer'` the bytes; `'text'` the text; `'json'` parsed when it
+ * is JSON, else the text, as axios's default does.
+ */
+export function bodyData(request: HttpRequest, body: Buffer): unknown {
+  if (request.responseType === 'arraybuffer') return body;
+  const text = toText(body);
+  if (request.responseType !== 'json' || text === '') return text;
   try {
-    return JSON.parse(body) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
-    return body;
+    return text;
   }
 }
 

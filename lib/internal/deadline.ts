@@ -23,6 +23,51 @@ function expire(this: SchedulerAction<Expiring>, target?: Expiring): void {
 }
 
 /**
+ * A deadline on silence: calls `target.expire()` once `ms` pass without a `touch()`
+ * (an HTTP body that stops arriving). {@link startDeadline}'s one timer, moved on rather
+ * than restarted: `touch()` only notes the time, and the timer, when it fires early,
+ * sleeps for the rest. On the async scheduler, so in virtual time inside
+ * `TestScheduler.run()`.
+ */
+export class Silence implements Unsubscribable {
+  /** When the last sign of life came, on the scheduler's clock. */
+  private last = asyncScheduler.now();
+  private readonly timer: Subscription;
+
+  constructor(
+    readonly ms: number,
+    readonly target: Expiring,
+  ) {
+    this.timer = asyncScheduler.schedule(checkSilence, ms, this);
+  }
+
+  /** Something happened: the silence starts again from now. */
+  touch(): void {
+    this.last = asyncScheduler.now();
+  }
+
+  /** How long it has been silent, in ms. */
+  get silent(): number {
+    return asyncScheduler.now() - this.last;
+  }
+
+  unsubscribe(): void {
+    this.timer.unsubscribe();
+  }
+}
+
+/** Starts a {@link Silence} of `ms`, or none for `Infinity`. */
+export function startSilence(ms: number, target: Expiring): Silence | undefined {
+  return ms === Infinity ? undefined : new Silence(ms, target);
+}
+
+function checkSilence(this: SchedulerAction<Silence>, silence?: Silence): void {
+  const quiet = silence!.silent;
+  if (quiet >= silence!.ms) silence!.target.expire();
+  else this.schedule(silence, silence!.ms - quiet);
+}
+
+/**
  * How every timeout of the library ends its work (asyncio and rxjs's own `timeout` do
  * the same): the work is unsubscribed first, so its teardown has run (sockets closed,
  * permits back, Tasks cancelled) by the time the subscriber receives the TimeoutError.
