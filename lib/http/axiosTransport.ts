@@ -88,15 +88,18 @@ export function createAxiosTransport(maxSockets: number): PoolTransport {
   const sockets = new Set<Duplex>();
   // Set by close(): no request starts and no socket opens after it.
   let destroyed: Promise<void> | undefined;
-  const hooks: AgentHooks = { refuse: () => destroyed !== undefined, closed: () => slots.schedule(), closing: { count: 0 }, freed: 0, agents: [] };
-  const slots = new Slots(maxSockets, () => hooks.closing.count);
+  const hooks: AgentHooks = { refuse: () => destroyed !== undefined, closed: () => slots.schedule(), closing: { count: 0 }, unfreed: 0, freed: 0, agents: [] };
+  // Sockets closing, and sockets whose response has ended but that the agent has not taken
+  // back yet, count against the limit: a request admitted then would make the agent open
+  // one more (for a request of another origin, it does not check maxTotalSockets).
+  const slots = new Slots(maxSockets, () => hooks.closing.count + hooks.unfreed);
 
   // keepAliveMsecs: the TCP keep-alive delay axios sets on each request's socket, so
   // that the agent's own call (made each time it takes a socket back) sets the same.
   const agentOptions = { keepAlive: true, keepAliveMsecs: 60_000, maxSockets, maxTotalSockets: maxSockets };
   const httpAgent = track(new HttpAgent(agentOptions), sockets, hooks);
   const httpsAgent = track(new HttpsAgent(agentOptions), sockets, hooks);
-  const pool: AxiosPool = { ...axiosPipeline(httpAgent, httpsAgent), slots, destroyed: false };
+  const pool: AxiosPool = { ...axiosPipeline(httpAgent, httpsAgent), slots, hooks, destroyed: false };
   const transport = (request: HttpRequest): Observable<HttpResponse> =>
     new Observable<HttpResponse>((subscriber) => {
       if (pool.destroyed) {
@@ -138,6 +141,8 @@ interface AgentHooks {
   readonly closed: () => void;
   /** Sockets destroyed and not closed yet: they still count against `maxSockets`. */
   readonly closing: { count: number };
+  /** Sockets whose response has ended, not yet taken back by their agent (`'free'`) nor closed. */
+  unfreed: number;
   /** A clock of frees: each socket the agents take back notes the next tick of it. */
   freed: number;
   /** The agents, for a search of their idle sockets. */
@@ -146,8 +151,25 @@ interface AgentHooks {
 
 /** When a socket was last taken back by its agent, in ticks of `AgentHooks.freed`. */
 const FREED_AT = Symbol('freedAt');
+/** Set on a socket from the end of its response until its agent takes it back (or it closes). */
+const UNFREED = Symbol('unfreed');
 
-type TrackedSocket = Duplex & { [FREED_AT]?: number };
+type TrackedSocket = Duplex & { [FREED_AT]?: number; [UNFREED]?: boolean };
+
+/** A response has ended on `socket`: it counts as busy until its agent takes it back. */
+function responseEnded(hooks: AgentHooks, socket: TrackedSocket | null | undefined): void {
+  if (socket === null || socket === undefined || socket.destroyed || socket[UNFREED] === true) return;
+  socket[UNFREED] = true;
+  hooks.unfreed++;
+}
+
+/** The agent took `socket` back, or it closed. */
+function socketFreed(hooks: AgentHooks, socket: TrackedSocket): void {
+  if (socket[UNFREED] !== true) return;
+  socket[UNFREED] = false;
+  hooks.unfreed--;
+  hooks.closed();
+}
 
 /**
  * What the transport needs from Node's agents, in one place:
@@ -202,13 +224,19 @@ function track<A extends HttpAgent>(agent: A, sockets: Set<Duplex>, hooks: Agent
       socket.once('close', () => {
         sockets.delete(socket);
         if (counted) hooks.closing.count--;
+        if ((socket as TrackedSocket)[UNFREED] === true) {
+          (socket as TrackedSocket)[UNFREED] = false;
+          hooks.unfreed--;
+        }
         queueMicrotask(hooks.closed);
       });
     }
     return socket;
   };
+  // After the agent's own listener: the socket is in its free list, or given to a request it had queued.
   agent.on('free', (socket: TrackedSocket) => {
     socket[FREED_AT] = ++hooks.freed;
+    socketFreed(hooks, socket);
   });
   // Node calls addRequest() for each request given to the agent (agent-base and proxy agents override it the same way).
   const withAddRequest = agent as unknown as { addRequest: (this: HttpAgent, req: ClientRequest, options: unknown) => void };
@@ -289,6 +317,7 @@ interface AxiosPool {
   /** axios's Node http adapter. */
   readonly adapter: AxiosAdapter;
   readonly slots: Slots;
+  readonly hooks: AgentHooks;
   /** Set by close(). */
   destroyed: boolean;
 }
@@ -323,8 +352,10 @@ class AxiosCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
   // Redirects followed so far, and the current hop.
   private redirects = 0;
   private hop: Hop;
-  // The response of the current hop: its body stream, head and reader.
+  // The response of the current hop: its body stream (and the socket under it: Node detaches it
+  // from the stream at the end of a kept-alive response), head and reader.
   private stream: BodyStream | undefined;
+  private socket: Duplex | null = null;
   private status = 0;
   private statusText = '';
   private headers: Record<string, string> | undefined;
@@ -403,6 +434,7 @@ class AxiosCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
     }
     this.silence?.touch();
     this.stream = stream;
+    this.socket = stream.socket;
     const { request, hop } = this;
     const status = res.status;
     if (status === 101) {
@@ -443,6 +475,8 @@ class AxiosCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
 
   /** The body ended as its framing says. */
   ended(): void {
+    responseEnded(this.pool.hooks, this.socket);
+    this.socket = null;
     this.stream = undefined;
     this.body?.end();
   }
@@ -534,6 +568,7 @@ class AxiosCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
     if (!this.inFlight) return false;
     this.inFlight = false;
     this.stream = undefined;
+    this.socket = null;
     this.silence?.unsubscribe();
     this.silence = undefined;
     this.pool.slots.release();
