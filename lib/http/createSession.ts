@@ -75,7 +75,8 @@ export type ShortcutConfig = Omit<RequestConfig, 'responseType'>;
  *
  * - **Complete**: once the response's whole body has arrived (any status, unless
  *   `raiseForStatus`).
- * - **Error**: `HttpStatusError`, `NetworkError`, rxjs `TimeoutError`,
+ * - **Error**: `HttpStatusError`, `NetworkError`, `ResponseTooLargeError` (a body over
+ *   `maxContentLength`), rxjs `TimeoutError` (`timeout`, `readTimeout`),
  *   `CancelledError` (closed meanwhile) or `SessionClosedError` (closed before).
  * - **Unsubscribe**: aborts the request and frees its socket, or leaves the queue
  *   (of the semaphore, or of the pool when `maxSockets` requests are in flight).
@@ -286,9 +287,11 @@ export class ClientSession implements Unsubscribable {
   }
 
   /**
-   * Closes the session: requests in flight (or queued) fail with `CancelledError`
-   * and are aborted, the connection pool is destroyed, and later requests fail with
-   * `SessionClosedError`. Resolves once every socket of the pool has closed. Calling
+   * Closes the session: requests in flight fail with `CancelledError` and are aborted,
+   * those queued (on the semaphore, the rate limiter or the pool) fail with it without
+   * being started, the connection pool is destroyed, and later requests fail with
+   * `SessionClosedError`. A response already delivered stays delivered (`close()` may be
+   * called from its `next`). Resolves once every socket of the pool has closed. Calling
    * it again returns the same promise.
    *
    * The pool is the session's own axios transport's, or that of the transport it was
@@ -657,8 +660,8 @@ function parseJson<T>(res: HttpResponse): T {
 
 /**
  * Creates an HTTP client session (aiohttp's `ClientSession`): one keep-alive
- * connection pool, default headers, a per-request deadline and a status policy,
- * shared by every request made through it.
+ * connection pool, default headers, a per-request deadline, limits on what a server may
+ * send and a status policy, shared by every request made through it.
  *
  * Every request method (`get`, `post`, `put`, `patch`, `delete`, `request`, and the
  * shortcuts `text`, `json`, `status`) checks its arguments at once and returns a cold
@@ -674,16 +677,23 @@ function parseJson<T>(res: HttpResponse): T {
  * - **Complete**: after the one response, when its whole body has arrived. Any
  *   status is a response, unless `raiseForStatus` is on: then >= 400 fails with
  *   `HttpStatusError`.
- * - **Error**: rxjs `TimeoutError` past the deadline; `NetworkError` for connection
- *   refused or reset, DNS failure or an invalid URL; `CancelledError` if the session
- *   is closed (or `config.signal` aborts) meanwhile; `SessionClosedError` if it was
- *   closed before. Every message names the method and the URL.
+ * - **Error**: rxjs `TimeoutError` past the deadline (`timeout`, 300 s by default) or
+ *   after `readTimeout` of silence; `NetworkError` for connection refused or reset, DNS
+ *   failure, an invalid URL or a malformed response (a truncated body or compression, a
+ *   `101` nobody asked for, too many redirects); `ResponseTooLargeError` for a body over
+ *   `maxContentLength` (64 MiB by default, decoded bytes included); `CancelledError` if
+ *   the session is closed (or `config.signal` aborts) meanwhile; `SessionClosedError` if
+ *   it was closed before. Every message names the method and the URL, without the
+ *   credentials a URL may carry.
  * - **Unsubscribe**: aborts the request in flight (its socket is destroyed, not
  *   returned to the pool), or leaves the semaphore's queue.
  *
  * The session is `Unsubscribable`, so rxjs `using()` scopes it (the `async with` of
  * RxJS), and disposable (`using` / `await using`). Bad options throw at once a
- * `TypeError` or `RangeError` naming `createSession`, the option and the value.
+ * `TypeError` or `RangeError` naming `createSession`, the option and the value; so do
+ * the request methods for what the safety rules refuse at call time (a URL like
+ * `http:host/x`, a framing header, a header value outside Latin-1, a body with a BigInt
+ * or a cycle): see the README's "Safety".
  *
  * @example
  * ```ts
@@ -699,9 +709,11 @@ function parseJson<T>(res: HttpResponse): T {
  * // 201 https://httpbin.org/get
  * ```
  *
- * @param options `baseURL`, `headers`, `timeout` (ms per request, default none),
- * `maxSockets` (default 100), `raiseForStatus` (default `false`), `semaphore`,
- * `transport` (default: axios).
+ * @param options `baseURL`, `headers`, `timeout` (ms per request, default 300,000),
+ * `readTimeout` (ms of silence, default none), `maxContentLength` (bytes, default 64 MiB),
+ * `maxSockets` (default 100), `raiseForStatus` (default `false`), `auth` (Basic),
+ * `allowAbsoluteUrls` (default `true`), `semaphore`, `rateLimiter`, `transport`
+ * (default: axios).
  * @returns The session.
  * @see {@link ClientSession} for its methods.
  */

@@ -103,7 +103,10 @@ export interface HttpRequest {
 /**
  * What performs a session's requests: a function from a request to a cold Observable
  * that, when subscribed, sends the request, emits one `HttpResponse` and completes,
- * or fails; unsubscribing aborts the request and frees its connection. The default
+ * or fails; unsubscribing aborts the request and frees its connection. It reads the
+ * body under the request's `maxContentLength` and `readTimeout`, follows up to
+ * `maxRedirects` redirects by the session's rules, skips interim 1xx answers and fails
+ * on a `101`; a custom transport should do the same (a `fakeTransport` need not). The default
  * transport is axios (`axiosTransport`); `undiciTransport` is the fast one;
  * `fakeTransport` from `rxjs-asyncio/testing` builds one from a function, for marble
  * tests.
@@ -176,7 +179,11 @@ export interface SessionOptions {
    * Default `true`.
    */
   readonly allowAbsoluteUrls?: boolean;
-  /** Keep-alive pool size: the most requests in flight, so sockets open, at once. Default 100. */
+  /**
+   * Keep-alive pool size: the most sockets open at once, in use or idle, to any origin
+   * (the least recently used idle one is closed first), so the most requests in flight.
+   * Default 100.
+   */
   readonly maxSockets?: number;
   /** Fail a response with status >= 400 with `HttpStatusError`. Default `false`. */
   readonly raiseForStatus?: boolean;
