@@ -1,7 +1,7 @@
 import { EmptyError, Observable, TimeoutError, map } from 'rxjs';
-import type { Subscriber, Subscription, TeardownLogic, Unsubscribable } from 'rxjs';
+import type { Subscriber, TeardownLogic, Unsubscribable } from 'rxjs';
 import { CancelledError } from '../errors';
-import { endWithTimeout, startDeadline, timeoutError } from '../internal/deadline';
+import { Deadlines, endWithTimeout, timeoutError } from '../internal/deadline';
 import type { Expiring } from '../internal/deadline';
 import { List } from '../internal/list';
 import type { Link } from '../internal/list';
@@ -107,7 +107,7 @@ export class ClientSession implements Unsubscribable {
   private readonly rateLimiter: Limiter | undefined;
   private readonly transport: Transport;
   // Every request subscribed and not yet ended, and whether close() was called: what its calls share.
-  private readonly calls: Calls = { live: new List<Call>(), closed: false };
+  private readonly calls: Calls = { live: new List<Call>(), closed: false, deadlines: new Deadlines() };
   // Absolute URLs of the URLs given without params, as resolved (see resolve()).
   private readonly resolved = new Map<string, ResolvedUrl>();
   // Set by the first close(); later calls return it.
@@ -439,13 +439,15 @@ function cancelled(method: HttpMethod, url: string, why: string): CancelledError
   return new CancelledError(`${method} ${url} was cancelled: ${why}`);
 }
 
-/** The headers of a session without any: shared, never mutated. */
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>);
+/** The headers of a session without any: shared, never mutated (a plain object: for-in over it is cheap). */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** The requests of a session that close() must reach, and whether it was called. */
 interface Calls {
   readonly live: List<Call>;
   closed: boolean;
+  /** The requests' deadlines: one timer per duration for all of them. */
+  readonly deadlines: Deadlines;
 }
 
 /** The URL parser's error names its input: without credentials. */
@@ -508,7 +510,7 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
   running: Unsubscribable | undefined;
   /** The transport's subscription. */
   private sending: Unsubscribable | undefined;
-  private deadline: Subscription | undefined;
+  private deadline: Unsubscribable | undefined;
   /** Where the response goes: the subscriber of the attempt (the permit's, with a semaphore). */
   private out: Subscriber<HttpResponse> | undefined;
   /** Whether the transport has emitted its response. */
@@ -537,7 +539,7 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
       out.error(cancelled(this.request.method, this.request.url, 'the session was closed'));
       return undefined;
     }
-    this.deadline = startDeadline(this.timeout, this);
+    this.deadline = this.calls.deadlines.start(this.timeout, this);
     try {
       this.sending = this.transport(this.request).subscribe(this);
     } catch (err) {

@@ -445,7 +445,13 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expirin
     const acquired = this.pool.acquire(options.origin as string);
     if (acquired instanceof Connection) this.dispatch(acquired, options);
     // The pool was full: a socket of another origin is closing for this one.
-    else void acquired.then(() => this.cancelled || this.released || this.send(hop));
+    else void acquired.then(() => this.connected(hop));
+  }
+
+  /** The socket closed for this hop has closed: send it, or give the slot back if it was dropped meanwhile. */
+  private connected(hop: Hop): void {
+    if (this.cancelled) this.release();
+    else if (!this.released) this.send(hop);
   }
 
   private dispatch(connection: Connection, options: Dispatcher.DispatchOptions): void {

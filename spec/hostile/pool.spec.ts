@@ -59,6 +59,20 @@ describe.each(TRANSPORTS)('the connection pool on %s', (_name, make) => {
     expect(a.connections).toBe(1);
   });
 
+  it('gives back the slot of a request dropped while a socket of another origin closes for it', async () => {
+    const [a, b] = servers as [Hostile, Hostile];
+    const session = h.session({ maxSockets: 1, timeout: 5000 });
+    await firstValueFrom(session.get(`${a.url}/x`));
+    // Closes a's idle socket for b, and is dropped before that socket has closed.
+    session
+      .get(`${b.url}/dropped`)
+      .subscribe({ error: () => undefined })
+      .unsubscribe();
+    expect((await firstValueFrom(session.get(`${b.url}/next`))).status).toBe(200);
+    await a.waitForOpenConnections(0);
+    expect(b.received.map((r) => r.path)).not.toContain('/dropped');
+  });
+
   it('reuses the idle socket of the same origin without closing any', async () => {
     const [a, b] = servers as [Hostile, Hostile];
     const session = h.session({ maxSockets: 2 });
