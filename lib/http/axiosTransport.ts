@@ -478,6 +478,11 @@ class AxiosCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
     responseEnded(this.pool.hooks, this.socket);
     this.socket = null;
     this.stream = undefined;
+    // The whole answer has come: no silence of the server's can fail it now (its decoding is ours).
+    if (!isRedirect(this.request, this.status, this.headers?.location)) {
+      this.silence?.unsubscribe();
+      this.silence = undefined;
+    }
     this.body?.end();
   }
 

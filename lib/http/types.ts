@@ -156,8 +156,9 @@ export interface SessionOptions {
   readonly timeout?: number;
   /**
    * The longest silence allowed in ms (aiohttp's `sock_read`): from the request's start to
-   * its response headers, then before each chunk of its body. rxjs `TimeoutError`, the
-   * request aborted. Default none (`Infinity`).
+   * its response headers, then before each chunk of its body (once the body has all come,
+   * decoding it does not count). rxjs `TimeoutError`, the request aborted. Default none
+   * (`Infinity`).
    */
   readonly readTimeout?: number;
   /**

@@ -503,6 +503,8 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expirin
     this.connection = undefined;
     if (connection !== undefined) this.pool.release(connection);
     if (this.cancelled) return;
+    // The whole answer has come: no silence of the server's can fail it now (its decoding is ours).
+    if (!isRedirect(this.request, this.status, this.headers?.location)) this.stopTimer();
     // The body is complete as framed: its reader decodes it, then calls bodyRead().
     this.body?.end();
   }
