@@ -9,22 +9,12 @@ import type { Subscriber, Unsubscribable } from 'rxjs';
 import { startSilence, timeoutError } from '../internal/deadline';
 import type { Expiring, Silence } from '../internal/deadline';
 import { checkConcurrency, readOptions } from '../internal/validate';
-import { BodyReader, bodyData } from './body';
-import type { BodyOwner } from './body';
-import { isRedirect, nextHop } from './redirect';
+import { bodyData, readerFor } from './body';
+import type { BodyOwner, BodyReader } from './body';
+import { nextHop } from './redirect';
 import type { Hop } from './redirect';
 import { isEmpty } from './request';
-import {
-  ACCEPT_ENCODING,
-  addHeader,
-  contentCodings,
-  declaredTooLarge,
-  emptyHeaders,
-  hasNoBody,
-  isTransportError,
-  transportError,
-  unexpectedUpgrade,
-} from './response';
+import { ACCEPT_ENCODING, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
 import { Slots } from './slots';
@@ -446,20 +436,9 @@ class AxiosCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
     this.statusText = res.statusText;
     const headers = responseHeaders(stream, res);
     this.headers = headers;
-    let keep = true;
-    let codings: ReturnType<typeof contentCodings> = undefined;
-    if (isRedirect(request, status, headers.location)) {
-      // Its body is only counted: the next hop starts once it has been read.
-      keep = false;
-    } else {
-      const tooLarge = declaredTooLarge(request, hop.method, hop.url, status, headers);
-      if (tooLarge !== undefined) return this.failWith(tooLarge);
-      codings = contentCodings(headers['content-encoding']);
-      if (codings instanceof Error) return this.failWith(codings);
-      if (codings !== undefined) delete headers['content-encoding'];
-      if (hasNoBody(hop.method, status)) codings = undefined;
-    }
-    this.body = new BodyReader(hop.method, hop.url, request.maxContentLength, codings as Exclude<typeof codings, Error>, keep, this);
+    const body = readerFor(request, hop, status, headers, this);
+    if (body instanceof Error) return this.failWith(body);
+    this.body = body;
     stream[CALL] = this;
     stream.on('data', onStreamData);
     stream.on('end', onStreamEnd);
@@ -479,7 +458,7 @@ class AxiosCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
     this.socket = null;
     this.stream = undefined;
     // The whole answer has come: no silence of the server's can fail it now (its decoding is ours).
-    if (!isRedirect(this.request, this.status, this.headers?.location)) {
+    if (this.body?.keep !== false) {
       this.silence?.unsubscribe();
       this.silence = undefined;
     }
@@ -496,7 +475,8 @@ class AxiosCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
   bodyRead(body: Buffer): void {
     const { headers, hop, request } = this;
     if (!this.inFlight || headers === undefined) return;
-    if (isRedirect(request, this.status, headers.location)) {
+    // A body only counted is a redirect's, to follow.
+    if (this.body?.keep === false) {
       const next = nextHop(request, hop, this.redirects, this.status, headers.location!);
       if (next instanceof Error) return this.fail(next);
       this.redirects++;
@@ -604,17 +584,23 @@ function onStreamClose(this: BodyStream): void {
   call?.broken(transportError('ECONNRESET', 'the connection closed before the body ended'));
 }
 
-/** A response's headers from its raw pairs (repeats joined the same way as by the undici transport), without prototype. */
+/** A response's headers from its raw pairs, as the undici transport makes them (see `headersFrom`). */
 function responseHeaders(stream: IncomingMessage, res: AxiosResponse): Record<string, string> {
-  const out = emptyHeaders();
   const raw = stream.rawHeaders;
-  if (Array.isArray(raw)) {
-    for (let i = 0; i < raw.length; i += 2) addHeader(out, raw[i]!.toLowerCase(), raw[i + 1]!);
-    return out;
-  }
+  if (Array.isArray(raw)) return headersFrom(raw, lowerCase, asIs);
+  // Not Node's message (a stream of another kind): axios's parsed headers, as pairs.
+  const pairs: string[] = [];
   for (const [name, value] of Object.entries(res.headers as Record<string, unknown>)) {
     if (value === undefined || value === null || typeof value === 'function') continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    for (const v of Array.isArray(value) ? (value as unknown[]) : [value]) pairs.push(name, String(v));
   }
-  return out;
+  return headersFrom(pairs, lowerCase, asIs);
+}
+
+function lowerCase(name: string): string {
+  return name.toLowerCase();
+}
+
+function asIs(value: string): string {
+  return value;
 }

@@ -5,6 +5,9 @@
 import { createDecoder } from './decode';
 import type { DecodeSink, Decoder } from './decode';
 import { ResponseTooLargeError } from './errors/ResponseTooLargeError';
+import { isRedirect } from './redirect';
+import type { Hop } from './redirect';
+import { contentCodings, declaredTooLarge, hasNoBody } from './response';
 import type { Coding } from './response';
 import type { HttpMethod, HttpRequest } from './types';
 
@@ -35,12 +38,16 @@ export class BodyReader implements DecodeSink {
   // Set once the owner has been told (either way), or the reader was destroyed.
   private over = false;
 
+  /**
+   * @param keep Whether the body is kept (and decoded): `false` for the body of a redirect
+   * being followed, which is only counted.
+   */
   constructor(
     private readonly method: HttpMethod,
     private readonly url: string,
     private readonly limit: number,
     private readonly codings: readonly Coding[] | undefined,
-    private readonly keep: boolean,
+    readonly keep: boolean,
     private readonly owner: BodyOwner,
   ) {}
 
@@ -96,6 +103,26 @@ export class BodyReader implements DecodeSink {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * How to read the body of a hop's response, once its head has come (both transports ask
+ * this): a reader that only counts it for a redirect the request follows, else one that
+ * keeps and decodes it (its `Content-Encoding` header then dropped from `headers`); or the
+ * error that ends the request before a byte of the body is read (a `Content-Length` over
+ * `maxContentLength`, codings that cannot be undone in full).
+ */
+export function readerFor(request: HttpRequest, hop: Hop, status: number, headers: Record<string, string>, owner: BodyOwner): BodyReader | Error {
+  if (isRedirect(request, status, headers.location)) {
+    // Its body is only counted: the next hop starts once it has been read.
+    return new BodyReader(hop.method, hop.url, request.maxContentLength, undefined, false, owner);
+  }
+  const tooLarge = declaredTooLarge(request, hop.method, hop.url, status, headers);
+  if (tooLarge !== undefined) return tooLarge;
+  const codings = contentCodings(headers['content-encoding']);
+  if (codings instanceof Error) return codings;
+  if (codings !== undefined) delete headers['content-encoding'];
+  return new BodyReader(hop.method, hop.url, request.maxContentLength, hasNoBody(hop.method, status) ? undefined : codings, true, owner);
+}
 
 /**
  * A body as `data`: `'arraybuffer'` the bytes; `'text'` the text; `'json'` parsed when it

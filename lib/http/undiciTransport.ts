@@ -9,22 +9,12 @@ import type { Expiring, Silence } from '../internal/deadline';
 import { List } from '../internal/list';
 import type { Link } from '../internal/list';
 import { checkConcurrency, readOptions } from '../internal/validate';
-import { BodyReader, bodyData } from './body';
-import type { BodyOwner } from './body';
-import { isRedirect, nextHop } from './redirect';
+import { bodyData, readerFor } from './body';
+import type { BodyOwner, BodyReader } from './body';
+import { nextHop } from './redirect';
 import type { Hop } from './redirect';
 import { isEmpty } from './request';
-import {
-  ACCEPT_ENCODING,
-  addHeader,
-  contentCodings,
-  declaredTooLarge,
-  emptyHeaders,
-  hasNoBody,
-  isTransportError,
-  transportError,
-  unexpectedUpgrade,
-} from './response';
+import { ACCEPT_ENCODING, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
 import { Slots } from './slots';
@@ -475,20 +465,9 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expirin
     this.statusText = statusText;
     const headers = parseHeaders(raw);
     this.headers = headers;
-    const { request, hop } = this;
-    const location = headers.location;
-    if (isRedirect(request, statusCode, location)) {
-      // Its body is only counted: the next hop starts once it has been read.
-      this.body = new BodyReader(hop.method, hop.url, request.maxContentLength, undefined, false, this);
-      return true;
-    }
-    const tooLarge = declaredTooLarge(request, hop.method, hop.url, statusCode, headers);
-    if (tooLarge !== undefined) return this.failWith(tooLarge);
-    let codings = contentCodings(headers['content-encoding']);
-    if (codings instanceof Error) return this.failWith(codings);
-    if (codings !== undefined) delete headers['content-encoding'];
-    if (hasNoBody(hop.method, statusCode)) codings = undefined;
-    this.body = new BodyReader(hop.method, hop.url, request.maxContentLength, codings, true, this);
+    const body = readerFor(this.request, this.hop, statusCode, headers, this);
+    if (body instanceof Error) return this.failWith(body);
+    this.body = body;
     return true;
   }
 
@@ -504,7 +483,7 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expirin
     if (connection !== undefined) this.pool.release(connection);
     if (this.cancelled) return;
     // The whole answer has come: no silence of the server's can fail it now (its decoding is ours).
-    if (!isRedirect(this.request, this.status, this.headers?.location)) this.stopTimer();
+    if (this.body?.keep !== false) this.stopTimer();
     // The body is complete as framed: its reader decodes it, then calls bodyRead().
     this.body?.end();
   }
@@ -528,9 +507,9 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expirin
   bodyRead(body: Buffer): void {
     const { headers, hop, request } = this;
     if (headers === undefined) return;
-    const location = headers.location;
-    if (isRedirect(request, this.status, location)) {
-      const next = nextHop(request, hop, this.redirects, this.status, location!);
+    // A body only counted is a redirect's, to follow.
+    if (this.body?.keep === false) {
+      const next = nextHop(request, hop, this.redirects, this.status, headers.location!);
       if (next instanceof Error) {
         this.end(next);
         return;
@@ -671,15 +650,14 @@ function encodeBody(data: unknown, headers: Record<string, string>): Body {
   );
 }
 
-/** Raw header pairs as `HttpHeaders`: names lower-cased, repeated headers joined with ', ', no prototype. */
+/** Raw header pairs as `HttpHeaders` (see `headersFrom`). */
 function parseHeaders(raw: Buffer[]): Record<string, string> {
-  const out = emptyHeaders();
-  const { headerNameToString } = undiciUtil();
-  for (let i = 0; i < raw.length; i += 2) {
-    // undici's lookup of well-known names (interned, lower-cased), else the bytes lower-cased.
-    addHeader(out, headerNameToString(raw[i]!), raw[i + 1]!.toString('latin1'));
-  }
-  return out;
+  // undici's lookup of well-known names (interned, lower-cased), else the bytes lower-cased.
+  return headersFrom(raw, undiciUtil().headerNameToString, latin1);
+}
+
+function latin1(bytes: Buffer): string {
+  return bytes.toString('latin1');
 }
 
 let util: (typeof import('undici'))['util'] | undefined;
