@@ -2,9 +2,9 @@
  * Soak: many requests through one session, against the embedded httpbin in a child
  * process (so this process's heap is the client's alone), with seeded faults.
  *
- *   npm run soak                       # 100,000 requests (tsx soak/run.ts)
- *   tsx soak/run.ts 10000              # a shorter run (what spec/faults/soak.spec.ts does)
- *   tsx soak/run.ts 100000 --concurrency=200 --rate=0.01 --seed=1 --timeout=30000 --faulttimeout=500
+ *   npm run soak                       # 100,000 requests, then 600 malformed responses a transport (tsx soak/run.ts)
+ *   tsx soak/run.ts 10000 --malformed=100   # a shorter run (what spec/faults/soak.spec.ts does)
+ *   tsx soak/run.ts 100000 --concurrency=200 --rate=0.01 --seed=1 --timeout=30000 --faulttimeout=500 --malformed=600
  *
  * Every request is `session.json('/chaos/<i>')` under `asCompleted(generator, {
  * concurrency })`; the server answers about `rate` of them with a fault drawn from the
@@ -26,6 +26,12 @@
  * if the server is left with an open connection once the session is closed, or if a
  * timer or socket of this process outlives the run.
  *
+ * Then, malformed responses: `--malformed` requests (600 by default, 0 for none) on each
+ * transport against the seeded generator of spec/hostile/malformed.ts (its server in this
+ * process), 50 at once: each must end as its kind allows (NetworkError, SyntaxError,
+ * ResponseTooLargeError or TimeoutError), with no unhandled rejection and no socket left
+ * open, or the run FAILS.
+ *
  * The last line of output is `SOAK_RESULT <json>`, for scripts.
  */
 import { spawn } from 'node:child_process';
@@ -38,9 +44,11 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Observable, catchError, map, of } from 'rxjs';
 import { CancelledError, asCompleted } from '../lib';
-import { HttpStatusError, NetworkError, TimeoutError, createSession } from '../lib/http';
+import { HttpStatusError, NetworkError, TimeoutError, createSession, undiciTransport } from '../lib/http';
 import { chaosFault } from '../lib/testing/httpbin';
 import type { ChaosKind, ChaosOptions } from '../lib/testing/httpbin';
+import { runMalformed } from '../spec/hostile/malformed';
+import type { MalformedReport } from '../spec/hostile/malformed';
 
 interface Options {
   readonly requests: number;
@@ -49,6 +57,8 @@ interface Options {
   readonly seed: number;
   readonly timeout: number;
   readonly faultTimeout: number;
+  /** Malformed responses a transport, after the chaos run. */
+  readonly malformed: number;
 }
 
 interface Sample {
@@ -75,7 +85,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (/^\d+$/.test(arg)) requests = Number(arg);
     else
       throw new Error(
-        `soak: unknown argument ${JSON.stringify(arg)} (expected a request count or --concurrency=, --rate=, --seed=, --timeout=, --faulttimeout=)`,
+        `soak: unknown argument ${JSON.stringify(arg)} (expected a request count or --concurrency=, --rate=, --seed=, --timeout=, --faulttimeout=, --malformed=)`,
       );
   }
   const num = (name: string, fallback: number): number => {
@@ -90,6 +100,7 @@ function parseArgs(argv: readonly string[]): Options {
     seed: num('seed', 1),
     timeout: num('timeout', 30_000),
     faultTimeout: num('faulttimeout', 500),
+    malformed: num('malformed', 600),
   };
   if (options.requests < 100) throw new Error('soak: at least 100 requests, for 20 samples');
   return options;
@@ -283,7 +294,33 @@ async function main(): Promise<number> {
   const received = serverStats.requests as number;
   const mayMiss = expectedErrors.TimeoutError ?? 0;
   const serverOk = serverStats.drained === true && serverStats.openConnections === 0 && received <= options.requests && received >= options.requests - mayMiss;
-  const ok = heapOk && mismatchCount === 0 && serverOk && leftover.length === 0;
+
+  // Malformed responses, on each transport.
+  const malformed: Record<string, MalformedReport> = {};
+  if (options.malformed > 0) {
+    console.log('');
+    console.log(`malformed responses: ${options.malformed} a transport (seed ${options.seed}), 50 at once`);
+    for (const name of ['axios', 'undici'] as const) {
+      const report = await runMalformed({
+        seed: options.seed,
+        count: options.malformed,
+        concurrency: 50,
+        ...(name === 'undici' ? { transport: undiciTransport({ maxSockets: 50 }) } : {}),
+      });
+      malformed[name] = report;
+      const endings = Object.entries(report.endings)
+        .map(([ending, n]) => `${ending} ${n}`)
+        .join(', ');
+      const fine = report.mismatchCount === 0 && report.unhandled === 0 && report.openAfterClose === 0;
+      console.log(
+        `  ${name.padEnd(7)} ${report.requests} in ${report.seconds} s over ${Object.keys(report.kinds).length} kinds: ${endings}; ` +
+          `mismatches ${report.mismatchCount}, unhandled rejections ${report.unhandled}, open after close ${report.openAfterClose} ${fine ? 'OK' : 'FAIL'}`,
+      );
+      for (const line of report.mismatches) console.log(`    ${line}`);
+    }
+  }
+  const malformedOk = Object.values(malformed).every((r) => r.mismatchCount === 0 && r.unhandled === 0 && r.openAfterClose === 0);
+  const ok = heapOk && mismatchCount === 0 && serverOk && leftover.length === 0 && malformedOk;
 
   console.log('');
   console.log(`requests: ${done} in ${seconds.toFixed(1)} s, ${Math.round(done / seconds)} req/s`);
@@ -316,6 +353,19 @@ async function main(): Promise<number> {
     samples,
     server: serverStats,
     leftover,
+    malformed: Object.fromEntries(
+      Object.entries(malformed).map(([name, r]) => [
+        name,
+        {
+          requests: r.requests,
+          kinds: Object.keys(r.kinds).length,
+          endings: r.endings,
+          mismatches: r.mismatchCount,
+          unhandled: r.unhandled,
+          openAfterClose: r.openAfterClose,
+        },
+      ]),
+    ),
   };
   console.log(`SOAK_RESULT ${JSON.stringify(result)}`);
   return ok ? 0 : 1;

@@ -144,6 +144,33 @@ const NON_NEGATIVE_INT: readonly Bad[] = [
   ['Infinity', Infinity, 'Infinity', RangeError],
 ];
 const REQUEST_TIMEOUT_TEXT = 'a positive number of milliseconds (at most 2147483647) or Infinity';
+const BYTE_LIMIT: readonly Bad[] = [
+  ['wrong type', '1024', '"1024"', TypeError],
+  ['missing', null, 'null', TypeError],
+  ['NaN', NaN, 'NaN', RangeError],
+  ['negative', -1, '-1', RangeError],
+  ['fractional', 1.5, '1.5', RangeError],
+  ['-Infinity', -Infinity, '-Infinity', RangeError],
+  ['not a safe integer', 2 ** 53, '9007199254740992', RangeError],
+];
+const BYTE_LIMIT_TEXT = 'a non-negative integer number of bytes or Infinity';
+/** Bad values of an `auth` option: what is wrong, the value, the parameter it names, the error, what the message says. */
+const BAD_AUTH: readonly [kind: string, value: unknown, param: string, error: ErrorClass, says: string][] = [
+  ['wrong type', 'user:pass', '', TypeError, 'must be an object { username, password } of strings, got "user:pass"'],
+  ['an array', ['u', 'p'], '', TypeError, 'must be an object { username, password } of strings, got an array of length 2'],
+  ['username missing', { password: 'p' }, '.username', TypeError, 'must be a string, got undefined'],
+  ['password not a string', { username: 'u', password: 1 }, '.password', TypeError, 'must be a string, got 1'],
+  [
+    'a colon in the username',
+    { username: 'a:b', password: 'p' },
+    '.username',
+    TypeError,
+    'must be free of ":" (Basic auth joins username and password with it), got "a:b"',
+  ],
+  ['unknown key', { username: 'u', password: 'p', realm: 'r' }, '', TypeError, 'is not a known option'],
+];
+const FRAMING_TEXT = 'left to the transport (content-length, transfer-encoding, connection, keep-alive, upgrade, te, trailer frame the message)';
+const HEADER_TEXT = 'Latin-1 text without control characters (a tab is allowed)';
 
 /** Rows for an options bag: not an object, and an unknown option. */
 function optionsBag(fn: string, call: (options: never) => unknown, known: string, unknown: [name: string, value: unknown, shown: string]): void {
@@ -574,9 +601,10 @@ for (const [fn, make] of [
 // rxjs-asyncio/http
 // ---------------------------------------------------------------------------------
 
-const OPTION_KEYS = 'baseURL, headers, timeout, maxSockets, raiseForStatus, semaphore, rateLimiter, transport';
-const CONFIG_KEYS = 'params, headers, data, responseType, timeout, raiseForStatus, maxRedirects, signal';
-const SHORTCUT_KEYS = 'params, headers, data, timeout, raiseForStatus, maxRedirects, signal';
+const OPTION_KEYS =
+  'baseURL, headers, timeout, readTimeout, maxSockets, raiseForStatus, semaphore, rateLimiter, auth, maxContentLength, allowAbsoluteUrls, transport';
+const CONFIG_KEYS = 'params, headers, data, responseType, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, signal';
+const SHORTCUT_KEYS = 'params, headers, data, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, signal';
 const transport = fakeTransport(() => of({ status: 200, data: '' }));
 /** Sessions made by the rows; closed after the table runs (they own no sockets: a fake transport). */
 const sessions: ClientSession[] = [];
@@ -588,13 +616,15 @@ const session = (): ClientSession => {
 const live = session();
 const closed = session();
 void closed.close();
+const relativeOnly = createSession({ transport, baseURL: 'http://127.0.0.1/api', allowAbsoluteUrls: false });
+sessions.push(relativeOnly);
 
 optionsBag('createSession', (options) => createSession(options), OPTION_KEYS, ['timout', 5, '5']);
 for (const [kind, value, shown] of [
   ['wrong type', 5, '5'],
   ['relative', '/api', '"/api"'],
   ['not http', 'ftp://x', '"ftp://x"'],
-  ['a URL that is not http', new URL('ftp://x/'), 'an instance of URL'],
+  ['a URL that is not http', new URL('ftp://x/'), '"ftp://x/"'],
   ['empty', '', '""'],
 ] as const) {
   row(
@@ -631,7 +661,7 @@ row(
   'options.headers value with CRLF',
   () => createSession({ headers: { 'x-a': 'a\r\nb' } }),
   TypeError,
-  'createSession: options.headers["x-a"] must be free of CR, LF and NUL, got "a\\r\\nb"',
+  'createSession: options.headers["x-a"] must be Latin-1 text without control characters (a tab is allowed), got "a\\r\\nb"',
 );
 row(
   'createSession',
@@ -641,6 +671,49 @@ row(
   'createSession: options.headers["x-a"] must be a string, number, boolean or array of strings, got {}',
 );
 numeric('createSession', 'options.timeout', REQUEST_TIMEOUT_TEXT, (v) => createSession({ timeout: v }), REQUEST_TIMEOUT);
+numeric('createSession', 'options.readTimeout', REQUEST_TIMEOUT_TEXT, (v) => createSession({ readTimeout: v }), REQUEST_TIMEOUT);
+numeric('createSession', 'options.maxContentLength', BYTE_LIMIT_TEXT, (v) => createSession({ maxContentLength: v }), BYTE_LIMIT);
+for (const [kind, value, param, error, says] of BAD_AUTH) {
+  const message = says.startsWith('is not')
+    ? `createSession: options.auth.realm is not a known option (expected one of username, password), got "r"`
+    : `createSession: options.auth${param} ${says}`;
+  row('createSession', `options.auth ${kind}`, () => createSession({ auth: value as never }), error, message);
+}
+row(
+  'createSession',
+  'options.allowAbsoluteUrls wrong type',
+  () => createSession({ baseURL: 'http://127.0.0.1/', allowAbsoluteUrls: 'no' as never }),
+  TypeError,
+  'createSession: options.allowAbsoluteUrls must be a boolean, got "no"',
+);
+row(
+  'createSession',
+  'options.allowAbsoluteUrls false without a baseURL',
+  () => createSession({ allowAbsoluteUrls: false }),
+  TypeError,
+  'createSession: options.allowAbsoluteUrls must be true (or left out) in a session without a baseURL, got false',
+);
+row(
+  'createSession',
+  'options.headers a framing header',
+  () => createSession({ headers: { 'Transfer-Encoding': 'chunked' } }),
+  TypeError,
+  `createSession: options.headers["Transfer-Encoding"] must be ${FRAMING_TEXT}, got "chunked"`,
+);
+row(
+  'createSession',
+  'options.headers value outside Latin-1',
+  () => createSession({ headers: { 'x-a': '€' } }),
+  TypeError,
+  `createSession: options.headers["x-a"] must be ${HEADER_TEXT}, got "€"`,
+);
+row(
+  'createSession',
+  'options.baseURL with credentials, not http',
+  () => createSession({ baseURL: 'ftp://u:secret@x/' }),
+  TypeError,
+  'createSession: options.baseURL must be an absolute http: or https: URL, got "ftp://x/"',
+);
 numeric('createSession', 'options.maxSockets', 'a positive integer or Infinity', (v) => createSession({ maxSockets: v }), POSITIVE_INT_OR_INFINITY);
 row(
   'createSession',
@@ -718,6 +791,49 @@ for (const method of METHODS) {
     `${fn}: config.header is not a known option (expected one of ${keys}), got {}`,
   );
   numeric(fn, 'config.timeout', REQUEST_TIMEOUT_TEXT, (v) => callMethod(live, method, '/x', { timeout: v }), REQUEST_TIMEOUT);
+  numeric(fn, 'config.readTimeout', REQUEST_TIMEOUT_TEXT, (v) => callMethod(live, method, '/x', { readTimeout: v }), REQUEST_TIMEOUT);
+  numeric(fn, 'config.maxContentLength', BYTE_LIMIT_TEXT, (v) => callMethod(live, method, '/x', { maxContentLength: v }), BYTE_LIMIT);
+  for (const [kind, value, param, error, says] of BAD_AUTH) {
+    const message = says.startsWith('is not')
+      ? `${fn}: config.auth.realm is not a known option (expected one of username, password), got "r"`
+      : `${fn}: config.auth${param} ${says}`;
+    row(fn, `config.auth ${kind}`, () => callMethod(live, method, '/x', { auth: value }), error, message);
+  }
+  row(
+    fn,
+    'config.headers a framing header',
+    () => callMethod(live, method, '/x', { headers: { 'content-length': '4' } }),
+    TypeError,
+    `${fn}: config.headers["content-length"] must be ${FRAMING_TEXT}, got "4"`,
+  );
+  row(
+    fn,
+    'config.headers value outside Latin-1',
+    () => callMethod(live, method, '/x', { headers: { a: 'price: 5 €' } }),
+    TypeError,
+    `${fn}: config.headers["a"] must be ${HEADER_TEXT}, got "price: 5 €"`,
+  );
+  row(
+    fn,
+    'url with a host after http: and no //',
+    () => callMethod(live, method, 'http:127.0.0.2:9/steal'),
+    TypeError,
+    `${fn}: url must be a relative URL or an absolute one with scheme:// (a host after http: without // is refused), got "http:127.0.0.2:9/steal"`,
+  );
+  row(
+    fn,
+    'url absolute, in a session with allowAbsoluteUrls: false',
+    () => callMethod(relativeOnly, method, 'http://127.0.0.2/x'),
+    TypeError,
+    `${fn}: url must be a URL relative to baseURL (the session has allowAbsoluteUrls: false), got "http://127.0.0.2/x"`,
+  );
+  row(
+    fn,
+    'url with credentials, shown without them',
+    () => callMethod(relativeOnly, method, 'https://ada:s3cret@127.0.0.2/x'),
+    TypeError,
+    `${fn}: url must be a URL relative to baseURL (the session has allowAbsoluteUrls: false), got "https://127.0.0.2/x"`,
+  );
   row(
     fn,
     'config.raiseForStatus wrong type',
@@ -752,7 +868,7 @@ for (const method of METHODS) {
     'config.headers value with LF',
     () => callMethod(live, method, '/x', { headers: { a: 'b\nc' } }),
     TypeError,
-    `${fn}: config.headers["a"] must be free of CR, LF and NUL, got "b\\nc"`,
+    `${fn}: config.headers["a"] must be Latin-1 text without control characters (a tab is allowed), got "b\\nc"`,
   );
   row(fn, 'config.signal wrong type', () => callMethod(live, method, '/x', { signal: {} }), TypeError, `${fn}: config.signal must be an AbortSignal, got {}`);
   if (keys === CONFIG_KEYS) {
@@ -791,6 +907,29 @@ row(
   () => live.post('/x', () => 1),
   TypeError,
   'session.post: data must be a JSON value, string, Buffer or URLSearchParams, got function (anonymous)',
+);
+row(
+  'session.post',
+  'data with a nested BigInt',
+  () => live.post('/x', { order: { total: 12n } }),
+  TypeError,
+  'session.post: data.order.total must be serializable as JSON (no BigInt, no cycle), got 12n',
+);
+const cyclic: Record<string, unknown> = { id: 1 };
+cyclic.parent = { child: cyclic };
+row(
+  'session.put',
+  'data with a cycle',
+  () => live.put('/x', cyclic),
+  TypeError,
+  'session.put: data.parent.child must be serializable as JSON (no BigInt, no cycle), got a cycle (a reference to an object that contains it)',
+);
+row(
+  'session.delete',
+  'config.data with a nested BigInt',
+  () => live.delete('/x', { data: [1n] }),
+  TypeError,
+  'session.delete: config.data[0] must be serializable as JSON (no BigInt, no cycle), got 1n',
 );
 
 for (const [kind, value, shown] of [
@@ -837,6 +976,29 @@ row(
   `session.request: config.verb is not a known option (expected one of ${CONFIG_KEYS}, method, url), got "GET"`,
 );
 numeric('session.request', 'config.timeout', REQUEST_TIMEOUT_TEXT, (v) => live.request({ url: '/x', timeout: v }), REQUEST_TIMEOUT);
+numeric('session.request', 'config.readTimeout', REQUEST_TIMEOUT_TEXT, (v) => live.request({ url: '/x', readTimeout: v }), REQUEST_TIMEOUT);
+numeric('session.request', 'config.maxContentLength', BYTE_LIMIT_TEXT, (v) => live.request({ url: '/x', maxContentLength: v }), BYTE_LIMIT);
+row(
+  'session.request',
+  'config.auth wrong type',
+  () => live.request({ url: '/x', auth: 'u:p' as never }),
+  TypeError,
+  'session.request: config.auth must be an object { username, password } of strings, got "u:p"',
+);
+row(
+  'session.request',
+  'config.url with a host after https: and no //',
+  () => live.request({ url: 'https:evil.example/x' }),
+  TypeError,
+  'session.request: config.url must be a relative URL or an absolute one with scheme:// (a host after http: without // is refused), got "https:evil.example/x"',
+);
+row(
+  'session.request',
+  'config.headers a framing header',
+  () => live.request({ url: '/x', headers: { Upgrade: 'websocket' } }),
+  TypeError,
+  `session.request: config.headers["Upgrade"] must be ${FRAMING_TEXT}, got "websocket"`,
+);
 row(
   'session.request',
   'closed session',

@@ -3,14 +3,15 @@
  * request becomes an HttpClient call, and how HttpClient's answers and failures
  * become a session's response and error family.
  */
-import { HttpClient, HttpErrorResponse, HttpHeaders } from '@angular/common/http';
-import type { HttpResponse as AngularResponse } from '@angular/common/http';
+import { HttpClient, HttpErrorResponse, HttpEventType, HttpHeaders } from '@angular/common/http';
+import type { HttpEvent } from '@angular/common/http';
 import { assertInInjectionContext, inject } from '@angular/core';
-import { TimeoutError, catchError, map, throwError } from 'rxjs';
+import { TimeoutError, catchError, filter, map, throwError } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { timeoutError } from '../internal/deadline';
 import { fail } from '../internal/validate';
-import { toData } from '../http/body';
+import { textData } from '../http/body';
+import { ResponseTooLargeError } from '../http/errors/ResponseTooLargeError';
 import { NetworkError } from '../http/errors/NetworkError';
 import type { HttpHeaders as SessionHeaders, HttpRequest, HttpResponse, Transport } from '../http/types';
 
@@ -44,6 +45,13 @@ type BodyType = 'text' | 'arraybuffer';
  *   session, which wraps it in a `NetworkError`.
  * - **Unsubscribe**: unsubscribes HttpClient's Observable, which aborts the XHR or
  *   fetch (and `HttpTestingController` marks the request `cancelled`).
+ * - **Size**: a body past the request's `maxContentLength` fails with
+ *   `ResponseTooLargeError`: HttpClient is asked for download progress events (unless
+ *   the limit is `Infinity`), and the request is aborted as soon as one reports more
+ *   bytes than the limit; a body that came without progress events (an interceptor's,
+ *   `HttpTestingController`'s `flush`) is measured once it has come. `readTimeout` is
+ *   not applied here: the browser decides how a body is read (the session's `timeout`
+ *   is, as always).
  *
  * The request: headers as the session merged them; a plain object or array as JSON,
  * a string, `URLSearchParams`, `Blob`, `FormData` or `ArrayBuffer` as HttpClient sends
@@ -81,15 +89,24 @@ export function httpClientTransport(http?: HttpClient): Transport {
   }
   return (request: HttpRequest): Observable<HttpResponse> => {
     const responseType: BodyType = request.responseType === 'arraybuffer' ? 'arraybuffer' : 'text';
+    const limited = request.maxContentLength !== Infinity;
     return client
       .request(request.method, request.url, {
         body: toBody(request.data),
         headers: new HttpHeaders(request.headers as Record<string, string>),
-        observe: 'response',
+        observe: 'events',
+        // Progress events tell how much of the body has come, so a body past the limit is
+        // given up (the XHR or fetch aborted) as it arrives rather than once buffered.
+        reportProgress: limited,
         responseType: responseType as 'text',
       })
       .pipe(
-        map((response: AngularResponse<unknown>) => toResponse(request, response.status, response.statusText, response.url, response.headers, response.body)),
+        map((event: HttpEvent<unknown>) => {
+          if (event.type === HttpEventType.DownloadProgress && event.loaded > request.maxContentLength) throw tooLarge(request);
+          if (event.type !== HttpEventType.Response) return undefined;
+          return toResponse(request, event.status, event.statusText, event.url, event.headers, event.body);
+        }),
+        filter((response): response is HttpResponse => response !== undefined),
         catchError((err: unknown) => {
           if (!(err instanceof HttpErrorResponse)) return throwError(() => err);
           if (isTimeout(err.error)) {
@@ -112,14 +129,26 @@ function toBody(data: unknown): unknown {
 
 /** A session's response from what HttpClient received (a response, or the response inside an HttpErrorResponse). */
 function toResponse(request: HttpRequest, status: number, statusText: string, url: string | null, headers: HttpHeaders, body: unknown): HttpResponse {
+  const data = body instanceof ArrayBuffer ? new Uint8Array(body) : ((body ?? '') as string);
+  if (exceeds(data, request.maxContentLength)) throw tooLarge(request);
   return {
     url: url ?? request.url,
     status,
     statusText,
     headers: toHeaders(headers),
-    // toData only parses text and passes bytes through: a Uint8Array goes where its type says Buffer.
-    data: toData(request, body instanceof ArrayBuffer ? (new Uint8Array(body) as Buffer) : ((body ?? '') as string)),
+    data: typeof data === 'string' ? textData(request, data) : data,
   };
+}
+
+/** Whether a body has more than `limit` bytes. A UTF-16 unit is 1 to 3 bytes of UTF-8: a string is encoded only when its length leaves it in doubt. */
+function exceeds(data: string | Uint8Array, limit: number): boolean {
+  if (typeof data !== 'string') return data.byteLength > limit;
+  if (data.length > limit) return true;
+  return data.length * 3 > limit && new TextEncoder().encode(data).byteLength > limit;
+}
+
+function tooLarge(request: HttpRequest): ResponseTooLargeError {
+  return new ResponseTooLargeError(request.method, request.url, request.maxContentLength);
 }
 
 /** Header names in lower case; repeated values joined with `', '`, `set-cookie` with `'\n'` (as the other transports do). */

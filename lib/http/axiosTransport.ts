@@ -1,34 +1,42 @@
 import { Agent as HttpAgent, STATUS_CODES } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
 import axios, { AxiosHeaders } from 'axios';
 import type { AxiosAdapter, AxiosRequestConfig, AxiosRequestTransformer, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { Observable } from 'rxjs';
 import type { Subscriber, Unsubscribable } from 'rxjs';
+import { startSilence, timeoutError } from '../internal/deadline';
+import type { Expiring, Silence } from '../internal/deadline';
 import { checkConcurrency, readOptions } from '../internal/validate';
-import { toData } from './body';
+import { bodyData, readerFor } from './body';
+import type { BodyOwner, BodyReader } from './body';
+import { nextHop } from './redirect';
+import type { Hop } from './redirect';
 import { isEmpty } from './request';
+import { ACCEPT_ENCODING, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
 import { Slots } from './slots';
-import type { HttpHeaders, HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
+import type { HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
 
 /**
  * The default transport of a session: axios over its own keep-alive agents (one for
- * `http:`, one for `https:`), with at most `maxSockets` requests in flight in all,
- * so at most that many sockets open.
+ * `http:`, one for `https:`), with at most `maxSockets` sockets open in all, in use or
+ * idle, so at most that many requests in flight.
  *
  * ```ts
  * const session = createSession({ transport: axiosTransport({ maxSockets: 10 }) }); // as createSession({ maxSockets: 10 })
  * ```
  *
  * Each subscription to `transport(request)` waits for one of the `maxSockets` slots
- * (first come, first served), then sends one request with its own `AbortController`,
- * emits the `HttpResponse` once the whole body has arrived and completes; an axios
- * failure is emitted as it is (the session wraps it). Unsubscribing while the request
- * is in flight aborts it, which destroys its socket; while it waits for a slot, it
- * just leaves the queue; after the response it does nothing. Any status is a
- * response: the session decides what fails.
+ * (first come, first served), then sends one request with its own abort signal, reads
+ * the body as it arrives under `maxContentLength` and `readTimeout`, decodes it, emits
+ * the `HttpResponse` once the whole body has arrived and completes; a failure is emitted
+ * as axios or Node raised it (the session wraps it). Unsubscribing while the request is
+ * in flight aborts it, which destroys its socket; while it waits for a slot, it just
+ * leaves the queue; after the response it does nothing. Any status is a response: the
+ * session decides what fails.
  *
  * ```text
  * transport(request):   ----r|     one HttpResponse once the whole body has arrived
@@ -36,12 +44,21 @@ import type { HttpHeaders, HttpRequest, HttpResponse, PoolTransport, PoolTranspo
  * unsubscribed:         --!        the request aborted, its socket destroyed
  * ```
  *
+ * What axios is asked to do is only the exchange of one request and its response head:
+ * the body comes as a stream (`responseType: 'stream'`, `decompress: false`), read here
+ * as the undici transport reads its own (`BodyReader` in lib/http/body.ts), and redirects
+ * are followed here by the same rules (`maxRedirects: 0` for axios; lib/http/redirect.ts).
+ * So both transports enforce the same limits the same way, and decode strictly: axios's
+ * own decompression returns a truncated gzip body as if it were whole.
+ *
  * Why a queue of our own when the agents already queue requests past `maxSockets`:
  * Node's agent keeps a request aborted while queued in its queue and later opens a
  * socket for it, which the dead request destroys; unsubscribing from a thousand
  * queued requests would open and close a thousand connections. So a request is
  * handed to axios only when the agent can give it a socket at once: a slot is free
- * and no aborted socket is still closing (see `Slots` in lib/http/slots.ts).
+ * and no aborted socket is still closing (see `Slots` in lib/http/slots.ts). And when
+ * every socket is idle on other origins, the agent would hold a request until one of
+ * them is closed by its server: the least recently freed one is closed for it instead.
  *
  * `close()` destroys both agents and every socket they opened, idle or in use, and
  * refuses new ones; it resolves once each of those sockets has emitted `'close'`.
@@ -59,19 +76,20 @@ export function axiosTransport(options?: PoolTransportOptions): PoolTransport {
 export function createAxiosTransport(maxSockets: number): PoolTransport {
   // Every socket the agents opened and that has not emitted 'close' yet.
   const sockets = new Set<Duplex>();
-  // How many of those were destroyed (by an abort) and still count against the agent's limit until they close.
-  const closing = { count: 0 };
   // Set by close(): no request starts and no socket opens after it.
   let destroyed: Promise<void> | undefined;
-  const slots = new Slots(maxSockets, () => closing.count);
+  const hooks: AgentHooks = { refuse: () => destroyed !== undefined, closed: () => slots.schedule(), closing: { count: 0 }, unfreed: 0, freed: 0, agents: [] };
+  // Sockets closing, and sockets whose response has ended but that the agent has not taken
+  // back yet, count against the limit: a request admitted then would make the agent open
+  // one more (for a request of another origin, it does not check maxTotalSockets).
+  const slots = new Slots(maxSockets, () => hooks.closing.count + hooks.unfreed);
 
   // keepAliveMsecs: the TCP keep-alive delay axios sets on each request's socket, so
   // that the agent's own call (made each time it takes a socket back) sets the same.
   const agentOptions = { keepAlive: true, keepAliveMsecs: 60_000, maxSockets, maxTotalSockets: maxSockets };
-  const hooks = { refuse: () => destroyed !== undefined, closed: () => slots.schedule(), closing };
   const httpAgent = track(new HttpAgent(agentOptions), sockets, hooks);
   const httpsAgent = track(new HttpsAgent(agentOptions), sockets, hooks);
-  const pool: AxiosPool = { ...axiosPipeline(httpAgent, httpsAgent), slots, destroyed: false };
+  const pool: AxiosPool = { ...axiosPipeline(httpAgent, httpsAgent), slots, hooks, destroyed: false };
   const transport = (request: HttpRequest): Observable<HttpResponse> =>
     new Observable<HttpResponse>((subscriber) => {
       if (pool.destroyed) {
@@ -105,14 +123,61 @@ function closedError(): Error {
   return Object.assign(new Error('the transport is closed'), { code: 'ERR_TRANSPORT_CLOSED' });
 }
 
+/** What the agents of one transport share with its bookkeeping. */
+interface AgentHooks {
+  /** Whether no socket may open (the transport is closed). */
+  readonly refuse: () => boolean;
+  /** A socket closed (called on a microtask, after the agent has forgotten it too). */
+  readonly closed: () => void;
+  /** Sockets destroyed and not closed yet: they still count against `maxSockets`. */
+  readonly closing: { count: number };
+  /** Sockets whose response has ended, not yet taken back by their agent (`'free'`) nor closed. */
+  unfreed: number;
+  /** A clock of frees: each socket the agents take back notes the next tick of it. */
+  freed: number;
+  /** The agents, for a search of their idle sockets. */
+  readonly agents: HttpAgent[];
+}
+
+/** When a socket was last taken back by its agent, in ticks of `AgentHooks.freed`. */
+const FREED_AT = Symbol('freedAt');
+/** Set on a socket from the end of its response until its agent takes it back (or it closes). */
+const UNFREED = Symbol('unfreed');
+
+type TrackedSocket = Duplex & { [FREED_AT]?: number; [UNFREED]?: boolean };
+
+/** A response has ended on `socket`: it counts as busy until its agent takes it back. */
+function responseEnded(hooks: AgentHooks, socket: TrackedSocket | null | undefined): void {
+  if (socket === null || socket === undefined || socket.destroyed || socket[UNFREED] === true) return;
+  socket[UNFREED] = true;
+  hooks.unfreed++;
+}
+
+/** The agent took `socket` back, or it closed. */
+function socketFreed(hooks: AgentHooks, socket: TrackedSocket): void {
+  if (socket[UNFREED] !== true) return;
+  socket[UNFREED] = false;
+  hooks.unfreed--;
+  hooks.closed();
+}
+
 /**
- * Records every socket `agent` creates in `sockets` until it closes, then calls
- * `hooks.closed` on a microtask (after the agent has forgotten the socket too); counts
- * in `hooks.closing` those destroyed and not yet closed (O(1), where scanning `sockets`
- * on every check cost O(maxSockets) per request). Once
- * `hooks.refuse()` holds, fails the creation instead (the agent then fails the request).
+ * What the transport needs from Node's agents, in one place:
+ *
+ * - every socket `agent` creates is recorded in `sockets` until it closes, then
+ *   `hooks.closed` is called on a microtask (after the agent has forgotten the socket
+ *   too); those destroyed and not yet closed are counted in `hooks.closing` (O(1), where
+ *   scanning `sockets` on every check cost O(maxSockets) per request). Once
+ *   `hooks.refuse()` holds, a creation fails instead (the agent then fails the request);
+ * - each request is given a listener of `'upgrade'`: a `101` the request did not ask for
+ *   (Node, without a listener, destroys the socket and leaves the request pending
+ *   forever) fails it, its socket destroyed;
+ * - a request the agent had to queue while every socket is idle on other origins (its
+ *   `maxTotalSockets` reached) would wait for one of them to be closed by its server: the
+ *   least recently freed idle socket is closed for it (the agent then opens one for it).
  */
-function track<A extends HttpAgent>(agent: A, sockets: Set<Duplex>, hooks: { refuse: () => boolean; closed: () => void; closing: { count: number } }): A {
+function track<A extends HttpAgent>(agent: A, sockets: Set<Duplex>, hooks: AgentHooks): A {
+  hooks.agents.push(agent);
   const create = agent.createConnection.bind(agent);
   agent.createConnection = (options, callback) => {
     if (hooks.refuse()) {
@@ -149,12 +214,49 @@ function track<A extends HttpAgent>(agent: A, sockets: Set<Duplex>, hooks: { ref
       socket.once('close', () => {
         sockets.delete(socket);
         if (counted) hooks.closing.count--;
+        if ((socket as TrackedSocket)[UNFREED] === true) {
+          (socket as TrackedSocket)[UNFREED] = false;
+          hooks.unfreed--;
+        }
         queueMicrotask(hooks.closed);
       });
     }
     return socket;
   };
+  // After the agent's own listener: the socket is in its free list, or given to a request it had queued.
+  agent.on('free', (socket: TrackedSocket) => {
+    socket[FREED_AT] = ++hooks.freed;
+    socketFreed(hooks, socket);
+  });
+  // Node calls addRequest() for each request given to the agent (agent-base and proxy agents override it the same way).
+  const withAddRequest = agent as unknown as { addRequest: (this: HttpAgent, req: ClientRequest, options: unknown) => void };
+  const addRequest = withAddRequest.addRequest;
+  withAddRequest.addRequest = function (req, options) {
+    req.on('upgrade', refuseUpgrade);
+    addRequest.call(this, req, options);
+    if (!isEmpty(this.requests)) closeLeastRecentlyFreed(hooks.agents);
+  };
   return agent;
+}
+
+/** A request's `'upgrade'` listener: the switch was not asked for. */
+function refuseUpgrade(this: ClientRequest, _res: IncomingMessage, socket: Duplex): void {
+  socket.destroy();
+  this.emit('error', unexpectedUpgrade());
+}
+
+/** Destroys the idle socket of `agents` freed longest ago, if there is one. */
+function closeLeastRecentlyFreed(agents: readonly HttpAgent[]): void {
+  let oldest: TrackedSocket | undefined;
+  for (const agent of agents) {
+    for (const name in agent.freeSockets) {
+      for (const socket of agent.freeSockets[name] ?? []) {
+        const at = (socket as TrackedSocket)[FREED_AT] ?? 0;
+        if (oldest === undefined || at < (oldest[FREED_AT] ?? 0)) oldest = socket;
+      }
+    }
+  }
+  oldest?.destroy();
 }
 
 /**
@@ -175,15 +277,19 @@ function track<A extends HttpAgent>(agent: A, sockets: Set<Duplex>, hooks: { ref
 function axiosPipeline(httpAgent: HttpAgent, httpsAgent: HttpsAgent): Pick<AxiosPool, 'base' | 'commonHeaders' | 'transformRequest' | 'adapter'> {
   // The default headers every request sends (axios's `common` group: `Accept`); the per-method groups are empty.
   const { headers: defaultHeaders, ...defaults } = axios.defaults;
-  const commonHeaders = { ...(defaultHeaders.common as Record<string, string>) };
+  const commonHeaders = { ...(defaultHeaders.common as Record<string, string>), 'Accept-Encoding': ACCEPT_ENCODING };
   const base = axios.mergeConfig(defaults as AxiosRequestConfig, {
     httpAgent,
     httpsAgent,
     // aiohttp ignores proxy environment variables unless asked (trust_env); so do we.
     proxy: false,
     validateStatus: null,
-    // Bodies arrive as text or bytes; `toData` parses JSON itself.
+    // The body is read (limits, decoding) and parsed here.
+    responseType: 'stream',
+    decompress: false,
     transformResponse: [],
+    // Redirects are followed here, by the session's rules.
+    maxRedirects: 0,
     allowAbsoluteUrls: true,
   });
   const transforms = base.transformRequest;
@@ -201,20 +307,26 @@ interface AxiosPool {
   /** axios's Node http adapter. */
   readonly adapter: AxiosAdapter;
   readonly slots: Slots;
+  readonly hooks: AgentHooks;
   /** Set by close(). */
   destroyed: boolean;
 }
 
+/** The request a response stream belongs to (a property, so that the stream's listeners are shared functions). */
+const CALL = Symbol('call');
+
+type BodyStream = IncomingMessage & { [CALL]?: AxiosCall };
+
 /**
- * One request, from its subscription to its end: the waiter of the slot queue, the
- * axios call, the subscription's teardown, and the request's abort signal (axios takes
- * any object with `aborted` and `addEventListener`/`removeEventListener`, its
- * `GenericAbortSignal`: an `AbortController` and an `EventTarget` listener per request
- * cost more than the rest of this object). The slot is given back when axios settles:
- * by then the socket is back in the agent's free list (Node frees it on a tick after
- * the body's end).
+ * One request and the redirects it follows, from its subscription to its end: the waiter
+ * of the slot queue, the axios call of each hop, the owner of its body's reader, the
+ * target of its read deadline, the subscription's teardown, and the request's abort
+ * signal (axios takes any object with `aborted` and `addEventListener`/
+ * `removeEventListener`, its `GenericAbortSignal`: an `AbortController` and an
+ * `EventTarget` listener per request cost more than the rest of this object). The slot
+ * is given back when the request ends: its last body read, or a failure.
  */
-class AxiosCall implements Waiter, Unsubscribable {
+class AxiosCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
   // Links of the slot queue, while it waits.
   list: Waiter['list'] = undefined;
   prevItem: Waiter | undefined = undefined;
@@ -222,17 +334,32 @@ class AxiosCall implements Waiter, Unsubscribable {
   context: Context | undefined = undefined;
   // Set once it got its slot.
   private started = false;
-  // From sending until axios settles: only then is there something to abort.
+  // From sending until the request ends: only then is there something to abort.
   private inFlight = false;
-  // The signal axios reads.
+  // The signal axios reads (for the current hop).
   aborted = false;
   private onAbort: (() => void) | undefined;
+  // Redirects followed so far, and the current hop.
+  private redirects = 0;
+  private hop: Hop;
+  // The response of the current hop: its body stream (and the socket under it: Node detaches it
+  // from the stream at the end of a kept-alive response), head and reader.
+  private stream: BodyStream | undefined;
+  private socket: Duplex | null = null;
+  private status = 0;
+  private statusText = '';
+  private headers: Record<string, string> | undefined;
+  private body: BodyReader | undefined;
+  // The request's readTimeout, from its start.
+  private silence: Silence | undefined;
 
   constructor(
     private readonly pool: AxiosPool,
     private readonly request: HttpRequest,
     private readonly subscriber: Subscriber<HttpResponse>,
-  ) {}
+  ) {
+    this.hop = request;
+  }
 
   admit(): void {
     this.started = true;
@@ -241,51 +368,141 @@ class AxiosCall implements Waiter, Unsubscribable {
       return;
     }
     this.inFlight = true;
-    let sent: Promise<AxiosResponse<string | Buffer>>;
+    this.silence = startSilence(this.request.readTimeout, this);
+    this.send(this.request);
+  }
+
+  /** Sends a hop: the request itself, or a redirect of it. */
+  private send(hop: Hop): void {
+    this.hop = hop;
+    this.aborted = false;
+    this.onAbort = undefined;
+    this.stream = undefined;
+    this.headers = undefined;
+    this.body = undefined;
+    let sent: Promise<AxiosResponse<IncomingMessage>>;
     try {
-      sent = this.pool.adapter(this.config()) as Promise<AxiosResponse<string | Buffer>>;
+      sent = this.pool.adapter(this.config(hop)) as Promise<AxiosResponse<IncomingMessage>>;
     } catch (err) {
       sent = Promise.reject(err);
     }
-    const { request } = this;
     sent.then(
-      (res) => {
-        if (this.settle()) {
-          this.subscriber.next(toResponse(request, res));
-          this.subscriber.complete();
-        }
-      },
+      (res) => this.received(res),
       (err: unknown) => {
-        if (this.settle()) this.subscriber.error(err);
+        // axios wraps what it is given: a failure of ours (an upgrade refused) is the cause.
+        const cause = (err as { cause?: unknown } | undefined)?.cause;
+        this.fail(isTransportError(cause) ? cause : err);
       },
     );
   }
 
   /**
    * The config axios's `request()` would hand its adapter: the transport's defaults,
-   * this request's keys, its headers over the default ones, its body transformed.
+   * this hop's keys, its headers over the default ones, its body transformed.
    */
-  private config(): InternalAxiosRequestConfig {
-    const { request, pool } = this;
-    const method = request.method.toLowerCase();
-    const headers = AxiosHeaders.concat(pool.commonHeaders, isEmpty(request.headers) ? undefined : request.headers);
-    const config: InternalAxiosRequestConfig = {
-      ...pool.base,
-      method,
-      url: request.url,
-      headers,
-      responseType: request.responseType === 'arraybuffer' ? 'arraybuffer' : 'text',
-      maxRedirects: request.maxRedirects,
-      signal: this,
-    };
-    if (request.data !== undefined) {
-      let data: unknown = request.data;
+  private config(hop: Hop): InternalAxiosRequestConfig {
+    const { pool } = this;
+    const method = hop.method.toLowerCase();
+    const headers = AxiosHeaders.concat(pool.commonHeaders, isEmpty(hop.headers) ? undefined : hop.headers);
+    const config: InternalAxiosRequestConfig = { ...pool.base, method, url: hop.url, headers, signal: this };
+    if (hop.data !== undefined) {
+      let data: unknown = hop.data;
       for (const transform of pool.transformRequest) data = transform.call(config, data, headers.normalize(false));
       config.data = data;
     }
     // As axios does for these methods, body or not: a form content type unless one is set.
     if (method === 'post' || method === 'put' || method === 'patch') headers.setContentType('application/x-www-form-urlencoded', false);
     return config;
+  }
+
+  /** The head of a hop's response arrived: its body is read as it comes. */
+  private received(res: AxiosResponse<IncomingMessage>): void {
+    const stream = res.data as BodyStream;
+    if (!this.inFlight) {
+      stream.destroy();
+      return;
+    }
+    this.silence?.touch();
+    this.stream = stream;
+    this.socket = stream.socket;
+    const { request, hop } = this;
+    const status = res.status;
+    if (status === 101) {
+      // A 101 without an Upgrade header: Node takes it for an answer.
+      this.failWith(unexpectedUpgrade());
+      return;
+    }
+    this.status = status;
+    this.statusText = res.statusText;
+    const headers = responseHeaders(stream, res);
+    this.headers = headers;
+    const body = readerFor(request, hop, status, headers, this);
+    if (body instanceof Error) return this.failWith(body);
+    this.body = body;
+    stream[CALL] = this;
+    stream.on('data', onStreamData);
+    stream.on('end', onStreamEnd);
+    stream.on('error', onStreamError);
+    stream.on('close', onStreamClose);
+  }
+
+  /** A chunk of the body (a listener of its stream). */
+  data(chunk: Buffer): void {
+    this.silence?.touch();
+    this.body?.write(chunk);
+  }
+
+  /** The body ended as its framing says. */
+  ended(): void {
+    responseEnded(this.pool.hooks, this.socket);
+    this.socket = null;
+    this.stream = undefined;
+    // The whole answer has come: no silence of the server's can fail it now (its decoding is ours).
+    if (this.body?.keep !== false) {
+      this.silence?.unsubscribe();
+      this.silence = undefined;
+    }
+    this.body?.end();
+  }
+
+  /** The body stream failed or closed before its end. */
+  broken(err: unknown): void {
+    if (this.stream === undefined) return;
+    this.stream = undefined;
+    this.fail(err);
+  }
+
+  bodyRead(body: Buffer): void {
+    const { headers, hop, request } = this;
+    if (!this.inFlight || headers === undefined) return;
+    // A body only counted is a redirect's, to follow.
+    if (this.body?.keep === false) {
+      const next = nextHop(request, hop, this.redirects, this.status, headers.location!);
+      if (next instanceof Error) return this.fail(next);
+      this.redirects++;
+      this.send(next);
+      return;
+    }
+    this.settle();
+    this.subscriber.next({
+      url: hop.url,
+      status: this.status,
+      statusText: this.statusText || STATUS_CODES[this.status] || '',
+      headers,
+      data: bodyData(request, body),
+    });
+    this.subscriber.complete();
+  }
+
+  bodyFailed(err: Error): void {
+    this.failWith(err);
+  }
+
+  /** The read deadline passed: the request is aborted, then fails. */
+  expire(): void {
+    const { method, url } = this.hop;
+    const ms = this.request.readTimeout;
+    this.failWith(timeoutError(`${method} ${url} timed out: no data for ${ms} ms (readTimeout)`, { method, url, readTimeout: ms }));
   }
 
   /** Leaves the queue, or aborts the request in flight (which destroys its socket). */
@@ -295,10 +512,7 @@ class AxiosCall implements Waiter, Unsubscribable {
       return;
     }
     if (!this.inFlight) return;
-    this.inFlight = false;
-    this.aborted = true;
-    this.onAbort?.();
-    this.pool.slots.release();
+    this.stop();
   }
 
   // The abort signal axios listens to (one listener: axios's own).
@@ -310,31 +524,83 @@ class AxiosCall implements Waiter, Unsubscribable {
     this.onAbort = undefined;
   }
 
-  /** axios settled: gives the slot back; whether the request was still wanted. */
+  /** Ends the request with its own error, once its work is stopped (its socket destroyed). */
+  private failWith(err: Error): void {
+    if (!this.inFlight) return;
+    this.stop();
+    this.subscriber.error(err);
+  }
+
+  /** A failure of axios, Node or a hop: the request ends with it. */
+  private fail(err: unknown): void {
+    if (!this.settle()) return;
+    this.body?.destroy();
+    this.subscriber.error(err);
+  }
+
+  /** Aborts the hop in flight: axios destroys the request, the body stream and its socket. */
+  private stop(): void {
+    const { stream } = this;
+    this.settle();
+    this.body?.destroy();
+    this.aborted = true;
+    this.onAbort?.();
+    stream?.destroy();
+  }
+
+  /** The request ends: gives the slot back and stops the deadline; whether it was still in flight. */
   private settle(): boolean {
     if (!this.inFlight) return false;
     this.inFlight = false;
+    this.stream = undefined;
+    this.socket = null;
+    this.silence?.unsubscribe();
+    this.silence = undefined;
     this.pool.slots.release();
     return true;
   }
 }
 
-function toResponse(request: HttpRequest, res: AxiosResponse<string | Buffer>): HttpResponse {
-  const redirectedTo = (res.request as { res?: { responseUrl?: unknown } } | undefined)?.res?.responseUrl;
-  return {
-    url: typeof redirectedTo === 'string' ? redirectedTo : request.url,
-    status: res.status,
-    statusText: res.statusText || STATUS_CODES[res.status] || '',
-    headers: toHeaders(res.headers),
-    data: toData(request, res.data),
-  };
+function onStreamData(this: BodyStream, chunk: Buffer): void {
+  this[CALL]?.data(chunk);
 }
 
-function toHeaders(headers: AxiosResponse['headers']): HttpHeaders {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+function onStreamEnd(this: BodyStream): void {
+  const call = this[CALL];
+  this[CALL] = undefined;
+  call?.ended();
+}
+
+function onStreamError(this: BodyStream, err: Error): void {
+  const call = this[CALL];
+  this[CALL] = undefined;
+  call?.broken(err);
+}
+
+function onStreamClose(this: BodyStream): void {
+  // Closed before its end: the connection went away with the body unfinished.
+  const call = this[CALL];
+  this[CALL] = undefined;
+  call?.broken(transportError('ECONNRESET', 'the connection closed before the body ended'));
+}
+
+/** A response's headers from its raw pairs, as the undici transport makes them (see `headersFrom`). */
+function responseHeaders(stream: IncomingMessage, res: AxiosResponse): Record<string, string> {
+  const raw = stream.rawHeaders;
+  if (Array.isArray(raw)) return headersFrom(raw, lowerCase, asIs);
+  // Not Node's message (a stream of another kind): axios's parsed headers, as pairs.
+  const pairs: string[] = [];
+  for (const [name, value] of Object.entries(res.headers as Record<string, unknown>)) {
     if (value === undefined || value === null || typeof value === 'function') continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    for (const v of Array.isArray(value) ? (value as unknown[]) : [value]) pairs.push(name, String(v));
   }
-  return out;
+  return headersFrom(pairs, lowerCase, asIs);
+}
+
+function lowerCase(name: string): string {
+  return name.toLowerCase();
+}
+
+function asIs(value: string): string {
+  return value;
 }

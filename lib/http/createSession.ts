@@ -1,21 +1,56 @@
 import { EmptyError, Observable, TimeoutError, map } from 'rxjs';
-import type { Subscriber, Subscription, TeardownLogic, Unsubscribable } from 'rxjs';
+import type { Subscriber, TeardownLogic, Unsubscribable } from 'rxjs';
 import { CancelledError } from '../errors';
-import { endWithTimeout, startDeadline, timeoutError } from '../internal/deadline';
+import { Deadlines, endWithTimeout, timeoutError } from '../internal/deadline';
 import type { Expiring } from '../internal/deadline';
 import { List } from '../internal/list';
 import type { Link } from '../internal/list';
-import { checkBoolean, checkConcurrency, checkFunction, checkLimiter, checkTimeout, fail, readOptions } from '../internal/validate';
+import { checkBoolean, checkByteLimit, checkConcurrency, checkFunction, checkLimiter, checkTimeout, fail, readOptions } from '../internal/validate';
 import type { Limiter } from '../types';
 import { createAxiosTransport } from './axiosTransport';
 import { HttpStatusError } from './errors/HttpStatusError';
 import { NetworkError } from './errors/NetworkError';
 import { SessionClosedError } from './errors/SessionClosedError';
-import { CONFIG_KEYS, REQUEST_KEYS, SHORTCUT_KEYS, checkBaseUrl, checkConfig, checkHeaders, checkMethod, checkUrl, isEmpty, resolveUrl } from './request';
-import type { CheckedConfig } from './request';
+import { ResponseTooLargeError } from './errors/ResponseTooLargeError';
+import {
+  CONFIG_KEYS,
+  REQUEST_KEYS,
+  SHORTCUT_KEYS,
+  basicAuthorization,
+  checkAuth,
+  checkBaseUrl,
+  checkBody,
+  checkConfig,
+  checkHeaders,
+  checkMethod,
+  checkUrl,
+  isEmpty,
+  resolveUrl,
+  withoutCredentials,
+  withoutUserInfo,
+} from './request';
+import type { CheckedConfig, ResolvedUrl } from './request';
 import type { HttpMethod, HttpRequest, HttpResponse, RequestConfig, RequestOptions, ResponseType, SessionOptions, Transport } from './types';
 
-const OPTION_KEYS = ['baseURL', 'headers', 'timeout', 'maxSockets', 'raiseForStatus', 'semaphore', 'rateLimiter', 'transport'] as const;
+const OPTION_KEYS = [
+  'baseURL',
+  'headers',
+  'timeout',
+  'readTimeout',
+  'maxSockets',
+  'raiseForStatus',
+  'semaphore',
+  'rateLimiter',
+  'auth',
+  'maxContentLength',
+  'allowAbsoluteUrls',
+  'transport',
+] as const;
+
+/** Default `timeout`: aiohttp's `ClientTimeout(total=300)`. */
+const DEFAULT_TIMEOUT = 300_000;
+/** Default `maxContentLength`: 64 MiB. */
+const DEFAULT_MAX_CONTENT_LENGTH = 64 * 1024 * 1024;
 
 /** `Symbol.dispose` and `Symbol.asyncDispose`, or the names Node 20 gives them where the runtime lacks them. */
 const DISPOSE: symbol = Symbol.dispose ?? Symbol.for('nodejs.dispose');
@@ -40,7 +75,8 @@ export type ShortcutConfig = Omit<RequestConfig, 'responseType'>;
  *
  * - **Complete**: once the response's whole body has arrived (any status, unless
  *   `raiseForStatus`).
- * - **Error**: `HttpStatusError`, `NetworkError`, rxjs `TimeoutError`,
+ * - **Error**: `HttpStatusError`, `NetworkError`, `ResponseTooLargeError` (a body over
+ *   `maxContentLength`), rxjs `TimeoutError` (`timeout`, `readTimeout`),
  *   `CancelledError` (closed meanwhile) or `SessionClosedError` (closed before).
  * - **Unsubscribe**: aborts the request and frees its socket, or leaves the queue
  *   (of the semaphore, or of the pool when `maxSockets` requests are in flight).
@@ -59,25 +95,40 @@ export class ClientSession implements Unsubscribable {
   private readonly baseURL: string | undefined;
   private readonly headers: Readonly<Record<string, string>>;
   private readonly timeout: number;
+  private readonly readTimeout: number;
+  private readonly maxContentLength: number;
+  private readonly allowAbsoluteUrls: boolean;
+  // The `Authorization` value of `auth` (or of the baseURL's credentials), and the origin
+  // (with its slash) it is sent to: the baseURL's, or any when there is none.
+  private readonly authorization: string | undefined;
+  private readonly authOrigin: string | undefined;
   private readonly raiseForStatus: boolean;
   private readonly semaphore: Limiter | undefined;
   private readonly rateLimiter: Limiter | undefined;
   private readonly transport: Transport;
-  // Every request subscribed and not yet ended: close() cancels each.
-  private readonly live = new List<Call>();
+  // Every request subscribed and not yet ended, and whether close() was called: what its calls share.
+  private readonly calls: Calls = { live: new List<Call>(), closed: false, deadlines: new Deadlines() };
   // Absolute URLs of the URLs given without params, as resolved (see resolve()).
-  private readonly resolved = new Map<string, string>();
-  // Set by the first close(), before it cancels anything.
-  private isClosed = false;
+  private readonly resolved = new Map<string, ResolvedUrl>();
   // Set by the first close(); later calls return it.
   private closing: Promise<void> | undefined;
 
   /** @internal Use {@link createSession}. */
   constructor(options: SessionOptions | undefined) {
     const o = readOptions('createSession', 'options', options, OPTION_KEYS);
-    this.baseURL = o.baseURL === undefined ? undefined : checkBaseUrl('createSession', 'options.baseURL', o.baseURL);
-    this.headers = o.headers === undefined ? {} : checkHeaders('createSession', 'options.headers', o.headers);
-    this.timeout = o.timeout === undefined ? Infinity : checkTimeout('createSession', 'options.timeout', o.timeout);
+    const base = o.baseURL === undefined ? undefined : checkBaseUrl('createSession', 'options.baseURL', o.baseURL);
+    this.baseURL = base?.url;
+    this.headers = o.headers === undefined ? NO_HEADERS : checkHeaders('createSession', 'options.headers', o.headers);
+    this.timeout = o.timeout === undefined ? DEFAULT_TIMEOUT : checkTimeout('createSession', 'options.timeout', o.timeout);
+    this.readTimeout = o.readTimeout === undefined ? Infinity : checkTimeout('createSession', 'options.readTimeout', o.readTimeout);
+    this.maxContentLength =
+      o.maxContentLength === undefined ? DEFAULT_MAX_CONTENT_LENGTH : checkByteLimit('createSession', 'options.maxContentLength', o.maxContentLength);
+    this.allowAbsoluteUrls = o.allowAbsoluteUrls === undefined ? true : checkBoolean('createSession', 'options.allowAbsoluteUrls', o.allowAbsoluteUrls);
+    if (!this.allowAbsoluteUrls && base === undefined) {
+      fail('type', 'createSession', 'options.allowAbsoluteUrls', 'true (or left out) in a session without a baseURL', false);
+    }
+    this.authorization = o.auth === undefined ? base?.authorization : basicAuthorization(checkAuth('createSession', 'options.auth', o.auth));
+    this.authOrigin = base === undefined ? undefined : `${new URL(base.url).origin}/`;
     const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('createSession', 'options.maxSockets', o.maxSockets);
     this.raiseForStatus = o.raiseForStatus === undefined ? false : checkBoolean('createSession', 'options.raiseForStatus', o.raiseForStatus);
     this.semaphore = o.semaphore === undefined ? undefined : checkLimiter('createSession', 'options.semaphore', o.semaphore);
@@ -91,7 +142,7 @@ export class ClientSession implements Unsubscribable {
 
   /** Whether `close()` has been called. */
   get closed(): boolean {
-    return this.isClosed;
+    return this.calls.closed;
   }
 
   /**
@@ -185,7 +236,7 @@ export class ClientSession implements Unsubscribable {
     if (typeof config !== 'object' || config === null) fail('type', 'session.request', 'config', 'an object with a url', config);
     const c = readOptions('session.request', 'config', config, REQUEST_KEYS, 'plain');
     const method = c.method === undefined ? 'GET' : checkMethod('session.request', 'config.method', c.method);
-    const url = checkUrl('session.request', 'config.url', c.url);
+    const url = checkUrl('session.request', 'config.url', c.url, this.allowAbsoluteUrls);
     const { method: _m, url: _u, ...rest } = c;
     return this.send<T>('session.request', method, url, rest, CONFIG_KEYS);
   }
@@ -236,9 +287,11 @@ export class ClientSession implements Unsubscribable {
   }
 
   /**
-   * Closes the session: requests in flight (or queued) fail with `CancelledError`
-   * and are aborted, the connection pool is destroyed, and later requests fail with
-   * `SessionClosedError`. Resolves once every socket of the pool has closed. Calling
+   * Closes the session: requests in flight fail with `CancelledError` and are aborted,
+   * those queued (on the semaphore, the rate limiter or the pool) fail with it without
+   * being started, the connection pool is destroyed, and later requests fail with
+   * `SessionClosedError`. A response already delivered stays delivered (`close()` may be
+   * called from its `next`). Resolves once every socket of the pool has closed. Calling
    * it again returns the same promise.
    *
    * The pool is the session's own axios transport's, or that of the transport it was
@@ -259,8 +312,10 @@ export class ClientSession implements Unsubscribable {
       // Closed first, so that nothing a cancellation triggers can start a request;
       // requests cancelled before the pool goes, so that they fail with CancelledError,
       // not with the pool's own error.
-      this.isClosed = true;
-      for (const call of this.live.takeAll()) call.cancelOnClose();
+      // A call admitted meanwhile (a semaphore's permit handed on by a cancelled call)
+      // sees `closed` and fails without being started.
+      this.calls.closed = true;
+      for (const call of this.calls.live.takeAll()) call.cancelOnClose();
       const { close } = this.transport as { close?: unknown };
       this.closing = typeof close === 'function' ? Promise.resolve(close.call(this.transport) as unknown).then(() => undefined) : Promise.resolve();
     }
@@ -286,7 +341,7 @@ export class ClientSession implements Unsubscribable {
     data?: unknown,
     responseType?: ResponseType,
   ): Observable<HttpResponse<T>> {
-    const url = checkUrl(fn, 'url', rawUrl);
+    const url = checkUrl(fn, 'url', rawUrl, this.allowAbsoluteUrls);
     const config = checkConfig(fn, rawConfig, keys);
     const body = data === undefined ? checkBody(fn, 'config.data', config.data) : checkBody(fn, 'data', data);
     const plan: Plan = { method, url, config, data: body, responseType: responseType ?? config.responseType ?? 'json' };
@@ -296,36 +351,36 @@ export class ClientSession implements Unsubscribable {
   /** One subscription to a request: one `Call`, or an error at once. */
   private subscribeCall(plan: Plan, subscriber: Subscriber<HttpResponse>): TeardownLogic {
     const { method, url, config } = plan;
-    let target: string;
+    let target: ResolvedUrl;
     try {
       target = this.resolve(url, config.params);
     } catch (err) {
-      subscriber.error(this.isClosed ? new SessionClosedError(method, url) : new NetworkError(method, url, err));
+      const shown = withoutUserInfo(url);
+      subscriber.error(this.calls.closed ? new SessionClosedError(method, shown) : new NetworkError(method, shown, withoutInput(err)));
       return undefined;
     }
-    if (this.isClosed) {
-      subscriber.error(new SessionClosedError(method, target));
+    if (this.calls.closed) {
+      subscriber.error(new SessionClosedError(method, target.url));
       return undefined;
     }
     const { signal } = config;
     if (signal?.aborted) {
-      subscriber.error(cancelled(method, target, 'its signal was aborted'));
+      subscriber.error(cancelled(method, target.url, 'its signal was aborted'));
       return undefined;
     }
     const request: HttpRequest = {
       method,
-      url: target,
-      headers: this.requestHeaders(config.headers),
+      url: target.url,
+      headers: this.requestHeaders(config, target),
       data: plan.data,
       responseType: plan.responseType,
       maxRedirects: config.maxRedirects,
+      maxContentLength: config.maxContentLength ?? this.maxContentLength,
+      readTimeout: config.readTimeout ?? this.readTimeout,
     };
-    const call = new Call(this.transport, this.live, request, config.timeout ?? this.timeout, config.raiseForStatus ?? this.raiseForStatus, subscriber);
-    this.live.push(call);
-    if (signal !== undefined) {
-      call.signal = signal;
-      signal.addEventListener('abort', call, { once: true });
-    }
+    const call = new Call(this.transport, this.calls, request, config.timeout ?? this.timeout, config.raiseForStatus ?? this.raiseForStatus, subscriber);
+    this.calls.live.push(call);
+    if (signal !== undefined) watchSignal(signal, call);
     if (this.semaphore === undefined && this.rateLimiter === undefined) {
       call.attempt(subscriber);
       return call;
@@ -340,7 +395,7 @@ export class ClientSession implements Unsubscribable {
   }
 
   /** The absolute URL of a request; without params, remembered (the same URLs come back in a fan-out). */
-  private resolve(url: string, params: CheckedConfig['params']): string {
+  private resolve(url: string, params: CheckedConfig['params']): ResolvedUrl {
     if (params !== undefined) return resolveUrl(this.baseURL, url, params);
     let resolved = this.resolved.get(url);
     if (resolved === undefined) {
@@ -351,9 +406,20 @@ export class ClientSession implements Unsubscribable {
     return resolved;
   }
 
-  /** The session's headers with the request's over them (the session's own object when the request has none). */
-  private requestHeaders(headers: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
-    return isEmpty(headers) ? this.headers : { ...this.headers, ...headers };
+  /**
+   * The session's headers with the request's over them (the session's own object when
+   * the request has none), and its Basic auth, the most specific first: the request's
+   * `auth`, the credentials of its URL, its own `authorization` header, the session's
+   * `auth` (for the base URL's origin only, when there is a base URL).
+   */
+  private requestHeaders(config: CheckedConfig, target: ResolvedUrl): Readonly<Record<string, string>> {
+    const own = config.headers;
+    const headers = isEmpty(own) ? this.headers : { ...this.headers, ...own };
+    let authorization = config.authorization ?? target.authorization;
+    if (authorization === undefined && own.authorization === undefined && this.authorization !== undefined) {
+      if (this.authOrigin === undefined || target.url.startsWith(this.authOrigin)) authorization = this.authorization;
+    }
+    return authorization === undefined ? headers : { ...headers, authorization };
   }
 }
 
@@ -373,23 +439,84 @@ function cancelled(method: HttpMethod, url: string, why: string): CancelledError
   return new CancelledError(`${method} ${url} was cancelled: ${why}`);
 }
 
+/** The headers of a session without any: shared, never mutated (a plain object: for-in over it is cheap). */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** The requests of a session that close() must reach, and whether it was called. */
+interface Calls {
+  readonly live: List<Call>;
+  closed: boolean;
+  /** The requests' deadlines: one timer per duration for all of them. */
+  readonly deadlines: Deadlines;
+}
+
+/** The URL parser's error names its input: without credentials. */
+function withoutInput(err: unknown): unknown {
+  const e = err as { input?: unknown };
+  if (typeof e === 'object' && e !== null && typeof e.input === 'string') e.input = withoutUserInfo(e.input);
+  return err;
+}
+
+/**
+ * The calls waiting on one `AbortSignal`, behind one listener: a signal shared by many
+ * requests gets one listener, not one per request (Node warns past ten).
+ */
+class SignalWatch {
+  readonly calls = new Set<Call>();
+
+  constructor(readonly signal: AbortSignal) {}
+
+  /** The signal aborted (an `EventListener` object). */
+  handleEvent(): void {
+    watches.delete(this.signal);
+    for (const call of [...this.calls]) call.abortedBySignal();
+    this.calls.clear();
+  }
+}
+
+/** The watch of each signal that requests in flight share. */
+const watches = new WeakMap<AbortSignal, SignalWatch>();
+
+function watchSignal(signal: AbortSignal, call: Call): void {
+  let watch = watches.get(signal);
+  if (watch === undefined) {
+    watch = new SignalWatch(signal);
+    watches.set(signal, watch);
+    signal.addEventListener('abort', watch, { once: true });
+  }
+  watch.calls.add(call);
+  call.watch = watch;
+}
+
+function unwatchSignal(call: Call): void {
+  const watch = call.watch;
+  if (watch === undefined) return;
+  call.watch = undefined;
+  watch.calls.delete(call);
+  if (watch.calls.size === 0 && watches.get(watch.signal) === watch) {
+    watches.delete(watch.signal);
+    watch.signal.removeEventListener('abort', watch);
+  }
+}
+
 /**
  * One subscription to a request, from its subscription to its end: the transport run
  * under the request's deadline, its response checked against `raiseForStatus`, its
- * failures wrapped; cancelled by `close()` (through `live`) or by its signal (as the
- * signal's listener). One object per request, no closure: this is every request's path.
+ * failures wrapped; cancelled by `close()` (through `live`) or by its signal (through
+ * its watch). One object per request, no closure: this is every request's path.
  */
 class Call implements Unsubscribable, Link<Call>, Expiring {
   /** The subscription of the semaphore's permit, when there is a semaphore. */
   running: Unsubscribable | undefined;
   /** The transport's subscription. */
   private sending: Unsubscribable | undefined;
-  private deadline: Subscription | undefined;
+  private deadline: Unsubscribable | undefined;
   /** Where the response goes: the subscriber of the attempt (the permit's, with a semaphore). */
   private out: Subscriber<HttpResponse> | undefined;
   /** Whether the transport has emitted its response. */
   private received = false;
-  signal: AbortSignal | undefined;
+  /** The watch of the request's signal, if it has one. */
+  watch: SignalWatch | undefined = undefined;
   // Links of the session's list of calls in flight.
   list: List<Call> | undefined = undefined;
   prevItem: Call | undefined = undefined;
@@ -397,7 +524,7 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
 
   constructor(
     private readonly transport: Transport,
-    private readonly live: List<Call>,
+    private readonly calls: Calls,
     private readonly request: HttpRequest,
     private readonly timeout: number,
     private readonly raise: boolean,
@@ -407,7 +534,12 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
   /** Runs the transport under the deadline, emitting to `out`. */
   attempt(out: Subscriber<HttpResponse>): TeardownLogic {
     this.out = out;
-    this.deadline = startDeadline(this.timeout, this);
+    if (this.calls.closed) {
+      // Admitted by a permit that close() freed: nothing is started.
+      out.error(cancelled(this.request.method, this.request.url, 'the session was closed'));
+      return undefined;
+    }
+    this.deadline = this.calls.deadlines.start(this.timeout, this);
     try {
       this.sending = this.transport(this.request).subscribe(this);
     } catch (err) {
@@ -421,8 +553,12 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
   next(response: HttpResponse): void {
     if (this.received) return;
     this.received = true;
-    if (this.raise && response.status >= 400) this.out!.error(new HttpStatusError(this.request.method, response));
-    else this.out!.next(response);
+    // Delivered: close() (called from the subscriber's next, say) no longer cancels it.
+    this.calls.live.remove(this);
+    const url = withoutCredentials(response.url);
+    const delivered = url === response.url ? response : { ...response, url };
+    if (this.raise && delivered.status >= 400) this.out!.error(new HttpStatusError(this.request.method, delivered));
+    else this.out!.next(delivered);
   }
 
   error(err: unknown): void {
@@ -450,15 +586,16 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
     this.subscriber.error(cancelled(this.request.method, this.request.url, 'the session was closed'));
   }
 
-  /** The request's signal aborted (an `EventListener` object: no closure per request). */
-  handleEvent(): void {
+  /** The request's signal aborted. */
+  abortedBySignal(): void {
+    this.watch = undefined;
     this.subscriber.error(cancelled(this.request.method, this.request.url, 'its signal was aborted'));
   }
 
   /** The request's teardown. */
   unsubscribe(): void {
-    this.live.remove(this);
-    this.signal?.removeEventListener('abort', this);
+    this.calls.live.remove(this);
+    unwatchSignal(this);
     this.running?.unsubscribe();
     this.stop();
   }
@@ -503,6 +640,7 @@ Object.defineProperties(ClientSession.prototype, {
 function isOwnError(err: unknown): boolean {
   return (
     err instanceof NetworkError ||
+    err instanceof ResponseTooLargeError ||
     err instanceof HttpStatusError ||
     err instanceof SessionClosedError ||
     err instanceof TimeoutError ||
@@ -524,8 +662,8 @@ function parseJson<T>(res: HttpResponse): T {
 
 /**
  * Creates an HTTP client session (aiohttp's `ClientSession`): one keep-alive
- * connection pool, default headers, a per-request deadline and a status policy,
- * shared by every request made through it.
+ * connection pool, default headers, a per-request deadline, limits on what a server may
+ * send and a status policy, shared by every request made through it.
  *
  * Every request method (`get`, `post`, `put`, `patch`, `delete`, `request`, and the
  * shortcuts `text`, `json`, `status`) checks its arguments at once and returns a cold
@@ -541,16 +679,23 @@ function parseJson<T>(res: HttpResponse): T {
  * - **Complete**: after the one response, when its whole body has arrived. Any
  *   status is a response, unless `raiseForStatus` is on: then >= 400 fails with
  *   `HttpStatusError`.
- * - **Error**: rxjs `TimeoutError` past the deadline; `NetworkError` for connection
- *   refused or reset, DNS failure or an invalid URL; `CancelledError` if the session
- *   is closed (or `config.signal` aborts) meanwhile; `SessionClosedError` if it was
- *   closed before. Every message names the method and the URL.
+ * - **Error**: rxjs `TimeoutError` past the deadline (`timeout`, 300 s by default) or
+ *   after `readTimeout` of silence; `NetworkError` for connection refused or reset, DNS
+ *   failure, an invalid URL or a malformed response (a truncated body or compression, a
+ *   `101` nobody asked for, too many redirects); `ResponseTooLargeError` for a body over
+ *   `maxContentLength` (64 MiB by default, decoded bytes included); `CancelledError` if
+ *   the session is closed (or `config.signal` aborts) meanwhile; `SessionClosedError` if
+ *   it was closed before. Every message names the method and the URL, without the
+ *   credentials a URL may carry.
  * - **Unsubscribe**: aborts the request in flight (its socket is destroyed, not
  *   returned to the pool), or leaves the semaphore's queue.
  *
  * The session is `Unsubscribable`, so rxjs `using()` scopes it (the `async with` of
  * RxJS), and disposable (`using` / `await using`). Bad options throw at once a
- * `TypeError` or `RangeError` naming `createSession`, the option and the value.
+ * `TypeError` or `RangeError` naming `createSession`, the option and the value; so do
+ * the request methods for what the safety rules refuse at call time (a URL like
+ * `http:host/x`, a framing header, a header value outside Latin-1, a body with a BigInt
+ * or a cycle): see the README's "Safety".
  *
  * @example
  * ```ts
@@ -566,38 +711,14 @@ function parseJson<T>(res: HttpResponse): T {
  * // 201 https://httpbin.org/get
  * ```
  *
- * @param options `baseURL`, `headers`, `timeout` (ms per request, default none),
- * `maxSockets` (default 100), `raiseForStatus` (default `false`), `semaphore`,
- * `transport` (default: axios).
+ * @param options `baseURL`, `headers`, `timeout` (ms per request, default 300,000),
+ * `readTimeout` (ms of silence, default none), `maxContentLength` (bytes, default 64 MiB),
+ * `maxSockets` (default 100), `raiseForStatus` (default `false`), `auth` (Basic),
+ * `allowAbsoluteUrls` (default `true`), `semaphore`, `rateLimiter`, `transport`
+ * (default: axios).
  * @returns The session.
  * @see {@link ClientSession} for its methods.
  */
 export function createSession(options?: SessionOptions): ClientSession {
   return new ClientSession(options);
-}
-
-/**
- * A request body must be something the transports can send: a JSON value (plain
- * object, array, string, number, boolean, null), bytes (Buffer, ArrayBuffer, a typed
- * array), `URLSearchParams`, or a stream. Anything else (a function, a Symbol, a BigInt,
- * a Map, a Promise) is a programming error, refused at call time rather than reported
- * later as a network failure.
- */
-function checkBody(fn: string, param: string, value: unknown): unknown {
-  if (value === undefined || value === null) return value;
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return value;
-    case 'object': {
-      if (Array.isArray(value) || value instanceof URLSearchParams || value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value;
-      const proto: unknown = Object.getPrototypeOf(value);
-      if (proto === Object.prototype || proto === null) return value;
-      const v = value as { pipe?: unknown; toJSON?: unknown; [Symbol.toStringTag]?: unknown };
-      if (typeof v.pipe === 'function' || typeof v.toJSON === 'function' || v[Symbol.toStringTag] === 'FormData') return value;
-      break;
-    }
-  }
-  return fail('type', fn, param, 'a JSON value, string, Buffer or URLSearchParams', value);
 }

@@ -10,6 +10,7 @@ export { undiciTransport } from './undiciTransport';
 
 // Requests, responses and transports
 export type {
+  BasicAuth,
   HeadersInit,
   HttpHeaders,
   HttpMethod,
@@ -29,6 +30,7 @@ export type {
 // Errors (timeouts fail with rxjs's own TimeoutError; closing cancels with CancelledError)
 export { HttpStatusError } from './errors/HttpStatusError';
 export { NetworkError } from './errors/NetworkError';
+export { ResponseTooLargeError } from './errors/ResponseTooLargeError';
 export { SessionClosedError } from './errors/SessionClosedError';
 export { CancelledError } from '../errors';
 export { TimeoutError } from 'rxjs';

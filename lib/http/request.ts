@@ -1,25 +1,68 @@
 /**
  * Internals of the session: argument checks of its options and of each request's
  * config, and the resolution of a call into the `HttpRequest` a transport receives.
+ *
+ * The safety rules that can be decided from the arguments alone are decided here, at
+ * call time: a URL that names a host without `//` (`http:evil/x`), an absolute URL in a
+ * session that refuses them, a framing header, a header character that cannot go on the
+ * wire, a body that cannot be serialized. Browser-neutral (no `node:` module, no `Buffer`).
  */
-import { checkBoolean, checkNonNegativeInteger, checkOneOf, checkTimeout, describe, fail, isPlainObject, readOptions } from '../internal/validate';
-import type { HttpMethod, ParamsInit, RequestConfig, RequestOptions, ResponseType } from './types';
+import {
+  checkBoolean,
+  checkByteLimit,
+  checkNonNegativeInteger,
+  checkOneOf,
+  checkTimeout,
+  describe,
+  fail,
+  isPlainObject,
+  readOptions,
+} from '../internal/validate';
+import type { BasicAuth, HttpMethod, ParamsInit, RequestConfig, RequestOptions, ResponseType } from './types';
 
 export const METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const RESPONSE_TYPES: readonly ResponseType[] = ['json', 'text', 'arraybuffer'];
 
 /** The config keys of `get`, `post`, ...; `request()` adds `method` and `url`; the shortcuts drop `responseType`. */
-export const CONFIG_KEYS = ['params', 'headers', 'data', 'responseType', 'timeout', 'raiseForStatus', 'maxRedirects', 'signal'] as const;
+export const CONFIG_KEYS = [
+  'params',
+  'headers',
+  'data',
+  'responseType',
+  'timeout',
+  'readTimeout',
+  'raiseForStatus',
+  'maxRedirects',
+  'maxContentLength',
+  'auth',
+  'signal',
+] as const;
 export const REQUEST_KEYS = [...CONFIG_KEYS, 'method', 'url'] as const;
 export const SHORTCUT_KEYS = CONFIG_KEYS.filter((key) => key !== 'responseType');
 
-/** A URL that starts with a scheme. */
-const ABSOLUTE = /^[a-z][a-z\d+\-.]*:/i;
+/** An absolute URL: a scheme, then `//` (the only form the session takes for one). */
+const ABSOLUTE = /^[a-z][a-z\d+\-.]*:\/\//i;
+/** `http:` or `https:` without `//`: the URL parser would read what follows as a host (`http:evil/x`). */
+const HOST_WITHOUT_SLASHES = /^https?:(?!\/\/)/i;
+/** What the URL parser ignores before it reads a scheme: leading C0 controls and spaces, and any tab or newline. */
+// eslint-disable-next-line no-control-regex -- control characters are what it matches
+const IGNORED = /^[\x00-\x20]+|[\t\n\r]/g;
+const TAB_OR_NEWLINE = /[\t\n\r]/;
+/** The user info of a URL given as text: from after the scheme (and its slashes) to the last `@` before the path. */
+const USER_INFO = /^([a-z][a-z\d+\-.]*:[/\\]*)[^/?#\\]*@/i;
 
 /** RFC 9110 token: what a header name may contain. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** What a header value must not contain (Node would throw when sending it). */
-const BAD_VALUE = /[\r\n\0]/;
+/** What a header value must not contain: a control character other than tab, or a character outside Latin-1 (Node's own rule). */
+const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+const BAD_VALUE_EXPECTED = 'Latin-1 text without control characters (a tab is allowed)';
+/**
+ * Headers that frame the message on the wire: the transport writes them from the body
+ * it sends. A caller's `content-length: 4` over a longer body would let the rest be read
+ * as a second request (request smuggling).
+ */
+const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer']);
+const FRAMING_EXPECTED = `left to the transport (${[...FRAMING].join(', ')} frame the message)`;
 
 /** A request config, checked, with headers lower-cased and defaults not yet applied. */
 export interface CheckedConfig {
@@ -28,8 +71,12 @@ export interface CheckedConfig {
   readonly data: unknown;
   readonly responseType: ResponseType | undefined;
   readonly timeout: number | undefined;
+  readonly readTimeout: number | undefined;
   readonly raiseForStatus: boolean | undefined;
   readonly maxRedirects: number;
+  readonly maxContentLength: number | undefined;
+  /** The `Authorization` value of `config.auth`, if given. */
+  readonly authorization: string | undefined;
   readonly signal: AbortSignal | undefined;
 }
 
@@ -40,8 +87,11 @@ const NO_CONFIG: CheckedConfig = Object.freeze({
   data: undefined,
   responseType: undefined,
   timeout: undefined,
+  readTimeout: undefined,
   raiseForStatus: undefined,
   maxRedirects: 0,
+  maxContentLength: undefined,
+  authorization: undefined,
   signal: undefined,
 });
 
@@ -58,8 +108,11 @@ export function checkConfig(fn: string, config: RequestConfig | undefined, keys:
     data: c.data,
     responseType: c.responseType === undefined ? undefined : checkOneOf(fn, 'config.responseType', c.responseType, RESPONSE_TYPES),
     timeout: c.timeout === undefined ? undefined : checkTimeout(fn, 'config.timeout', c.timeout),
+    readTimeout: c.readTimeout === undefined ? undefined : checkTimeout(fn, 'config.readTimeout', c.readTimeout),
     raiseForStatus: c.raiseForStatus === undefined ? undefined : checkBoolean(fn, 'config.raiseForStatus', c.raiseForStatus),
     maxRedirects: c.maxRedirects === undefined ? 0 : checkNonNegativeInteger(fn, 'config.maxRedirects', c.maxRedirects),
+    maxContentLength: c.maxContentLength === undefined ? undefined : checkByteLimit(fn, 'config.maxContentLength', c.maxContentLength),
+    authorization: c.auth === undefined ? undefined : basicAuthorization(checkAuth(fn, 'config.auth', c.auth)),
     signal: c.signal === undefined ? undefined : checkSignal(fn, 'config.signal', c.signal),
   };
 }
@@ -75,15 +128,68 @@ export function checkMethod(fn: string, param: string, value: unknown): HttpMeth
 
 const METHOD_EXPECTED = `one of ${METHODS.join(', ')} (any case)`;
 
-/** A URL argument: a string (possibly relative) or a `URL`, returned as a string. */
-export function checkUrl(fn: string, param: string, value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value instanceof URL) return value.href;
-  return fail('type', fn, param, 'a string or URL', value);
+/**
+ * A URL argument: a string (relative, or absolute with `scheme://`) or a `URL`, returned
+ * as a string. `http:host/x` (a scheme of the web without `//`) is refused: the URL parser
+ * would send it to `host`, whatever the base. With `allowAbsolute` false, so is any
+ * absolute URL. Messages show the URL without its credentials.
+ */
+export function checkUrl(fn: string, param: string, value: unknown, allowAbsolute: boolean): string {
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (value instanceof URL) text = value.href;
+  else return fail('type', fn, param, 'a string or URL', value);
+  const parsed = asParsed(text);
+  if (HOST_WITHOUT_SLASHES.test(parsed)) {
+    fail('type', fn, param, 'a relative URL or an absolute one with scheme:// (a host after http: without // is refused)', withoutUserInfo(text));
+  }
+  if (!allowAbsolute && ABSOLUTE.test(parsed)) {
+    fail('type', fn, param, 'a URL relative to baseURL (the session has allowAbsoluteUrls: false)', withoutUserInfo(text));
+  }
+  return text;
 }
 
-/** A base URL: an absolute `http:` or `https:` URL. */
-export function checkBaseUrl(fn: string, param: string, value: unknown): string {
+/** Whether a URL that passed {@link checkUrl} is absolute (then `baseURL` does not apply). */
+export function isAbsoluteUrl(url: string): boolean {
+  return ABSOLUTE.test(asParsed(url));
+}
+
+/**
+ * A URL as the URL parser reads its scheme: without leading C0 controls and spaces, nor
+ * tabs and newlines. On every call's path: most URLs start with `/` or a letter and hold
+ * none of those, and are returned as they are.
+ */
+function asParsed(url: string): string {
+  return url.charCodeAt(0) > 0x20 && !TAB_OR_NEWLINE.test(url) ? url : url.replace(IGNORED, '');
+}
+
+/**
+ * A URL given as text, without the user info it may carry (`http://user:pass@host/` →
+ * `http://host/`): for messages about a URL that could not be parsed.
+ */
+export function withoutUserInfo(url: string): string {
+  return url.includes('@') ? url.replace(USER_INFO, '$1') : url;
+}
+
+/**
+ * An absolute URL without the credentials it may carry: what a response's `url` shows
+ * (a redirect's `Location` may name some). Cheap when there are none.
+ */
+export function withoutCredentials(url: string): string {
+  if (!url.includes('@')) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href;
+  } catch {
+    return withoutUserInfo(url);
+  }
+}
+
+/** A base URL: an absolute `http:` or `https:` URL, returned with its credentials apart. */
+export function checkBaseUrl(fn: string, param: string, value: unknown): ResolvedUrl {
   const expected = 'an absolute http: or https: URL';
   const text = value instanceof URL ? value.href : value;
   if (typeof text !== 'string') return fail('type', fn, param, expected, value);
@@ -91,13 +197,56 @@ export function checkBaseUrl(fn: string, param: string, value: unknown): string 
   try {
     parsed = new URL(text);
   } catch {
-    return fail('type', fn, param, expected, value);
+    return fail('type', fn, param, expected, withoutUserInfo(text));
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') fail('type', fn, param, expected, value);
-  return text;
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') fail('type', fn, param, expected, withoutUserInfo(text));
+  const authorization = takeCredentials(parsed);
+  // As given (a trailing slash or none), without its credentials.
+  return { url: authorization === undefined ? text : withoutUserInfo(text), authorization };
 }
 
-/** Headers: a plain object of names to values; returned with names lower-cased and values as strings. */
+/** Basic credentials: `{ username, password }`, strings, no `:` in the username (RFC 7617). */
+export function checkAuth(fn: string, param: string, value: unknown): BasicAuth {
+  const expected = 'an object { username, password } of strings';
+  if (!isPlainObject(value)) return fail('type', fn, param, expected, value);
+  const { username, password } = readOptions(fn, param, value as Partial<BasicAuth>, ['username', 'password']);
+  if (typeof username !== 'string') fail('type', fn, `${param}.username`, 'a string', username);
+  if (typeof password !== 'string') fail('type', fn, `${param}.password`, 'a string', password);
+  if (username.includes(':')) fail('type', fn, `${param}.username`, 'free of ":" (Basic auth joins username and password with it)', username);
+  return { username, password };
+}
+
+/** `Basic <base64 of username:password in UTF-8>`, as browsers and RFC 7617 encode it. */
+export function basicAuthorization({ username, password }: BasicAuth): string {
+  const bytes = new TextEncoder().encode(`${username}:${password}`);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
+  return `Basic ${btoa(binary)}`;
+}
+
+/** Removes the credentials of a parsed URL; returns them as an `Authorization` value, or `undefined` if it had none. */
+function takeCredentials(url: URL): string | undefined {
+  if (url.username === '' && url.password === '') return undefined;
+  const authorization = basicAuthorization({ username: percentDecoded(url.username), password: percentDecoded(url.password) });
+  url.username = '';
+  url.password = '';
+  return authorization;
+}
+
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Headers: a plain object of names to values; returned with names lower-cased and values
+ * as strings. A header named `__proto__` is a header (an own property, not the prototype).
+ * A plain object, not one without prototype: the transports walk it on every request, and
+ * V8 walks an object without prototype (a dictionary) several times slower.
+ */
 export function checkHeaders(fn: string, param: string, value: unknown): Record<string, string> {
   if (!isPlainObject(value)) return fail('type', fn, param, 'a plain object of header names to values', value);
   const out: Record<string, string> = {};
@@ -108,12 +257,15 @@ export function checkHeaders(fn: string, param: string, value: unknown): Record<
       throw new TypeError(`${fn}: ${param} has an invalid header name ${describe(name)}`);
     }
     if (raw === undefined || raw === null) continue;
+    const lower = name.toLowerCase();
+    if (FRAMING.has(lower)) fail('type', fn, `${param}[${JSON.stringify(name)}]`, FRAMING_EXPECTED, raw);
     let text: string;
     if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') text = String(raw);
     else if (Array.isArray(raw) && raw.every((v) => typeof v === 'string')) text = raw.join(', ');
     else return fail('type', fn, `${param}[${JSON.stringify(name)}]`, 'a string, number, boolean or array of strings', raw);
-    if (BAD_VALUE.test(text)) fail('type', fn, `${param}[${JSON.stringify(name)}]`, 'free of CR, LF and NUL', raw);
-    out[name.toLowerCase()] = text;
+    if (BAD_VALUE.test(text)) fail('type', fn, `${param}[${JSON.stringify(name)}]`, BAD_VALUE_EXPECTED, raw);
+    if (lower === '__proto__') Object.defineProperty(out, lower, { value: text, enumerable: true, writable: true, configurable: true });
+    else out[lower] = text;
   }
   return out;
 }
@@ -136,20 +288,95 @@ function checkSignal(fn: string, param: string, value: unknown): AbortSignal {
   return value;
 }
 
+/**
+ * A request body must be something the transports can send: a JSON value (plain
+ * object, array, string, number, boolean, null), bytes (Buffer, ArrayBuffer, a typed
+ * array), `URLSearchParams`, or a stream. Anything else (a function, a Symbol, a BigInt,
+ * a Map, a Promise), and a JSON value that cannot be serialized (a BigInt inside it, a
+ * cycle), is a programming error, refused at call time rather than reported later as a
+ * network failure.
+ */
+export function checkBody(fn: string, param: string, value: unknown): unknown {
+  if (value === undefined || value === null) return value;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return value;
+    case 'object': {
+      if (value instanceof URLSearchParams || value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value;
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (Array.isArray(value) || proto === Object.prototype || proto === null) {
+        const ancestors: object[] = [];
+        const problem = jsonProblem(value, ancestors);
+        if (problem !== undefined) throw new TypeError(`${fn}: ${param}${problem.path} must be serializable as JSON (no BigInt, no cycle), got ${problem.got}`);
+        return value;
+      }
+      const v = value as { pipe?: unknown; toJSON?: unknown; [Symbol.toStringTag]?: unknown };
+      if (typeof v.pipe === 'function' || typeof v.toJSON === 'function' || v[Symbol.toStringTag] === 'FormData') return value;
+      break;
+    }
+  }
+  return fail('type', fn, param, 'a JSON value, string, Buffer or URLSearchParams', value);
+}
+
+/**
+ * What `JSON.stringify` would throw on inside `value`: a BigInt or a cycle, with the path
+ * to it (`.items[2].id`), or `undefined`. Walks what `JSON.stringify` walks (own enumerable
+ * properties, array elements); a value with a `toJSON` method, or bytes, is a leaf.
+ * `ancestors` is the chain of objects above `value`: a reference to one of them is a cycle
+ * (an object reached twice on different paths is not).
+ */
+function jsonProblem(value: object, ancestors: object[]): { path: string; got: string } | undefined {
+  if (ancestors.includes(value)) return { path: '', got: 'a cycle (a reference to an object that contains it)' };
+  ancestors.push(value);
+  let found: { path: string; got: string } | undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && found === undefined; i++) {
+      const inner = child(value[i], ancestors);
+      if (inner !== undefined) found = { path: `[${i}]${inner.path}`, got: inner.got };
+    }
+  } else {
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      const inner = child((value as Record<string, unknown>)[key], ancestors);
+      if (inner === undefined) continue;
+      found = { path: `${/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`}${inner.path}`, got: inner.got };
+      break;
+    }
+  }
+  ancestors.pop();
+  return found;
+}
+
+/** {@link jsonProblem} of an element or property, its path relative to it. */
+function child(value: unknown, ancestors: object[]): { path: string; got: string } | undefined {
+  if (typeof value === 'bigint') return { path: '', got: describe(value) };
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return undefined;
+  return jsonProblem(value, ancestors);
+}
+
 /** Whether an object has no own enumerable key (without allocating a key list). */
 export function isEmpty(value: object): boolean {
   for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) return false;
   return true;
 }
 
+/** A URL resolved for a request: absolute, without credentials; those, if it had any, as an `Authorization` value. */
+export interface ResolvedUrl {
+  readonly url: string;
+  readonly authorization: string | undefined;
+}
+
 /**
- * The absolute URL of a request: `url` if it is absolute, else `baseURL` and `url`
- * joined with one slash (as axios does), with `params` appended. Throws a
- * `TypeError` for a URL that cannot be parsed or whose protocol is not http(s).
+ * The absolute URL of a request: `url` if it is absolute (`scheme://`), else `baseURL`
+ * and `url` joined with one slash (as axios does: `user:42` and `//x` are paths under the
+ * base), with `params` appended, and credentials moved out of it. Throws a `TypeError`
+ * for a URL that cannot be parsed or whose protocol is not http(s).
  */
-export function resolveUrl(baseURL: string | undefined, url: string, params: ParamsInit | undefined): string {
-  const absolute = ABSOLUTE.test(url);
-  const joined = absolute || baseURL === undefined ? url : url === '' ? baseURL : `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+export function resolveUrl(baseURL: string | undefined, url: string, params: ParamsInit | undefined): ResolvedUrl {
+  const joined = baseURL === undefined || isAbsoluteUrl(url) ? url : url === '' ? baseURL : `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
   const parsed = new URL(joined);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new TypeError(`unsupported protocol ${parsed.protocol} (only http: and https:)`);
@@ -162,5 +389,6 @@ export function resolveUrl(baseURL: string | undefined, url: string, params: Par
       for (const v of Array.isArray(value) ? value : [value]) parsed.searchParams.append(name, String(v));
     }
   }
-  return parsed.href;
+  const authorization = takeCredentials(parsed);
+  return { url: parsed.href, authorization };
 }

@@ -13,10 +13,20 @@ export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 
  */
 export type ResponseType = 'json' | 'text' | 'arraybuffer';
 
-/** Header names in lower case; a header sent several times is joined with `', '`, as `fetch` does. */
+/**
+ * Header names in lower case; a header sent several times is joined with `', '`, as
+ * `fetch` does. The headers of a response are an object without prototype: a header
+ * named `constructor` or `__proto__` is a header like any other.
+ */
 export type HttpHeaders = Readonly<Record<string, string>>;
 
-/** Headers as a caller gives them: any case; `undefined` and `null` values are left out. */
+/**
+ * Headers as a caller gives them: any case; `undefined` and `null` values are left out.
+ * Names are RFC 9110 tokens; values are Latin-1 text without control characters (a tab
+ * is allowed). The framing headers (`content-length`, `transfer-encoding`, `connection`,
+ * `keep-alive`, `upgrade`, `te`, `trailer`) are the transport's to write: setting one is
+ * a `TypeError` at call time.
+ */
 export type HeadersInit = Readonly<Record<string, string | number | boolean | readonly string[] | null | undefined>>;
 
 /** A query parameter value: an array repeats the name (`?a=1&a=2`), `null` and `undefined` leave it out. */
@@ -25,19 +35,26 @@ export type ParamValue = string | number | boolean | null | undefined | readonly
 /** Query parameters, appended to the URL's own. */
 export type ParamsInit = Readonly<Record<string, ParamValue>> | URLSearchParams;
 
+/** Credentials for HTTP Basic auth (aiohttp's `BasicAuth`): sent as `Authorization: Basic base64(username:password)`, in UTF-8. */
+export interface BasicAuth {
+  /** Must not contain `:`. */
+  readonly username: string;
+  readonly password: string;
+}
+
 /**
  * A response, as every request of a session emits it (aiohttp's ClientResponse, read).
  *
  * @typeParam T The type of `data`.
  */
 export interface HttpResponse<T = unknown> {
-  /** The final URL, query included (after redirects, if any were followed). */
+  /** The final URL, query included (after redirects, if any were followed), without credentials. */
   readonly url: string;
   /** The status code, e.g. `200`. */
   readonly status: number;
   /** The reason phrase, e.g. `'OK'`. */
   readonly statusText: string;
-  /** The response headers, names in lower case. */
+  /** The response headers, names in lower case, in an object without prototype. */
   readonly headers: HttpHeaders;
   /** The body, as `responseType` says. */
   readonly data: T;
@@ -51,9 +68,15 @@ export interface HttpResponse<T = unknown> {
 export interface HttpRequest {
   /** Upper case. */
   readonly method: HttpMethod;
-  /** Absolute `http:` or `https:` URL, resolved against `baseURL`, query parameters included. */
+  /**
+   * Absolute `http:` or `https:` URL, resolved against `baseURL`, query parameters
+   * included, without credentials (those are in `headers.authorization`).
+   */
   readonly url: string;
-  /** Session and request headers merged (the request's win), names in lower case. */
+  /**
+   * Session and request headers merged (the request's win), names in lower case, an
+   * `authorization` for the request's Basic auth among them. Never a framing header.
+   */
   readonly headers: HttpHeaders;
   /**
    * The body as the caller gave it, `undefined` for none. A plain object or array is
@@ -64,12 +87,26 @@ export interface HttpRequest {
   readonly responseType: ResponseType;
   /** How many redirects to follow; `0` (the default) returns a 3xx as it is. */
   readonly maxRedirects: number;
+  /**
+   * The most bytes the body may have, as received and once decoded (`Infinity` for no
+   * limit): past it, the transport stops reading and fails with `ResponseTooLargeError`.
+   */
+  readonly maxContentLength: number;
+  /**
+   * The longest silence allowed, in ms (`Infinity` for no limit): from the request's
+   * start to its response headers, then before each chunk of its body. Past it, the
+   * transport aborts the request and fails with rxjs `TimeoutError`.
+   */
+  readonly readTimeout: number;
 }
 
 /**
  * What performs a session's requests: a function from a request to a cold Observable
  * that, when subscribed, sends the request, emits one `HttpResponse` and completes,
- * or fails; unsubscribing aborts the request and frees its connection. The default
+ * or fails; unsubscribing aborts the request and frees its connection. It reads the
+ * body under the request's `maxContentLength` and `readTimeout`, follows up to
+ * `maxRedirects` redirects by the session's rules, skips interim 1xx answers and fails
+ * on a `101`; a custom transport should do the same (a `fakeTransport` need not). The default
  * transport is axios (`axiosTransport`); `undiciTransport` is the fast one;
  * `fakeTransport` from `rxjs-asyncio/testing` builds one from a function, for marble
  * tests.
@@ -93,24 +130,61 @@ export interface PoolTransport extends Transport {
 /** Options of `axiosTransport` and `undiciTransport`. */
 export interface PoolTransportOptions {
   /**
-   * The most requests in flight at once, so sockets open to an origin (default 100,
-   * `Infinity` for no limit); the others wait, first come, first served.
+   * The most sockets open at once (default 100, `Infinity` for no limit), in use or idle,
+   * to any origin: so the most requests in flight too; the others wait, first come,
+   * first served. A request to an origin without an idle socket closes the least
+   * recently used idle socket of another origin when the pool is full.
    */
   readonly maxSockets?: number;
 }
 
 /** Options of `createSession`. */
 export interface SessionOptions {
-  /** Base of relative URLs: `baseURL + '/' + url`, as axios joins them. Absolute URLs ignore it. */
+  /**
+   * Base of relative URLs: `baseURL + '/' + url`, as axios joins them. Only a URL with
+   * `scheme://` is absolute and ignores it (`user:42` and `//x/y` are relative). Credentials
+   * in it (`http://user:pass@host/`) are the session's `auth`.
+   */
   readonly baseURL?: string | URL;
   /** Headers sent with every request (a request's own headers win). */
   readonly headers?: HeadersInit;
   /**
    * Deadline of each request in ms, from its start (after any wait for a semaphore
-   * permit) to the end of its body: rxjs `TimeoutError`. Default `Infinity` (none).
+   * permit) to the end of its body: rxjs `TimeoutError`, the request aborted. Default
+   * `300_000` (aiohttp's `ClientTimeout(total=300)`); `Infinity` for none.
    */
   readonly timeout?: number;
-  /** Keep-alive pool size: the most requests in flight, so sockets open, at once. Default 100. */
+  /**
+   * The longest silence allowed in ms (aiohttp's `sock_read`): from the request's start to
+   * its response headers, then before each chunk of its body (once the body has all come,
+   * decoding it does not count). rxjs `TimeoutError`, the request aborted. Default none
+   * (`Infinity`).
+   */
+  readonly readTimeout?: number;
+  /**
+   * The most bytes a buffered body may have, as received and once decoded (a small gzip
+   * bomb never allocates more): past it, the request stops reading and fails with
+   * `ResponseTooLargeError`. A `Content-Length` above it fails before the body is read.
+   * Default 64 MiB (`67_108_864`); `Infinity` to lift it.
+   */
+  readonly maxContentLength?: number;
+  /**
+   * HTTP Basic auth for the requests to the base URL's origin (or to every origin when
+   * there is no `baseURL`); a request's own `auth`, credentials in its URL or its
+   * `authorization` header win.
+   */
+  readonly auth?: BasicAuth;
+  /**
+   * `false` refuses, at call time (`TypeError`), a request URL with its own
+   * `scheme://host`: every request goes to the `baseURL` (which it then requires).
+   * Default `true`.
+   */
+  readonly allowAbsoluteUrls?: boolean;
+  /**
+   * Keep-alive pool size: the most sockets open at once, in use or idle, to any origin
+   * (the least recently used idle one is closed first), so the most requests in flight.
+   * Default 100.
+   */
   readonly maxSockets?: number;
   /** Fail a response with status >= 400 with `HttpStatusError`. Default `false`. */
   readonly raiseForStatus?: boolean;
@@ -141,17 +215,26 @@ export interface RequestConfig {
   readonly responseType?: ResponseType;
   /** Overrides the session's `timeout` for this request. */
   readonly timeout?: number;
+  /** Overrides the session's `readTimeout` for this request. */
+  readonly readTimeout?: number;
   /** Overrides the session's `raiseForStatus` for this request. */
   readonly raiseForStatus?: boolean;
-  /** Redirects to follow. Default `0`: a 3xx response is returned as it is. */
+  /**
+   * Redirects to follow (301, 302, 303, 307 and 308 with a `Location`). Default `0`: a
+   * 3xx response is returned as it is. One more than this fails with `NetworkError`.
+   */
   readonly maxRedirects?: number;
+  /** Overrides the session's `maxContentLength` for this request. */
+  readonly maxContentLength?: number;
+  /** HTTP Basic auth for this request, over the session's, its URL's credentials and any `authorization` header. */
+  readonly auth?: BasicAuth;
   /** Aborting it cancels the request, which fails with `CancelledError`. */
   readonly signal?: AbortSignal;
 }
 
 /** The options of `session.request(config)`: a `RequestConfig` with its method and URL. */
 export interface RequestOptions extends RequestConfig {
-  /** The URL, relative to `baseURL` or absolute. */
+  /** The URL, relative to `baseURL` or absolute (`scheme://`). */
   readonly url: string | URL;
   /** Any case. Default `'GET'`. */
   readonly method?: HttpMethod | Lowercase<HttpMethod>;

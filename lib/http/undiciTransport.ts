@@ -1,12 +1,20 @@
 import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Readable } from 'node:stream';
-import * as zlib from 'node:zlib';
 import { Observable } from 'rxjs';
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import type { Client, Dispatcher } from 'undici';
+import { startSilence, timeoutError } from '../internal/deadline';
+import type { Expiring, Silence } from '../internal/deadline';
+import { List } from '../internal/list';
+import type { Link } from '../internal/list';
 import { checkConcurrency, readOptions } from '../internal/validate';
-import { toData, toText } from './body';
+import { bodyData, readerFor } from './body';
+import type { BodyOwner, BodyReader } from './body';
+import { nextHop } from './redirect';
+import type { Hop } from './redirect';
 import { isEmpty } from './request';
+import { ACCEPT_ENCODING, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
 import { Slots } from './slots';
@@ -15,7 +23,7 @@ import type { HttpHeaders, HttpRequest, HttpResponse, PoolTransport, PoolTranspo
 /** Headers every request sends unless it sets them itself (as axios does, `compress` aside). */
 const DEFAULT_HEADERS: Readonly<Record<string, string>> = {
   accept: 'application/json, text/plain, */*',
-  'accept-encoding': 'gzip, deflate, br',
+  'accept-encoding': ACCEPT_ENCODING,
   'user-agent': 'undici',
 };
 
@@ -39,23 +47,30 @@ const DEFAULT_HEADERS: Readonly<Record<string, string>> = {
  *
  * - one request per subscription; the response is emitted once its whole body has
  *   arrived, then the Observable completes; any status is a response;
- * - at most `maxSockets` requests in flight (default 100), so at most that many
- *   sockets open to an origin; the others wait in a first-come, first-served queue of
- *   the transport's own, and one dropped while it waits never opens a socket;
+ * - at most `maxSockets` sockets open (default 100), in use or idle, to all origins
+ *   together, so at most that many requests in flight: the others wait in a first-come,
+ *   first-served queue of the transport's own, and one dropped while it waits never opens
+ *   a socket; a request to an origin without an idle socket, when the pool is full,
+ *   closes the least recently used idle socket (of any origin) and waits for it to close;
  * - unsubscribing while the request is in flight aborts it and destroys its socket;
+ * - the body is read under `maxContentLength` (received and decoded bytes alike:
+ *   `ResponseTooLargeError` as soon as it is crossed, or at once for a `Content-Length`
+ *   over it) and `readTimeout` (rxjs `TimeoutError` after that long without data);
  * - `responseType` `'json'` (parsed if it is JSON, else text), `'text'`, `'arraybuffer'`
- *   (a Buffer); gzip, deflate and br bodies are decompressed;
+ *   (a Buffer); gzip, deflate and br bodies are decompressed, `gzip, gzip` twice, and a
+ *   truncated or corrupt one fails;
+ * - interim `1xx` answers are skipped (`100 Continue` included); a `101` fails with
+ *   `ERR_UNEXPECTED_UPGRADE` and its socket is destroyed;
  * - the request body: a plain object or array as JSON, `URLSearchParams` as a form,
  *   a string, Buffer, typed array, `ArrayBuffer`, stream, `Blob` or `FormData` as it is;
  *   the default headers are axios's (`accept`, `accept-encoding`, and a form
  *   `content-type` for a string or bytes without one), the `user-agent` is `undici`;
- * - `maxRedirects` redirects followed (a 301, 302 or 303 becomes a GET without body
- *   when the method was POST, or for 303 anything but GET and HEAD; credentials are
- *   dropped when the origin changes); one more fails with `ERR_TOO_MANY_REDIRECTS`;
+ * - `maxRedirects` redirects followed by the session's rules (lib/http/redirect.ts), one
+ *   more fails with `ERR_TOO_MANY_REDIRECTS`;
  * - failures (connection refused or reset, DNS) are emitted as the error undici or
  *   Node raised (`code` `ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, ...): the session
- *   wraps them in a `NetworkError`. It sets no timeout of its own: the session's
- *   deadline aborts the request.
+ *   wraps them in a `NetworkError`. It sets none of undici's timeouts: the session's
+ *   `timeout` and `readTimeout` bound a request.
  *
  * The transport owns its connection pool: `close()` destroys it (the session that
  * receives a transport with a `close` calls it from its own `close()`, as aiohttp's
@@ -65,13 +80,13 @@ const DEFAULT_HEADERS: Readonly<Record<string, string>> = {
  *
  * undici is loaded when the first such transport is made, not by `rxjs-asyncio/http`.
  *
- * @param options `maxSockets`: requests in flight at most (default 100, `Infinity` for no limit).
+ * @param options `maxSockets`: sockets open at most, so requests in flight at most (default 100, `Infinity` for no limit).
  * @returns The transport, with `close()`.
  */
 export function undiciTransport(options?: PoolTransportOptions): PoolTransport {
   const o = readOptions('undiciTransport', 'options', options, ['maxSockets']);
   const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('undiciTransport', 'options.maxSockets', o.maxSockets);
-  const pool: Pool = { clients: new Clients(), slots: new Slots(maxSockets), closing: undefined };
+  const pool = new Pool(maxSockets);
   const transport = (request: HttpRequest): Observable<HttpResponse> =>
     new Observable<HttpResponse>((subscriber) => {
       if (pool.closing !== undefined) {
@@ -85,7 +100,7 @@ export function undiciTransport(options?: PoolTransportOptions): PoolTransport {
   return Object.assign(transport, {
     close(): Promise<void> {
       if (pool.closing === undefined) {
-        pool.closing = pool.clients.destroy();
+        pool.closing = pool.destroy();
         pool.slots.close();
       }
       return pool.closing;
@@ -93,113 +108,239 @@ export function undiciTransport(options?: PoolTransportOptions): PoolTransport {
   });
 }
 
-/** What the requests of one transport share. */
-interface Pool {
-  readonly clients: Clients;
-  readonly slots: Slots;
-  /** Set by close(). */
-  closing: Promise<void> | undefined;
-}
-
 /**
  * The connections of a transport: one undici `Client` (one socket at a time) per
- * connection, those of each origin kept idle between requests, most recently used
- * first, and dropped once their socket closes.
+ * connection. Those of each origin are kept idle between requests (the most recently
+ * used is taken first), and all idle ones are in one list, least recently used first,
+ * so that a full pool closes the connection that waited longest.
  *
  * Why not undici's `Pool` or `Agent`: a Pool's client stays "busy" until a turn of the
  * event loop after its response (undici waits before reusing a socket), so a request
  * sent right after a response opens a second connection, and sequential requests
- * would not reuse their socket. Here a client is free as soon as its response has
- * arrived (undici still waits that turn before it writes the next request on it).
+ * would not reuse their socket; and an `Agent` keeps every origin's pool, idle sockets
+ * included, with no bound across origins. Here a client is free as soon as its response
+ * has arrived (undici still waits that turn before it writes the next request on it).
  */
-class Clients {
-  // The clients of each origin that has any: its idle ones (a stack) and how many in all.
-  // An origin keeps its entry while it has clients (a Map swinging between holding a key
-  // and not costs a rehash each time, on every request's path).
+class Pool {
+  readonly slots: Slots;
+  /** Set by close(). */
+  closing: Promise<void> | undefined;
+  // The connections of each origin that has any. An origin keeps its entry while it has
+  // connections (a Map swinging between holding a key and not costs a rehash each time,
+  // on every request's path).
   private readonly origins = new Map<string, Origin>();
-  // Clients being destroyed (after a failure, or idle with their socket closed).
-  private readonly dying = new Set<Promise<void>>();
+  // Every idle connection, least recently used first.
+  private readonly idle = new List<Connection>();
+  // Every connection not dropped, idle or in use.
+  private readonly connections = new Set<Connection>();
+  // Connections not destroyed (in use or idle), and those destroyed whose socket has not closed yet.
+  private open = 0;
+  private dying = 0;
+  // Every destruction not finished yet, for close().
+  private readonly destructions = new Set<Promise<void>>();
   private readonly undici: typeof import('undici');
+  // The socket connector all connections share (it caches TLS sessions).
+  private readonly connector: ReturnType<(typeof import('undici'))['buildConnector']>;
 
-  constructor() {
+  constructor(private readonly limit: number) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     this.undici = require('undici') as typeof import('undici');
+    this.connector = this.undici.buildConnector({});
+    // Sockets still closing count against the limit: a request waits for them.
+    this.slots = new Slots(limit, () => this.dying);
   }
 
-  /** A client of `origin` for one request: an idle one, else a new one. */
-  acquire(origin: string): Client {
+  /**
+   * A connection to `origin` for one request: an idle one, else a new one; when the pool
+   * is full, the least recently used idle connection is closed first, and the new one is
+   * handed over once its socket has closed (a promise then).
+   */
+  acquire(origin: string): Connection | Promise<void> {
     let entry = this.origins.get(origin);
     if (entry === undefined) {
-      entry = { origin, idle: [], clients: new Set() };
+      entry = { origin, idle: [], size: 0 };
       this.origins.set(origin, entry);
     }
-    const idle = entry.idle.pop();
-    if (idle !== undefined) return idle;
+    const reused = entry.idle.pop();
+    if (reused !== undefined) {
+      this.idle.remove(reused);
+      return reused;
+    }
+    // Full: the slot room admits a request only while fewer than `limit` are in flight
+    // or closing, so some connection is idle here.
+    const oldest = this.open + this.dying >= this.limit ? this.idle.first : undefined;
+    if (oldest !== undefined) {
+      this.drop(oldest);
+      return this.destroyClient(oldest.client);
+    }
+    const connection = new Connection(this, entry);
+    this.connections.add(connection);
+    entry.size++;
+    this.open++;
+    return connection;
+  }
+
+  /** Opens a socket for a connection: undici's connector, with interim `100` answers skipped. */
+  connect(connection: Connection, options: Parameters<Pool['connector']>[0], callback: Parameters<Pool['connector']>[1]): void {
+    this.connector(options, (err, socket) => {
+      if (err === null) skipContinues(socket as Duplex, connection);
+      (callback as (err: Error | null, socket: unknown) => void)(err, socket);
+    });
+  }
+
+  /** Gives back the connection of a request that got its response: it keeps its socket for the next one. */
+  release(connection: Connection): void {
+    if (connection.dropped) return;
+    connection.entry.idle.push(connection);
+    this.idle.push(connection);
+  }
+
+  /** Drops the connection of a request that failed or was aborted (its socket is gone or going). */
+  discard(connection: Connection): void {
+    if (connection.dropped) return;
+    this.drop(connection);
+    // After undici has finished the call that failed the request.
+    queueMicrotask(() => void this.destroyClient(connection.client));
+  }
+
+  /** An idle connection's socket closed (the server's keep-alive timeout): dropped. In use: its request fails, and discard() drops it. */
+  disconnected(connection: Connection): void {
+    if (connection.dropped || connection.list !== this.idle) return;
+    this.drop(connection);
+    void this.destroyClient(connection.client);
+  }
+
+  /** Destroys every connection: their requests fail, their sockets close; resolves once all have. */
+  destroy(): Promise<void> {
+    for (const connection of [...this.connections]) {
+      this.drop(connection);
+      void this.destroyClient(connection.client);
+    }
+    return Promise.all(this.destructions).then(() => undefined);
+  }
+
+  /** Takes a connection out of the pool (idle lists included); its client is destroyed by the caller. */
+  private drop(connection: Connection): void {
+    connection.dropped = true;
+    this.connections.delete(connection);
+    this.idle.remove(connection);
+    const { entry } = connection;
+    const at = entry.idle.indexOf(connection);
+    if (at >= 0) entry.idle.splice(at, 1);
+    entry.size--;
+    this.open--;
+    this.dying++;
+    if (entry.size === 0 && this.origins.get(entry.origin) === entry) this.origins.delete(entry.origin);
+  }
+
+  /** Destroys a dropped connection's client; its socket no longer counts once it has closed. */
+  private destroyClient(client: Client): Promise<void> {
+    const done = (): void => {
+      this.destructions.delete(destroyed);
+      this.dying--;
+      this.slots.schedule();
+    };
+    const destroyed: Promise<void> = client.destroy().then(done, done);
+    this.destructions.add(destroyed);
+    return destroyed;
+  }
+
+  /** A new undici client for a connection. */
+  client(connection: Connection, origin: string): Client {
     const client = new this.undici.Client(origin, {
       pipelining: 1,
-      // The session's deadline bounds a request; undici's own timers would only cost time.
+      // The session's timeout and readTimeout bound a request; undici's own timers would only cost time.
       headersTimeout: 0,
       bodyTimeout: 0,
+      connect: (options, callback) => this.connect(connection, options, callback),
     });
-    entry.clients.add(client);
-    // An idle client whose socket closed (the server's keep-alive timeout) is dropped.
-    const owner = entry;
-    client.on('disconnect', () => this.dropIdle(owner, client));
+    client.on('disconnect', () => this.disconnected(connection));
     return client;
-  }
-
-  /** Gives back the client of a request that got its response: it keeps its socket for the next one. */
-  release(origin: string, client: Client): void {
-    const entry = this.origins.get(origin);
-    if (entry !== undefined && entry.clients.has(client)) entry.idle.push(client);
-  }
-
-  /** Drops the client of a request that failed or was aborted (its socket is gone or going). */
-  discard(origin: string, client: Client): void {
-    const entry = this.origins.get(origin);
-    if (entry === undefined || !entry.clients.has(client)) return;
-    this.forget(entry, client);
-    // After undici has finished the call that failed the request.
-    queueMicrotask(() => this.destroyClient(client));
-  }
-
-  /** Destroys every client: their requests fail, their sockets close; resolves once all have. */
-  destroy(): Promise<void> {
-    const clients = [...this.origins.values()].flatMap((entry) => [...entry.clients]);
-    this.origins.clear();
-    for (const client of clients) this.destroyClient(client);
-    return Promise.all(this.dying).then(() => undefined);
-  }
-
-  private dropIdle(entry: Origin, client: Client): void {
-    const at = entry.idle.indexOf(client);
-    if (at < 0) return; // In use: its request fails, and discard() drops it.
-    entry.idle.splice(at, 1);
-    this.forget(entry, client);
-    this.destroyClient(client);
-  }
-
-  private forget(entry: Origin, client: Client): void {
-    entry.clients.delete(client);
-    if (entry.clients.size === 0 && this.origins.get(entry.origin) === entry) this.origins.delete(entry.origin);
-  }
-
-  private destroyClient(client: Client): void {
-    const dying: Promise<void> = client.destroy().then(
-      () => void this.dying.delete(dying),
-      () => void this.dying.delete(dying),
-    );
-    this.dying.add(dying);
   }
 }
 
-/** The clients of one origin. */
+/** The connections of one origin. */
 interface Origin {
   readonly origin: string;
-  /** Idle clients, the most recently used last. */
-  readonly idle: Client[];
-  /** Every client of the origin, idle or in use. */
-  readonly clients: Set<Client>;
+  /** Idle connections, the most recently used last. */
+  readonly idle: Connection[];
+  /** Connections of the origin, idle or in use. */
+  size: number;
+}
+
+/**
+ * One connection: its undici client, its place in the pool's list of idle connections,
+ * and the state of its socket's filter of `100 Continue` answers.
+ */
+class Connection implements Link<Connection> {
+  list: List<Connection> | undefined = undefined;
+  prevItem: Connection | undefined = undefined;
+  nextItem: Connection | undefined = undefined;
+  readonly client: Client;
+  /** Set once the pool has let it go. */
+  dropped = false;
+  /** The socket's next bytes start a response (a `100 Continue` there is skipped). */
+  atResponseStart = true;
+  /** Bytes of a response start not yet known to be a `100 Continue` or not. */
+  pending: Buffer | undefined = undefined;
+
+  constructor(
+    pool: Pool,
+    readonly entry: Origin,
+  ) {
+    this.client = pool.client(this, entry.origin);
+  }
+}
+
+/** `HTTP/1.1 100` (the `1` after the dot may be a `0`): the start of a `100 Continue`. */
+const CONTINUE = Buffer.from('HTTP/1.1 100', 'latin1');
+/** The longest `100 Continue` head skipped; a longer one goes to undici's parser as it is. */
+const MAX_CONTINUE = 8192;
+
+/**
+ * undici refuses a `100 Continue` it did not expect ("bad response": it never sends
+ * `Expect`), where Node, aiohttp and browsers skip it as the interim answer it is. So the
+ * bytes of each response start are looked at before undici's parser reads them: undici
+ * reads a socket with `socket.read()` only (client-h1.js, `readMore`; pinned by the
+ * hostile specs), and a `100 Continue` head there is dropped. Past the first bytes of a
+ * response nothing is looked at.
+ */
+function skipContinues(socket: Duplex, connection: Connection): void {
+  const read = socket.read;
+  socket.read = function (this: Duplex, size?: number): unknown {
+    const chunk = read.call(this, size) as Buffer | null;
+    if (!connection.atResponseStart || chunk === null) return chunk;
+    return continuesSkipped(connection, chunk);
+  };
+}
+
+/** A chunk at a response start without the `100 Continue` heads it begins with; `null` while that is not known yet. */
+function continuesSkipped(connection: Connection, chunk: Buffer): Buffer | null {
+  let data = connection.pending === undefined ? chunk : Buffer.concat([connection.pending, chunk]);
+  connection.pending = undefined;
+  for (;;) {
+    const known = Math.min(data.length, CONTINUE.length + 1);
+    for (let i = 0; i < known; i++) {
+      const byte = data[i]!;
+      const expected = i < CONTINUE.length ? CONTINUE[i] : undefined;
+      const ok = i === 7 ? byte === 0x30 || byte === 0x31 : expected === undefined ? byte === 0x20 || byte === 0x0d : byte === expected;
+      if (!ok) {
+        connection.atResponseStart = false;
+        return data;
+      }
+    }
+    const end = data.indexOf('\r\n\r\n', 0, 'latin1');
+    if (known <= CONTINUE.length || end < 0) {
+      if (data.length > MAX_CONTINUE) {
+        connection.atResponseStart = false;
+        return data;
+      }
+      connection.pending = data;
+      return null;
+    }
+    data = data.subarray(end + 4);
+    if (data.length === 0) return null;
+  }
 }
 
 function closedError(): Error {
@@ -208,11 +349,12 @@ function closedError(): Error {
 
 /**
  * One request and the redirects it follows, from its subscription to its end: the
- * waiter of the slot queue, the undici dispatch handler of each hop, and the
- * subscription's teardown (one object per request, no closure). Holds its slot from
- * the first dispatch until undici is done with the last hop.
+ * waiter of the slot queue, the undici dispatch handler of each hop, the owner of its
+ * body's reader, the target of its read deadline, and the subscription's teardown (one
+ * object per request, no closure). Holds its slot from the first dispatch until undici
+ * is done with the last hop.
  */
-class Exchange implements Waiter, Dispatcher.DispatchHandler, Unsubscribable {
+class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expiring, Unsubscribable {
   // Links of the slot queue, while it waits.
   list: Waiter['list'] = undefined;
   prevItem: Waiter | undefined = undefined;
@@ -222,36 +364,34 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, Unsubscribable {
   private started = false;
   // Redirects followed so far.
   private redirects = 0;
-  // The current hop: its URL, method, headers and body.
-  private url: string;
-  private method: HttpRequest['method'];
-  private headers: HttpHeaders;
-  private data: unknown;
-  // The client of the current hop, and its origin.
-  private client: Client | undefined;
-  private origin = '';
+  // The current hop.
+  private hop: Hop;
+  // The connection of the current hop.
+  private connection: Connection | undefined;
   // undici's abort of the current hop, once it is on a socket.
   private abort: ((err?: Error) => void) | undefined;
-  // Set by unsubscribe(): the hop is aborted as soon as undici hands it to a socket.
+  // Set by unsubscribe() (or an error of its own): the hop is aborted as soon as undici hands it to a socket.
   private cancelled = false;
   // Set once the slot is given back.
   private released = false;
-  // The response of the current hop.
+  // The response of the current hop, and the reader of its body.
   private status = 0;
   private statusText = '';
-  private rawHeaders: Buffer[] = NO_HEADERS;
-  private chunks: Buffer[] | undefined;
-  private chunk: Buffer | undefined;
+  private headers: Record<string, string> | undefined;
+  private body: BodyReader | undefined;
+  // The request's readTimeout, from its start.
+  private silence: Silence | undefined;
+  // The error this exchange ends the request with itself (a limit, a deadline, a 101).
+  private failure: Error | undefined;
+  // Inside undici's abort() of the hop, called by failWith(): it fails the request once that returns.
+  private aborting = false;
 
   constructor(
     private readonly pool: Pool,
     private readonly request: HttpRequest,
     private readonly subscriber: Subscriber<HttpResponse>,
   ) {
-    this.url = request.url;
-    this.method = request.method;
-    this.headers = request.headers;
-    this.data = request.data;
+    this.hop = request;
   }
 
   /** The slot is ours: send the request (or fail, if the transport closed meanwhile). */
@@ -261,7 +401,8 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, Unsubscribable {
       this.subscriber.error(closedError());
       return;
     }
-    this.send(this.url, this.method, this.headers, this.data);
+    this.silence = startSilence(this.request.readTimeout, this);
+    this.send(this.request);
   }
 
   /** The subscriber left: leave the queue, or abort the hop in flight (which destroys its socket). */
@@ -270,30 +411,44 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, Unsubscribable {
       this.pool.slots.leave(this);
       return;
     }
+    this.stopTimer();
+    this.body?.destroy();
     if (this.released) return;
     this.cancelled = true;
     if (this.abort !== undefined) this.abort();
   }
 
   /** Dispatches a hop: the request itself, or a redirect of it. */
-  send(url: string, method: HttpRequest['method'], headers: HttpHeaders, data: unknown): void {
-    this.url = url;
-    this.method = method;
-    this.headers = headers;
-    this.data = data;
+  private send(hop: Hop): void {
+    this.hop = hop;
     this.abort = undefined;
     this.status = 0;
-    this.chunk = this.chunks = undefined;
+    this.headers = undefined;
+    this.body = undefined;
     let options: Dispatcher.DispatchOptions;
     try {
-      options = dispatchOptions(url, method, headers, data);
+      options = dispatchOptions(hop);
     } catch (err) {
       this.onError(err as Error);
       return;
     }
-    this.origin = options.origin as string;
-    this.client = this.pool.clients.acquire(this.origin);
-    this.client.dispatch(options, this);
+    const acquired = this.pool.acquire(options.origin as string);
+    if (acquired instanceof Connection) this.dispatch(acquired, options);
+    // The pool was full: a socket of another origin is closing for this one.
+    else void acquired.then(() => this.connected(hop));
+  }
+
+  /** The socket closed for this hop has closed: send it, or give the slot back if it was dropped meanwhile. */
+  private connected(hop: Hop): void {
+    if (this.cancelled) this.release();
+    else if (!this.released) this.send(hop);
+  }
+
+  private dispatch(connection: Connection, options: Dispatcher.DispatchOptions): void {
+    this.connection = connection;
+    connection.atResponseStart = true;
+    connection.pending = undefined;
+    connection.client.dispatch(options, this);
   }
 
   onConnect(abort: (err?: Error) => void): void {
@@ -301,102 +456,130 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, Unsubscribable {
     else this.abort = abort;
   }
 
-  onHeaders(statusCode: number, headers: Buffer[], _resume: () => void, statusText: string): boolean {
-    // 1xx informational responses precede the real one.
+  onHeaders(statusCode: number, raw: Buffer[], _resume: () => void, statusText: string): boolean {
+    this.silence?.touch();
+    if (statusCode === 101) return this.failWith(unexpectedUpgrade());
+    // Interim 1xx answers precede the real one.
     if (statusCode < 200) return true;
     this.status = statusCode;
     this.statusText = statusText;
-    this.rawHeaders = headers;
+    const headers = parseHeaders(raw);
+    this.headers = headers;
+    const body = readerFor(this.request, this.hop, statusCode, headers, this);
+    if (body instanceof Error) return this.failWith(body);
+    this.body = body;
     return true;
   }
 
   onData(chunk: Buffer): boolean {
-    // Most bodies come in one chunk: no array for those.
-    if (this.chunk === undefined) this.chunk = chunk;
-    else (this.chunks ??= [this.chunk]).push(chunk);
+    this.silence?.touch();
+    this.body?.write(chunk);
     return true;
   }
 
   onComplete(): void {
-    const headers = parseHeaders(this.rawHeaders);
-    this.rawHeaders = NO_HEADERS;
-    const location = headers.location;
-    if (this.client !== undefined) this.pool.clients.release(this.origin, this.client);
-    this.client = undefined;
-    if (this.request.maxRedirects > 0 && this.status >= 300 && this.status < 400 && location !== undefined && !this.cancelled) {
-      this.redirect(location);
-      return;
-    }
-    this.release();
-    const body = this.chunks !== undefined ? Buffer.concat(this.chunks) : (this.chunk ?? EMPTY);
-    this.chunk = this.chunks = undefined;
-    const encoding = headers['content-encoding'];
-    if (encoding !== undefined && body.length > 0 && DECODERS[encoding.trim().toLowerCase()] !== undefined) {
-      delete headers['content-encoding'];
-      DECODERS[encoding.trim().toLowerCase()]!(body, (err, decoded) => {
-        if (err) this.subscriber.error(err);
-        else this.respond(headers, decoded);
-      });
-      return;
-    }
-    this.respond(headers, body);
+    const { connection } = this;
+    this.connection = undefined;
+    if (connection !== undefined) this.pool.release(connection);
+    if (this.cancelled) return;
+    // The whole answer has come: no silence of the server's can fail it now (its decoding is ours).
+    if (this.body?.keep !== false) this.stopTimer();
+    // The body is complete as framed: its reader decodes it, then calls bodyRead().
+    this.body?.end();
   }
 
   onError(err: Error): void {
-    if (this.client !== undefined) this.pool.clients.discard(this.origin, this.client);
-    this.client = undefined;
-    this.release();
-    this.subscriber.error(err);
+    const { connection } = this;
+    this.connection = undefined;
+    if (connection !== undefined) this.pool.discard(connection);
+    this.body?.destroy();
+    this.stopTimer();
+    if (this.aborting) return;
+    // Undici's error ("bad upgrade" is its word for a 101 with an Upgrade header).
+    this.end(this.failure ?? (err.message === 'bad upgrade' && !isTransportError(err) ? unexpectedUpgrade() : err));
   }
 
   onUpgrade(): void {
-    // Never asked for: a request with an Upgrade header fails instead.
-    this.onError(Object.assign(new Error('unexpected protocol upgrade'), { code: 'ERR_UNEXPECTED_UPGRADE' }));
+    // Never asked for: a request with an Upgrade header is refused at call time.
+    this.failWith(unexpectedUpgrade());
   }
 
-  private respond(headers: Record<string, string>, body: Buffer): void {
-    const { request } = this;
+  bodyRead(body: Buffer): void {
+    const { headers, hop, request } = this;
+    if (headers === undefined) return;
+    // A body only counted is a redirect's, to follow.
+    if (this.body?.keep === false) {
+      const next = nextHop(request, hop, this.redirects, this.status, headers.location!);
+      if (next instanceof Error) {
+        this.end(next);
+        return;
+      }
+      this.redirects++;
+      this.send(next);
+      return;
+    }
+    this.release();
+    this.stopTimer();
     const response: HttpResponse = {
-      url: this.url,
+      url: hop.url,
       status: this.status,
       statusText: this.statusText || STATUS_CODES[this.status] || '',
       headers,
-      data: request.responseType === 'arraybuffer' ? body : toData(request, toText(body)),
+      data: bodyData(request, body),
     };
     this.subscriber.next(response);
     this.subscriber.complete();
   }
 
-  /** Follows a redirect as follow-redirects (axios's) does. */
-  private redirect(location: string): void {
-    if (++this.redirects > this.request.maxRedirects) {
-      this.onError(Object.assign(new Error(`Maximum number of redirects exceeded (${this.request.maxRedirects})`), { code: 'ERR_TOO_MANY_REDIRECTS' }));
-      return;
+  bodyFailed(err: Error): void {
+    this.failWith(err);
+  }
+
+  /** The read deadline passed: the hop is aborted, then the request fails. */
+  expire(): void {
+    const { method, url } = this.hop;
+    const ms = this.request.readTimeout;
+    this.failWith(timeoutError(`${method} ${url} timed out: no data for ${ms} ms (readTimeout)`, { method, url, readTimeout: ms }));
+  }
+
+  /**
+   * Ends the request with its own error, its work stopped first: the hop on a socket is
+   * aborted (undici calls onError(), then destroys the socket), one still connecting
+   * loses its connection; between hops, or decoding after the last, there is none.
+   */
+  private failWith(err: Error): false {
+    if (this.failure !== undefined || this.released) return false;
+    this.failure = err;
+    this.cancelled = true;
+    this.stopTimer();
+    this.body?.destroy();
+    const { abort, connection } = this;
+    this.abort = undefined;
+    if (connection !== undefined && abort !== undefined) {
+      this.aborting = true;
+      try {
+        abort(err);
+      } finally {
+        this.aborting = false;
+      }
+    } else if (connection !== undefined) {
+      this.connection = undefined;
+      this.pool.discard(connection);
     }
-    let next: URL;
-    try {
-      next = new URL(location, this.url);
-      if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new TypeError(`unsupported protocol ${next.protocol}`);
-    } catch (err) {
-      this.onError(err as Error);
-      return;
-    }
-    const { status, method } = this;
-    const toGet = ((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD');
-    const headers: Record<string, string> = { ...this.headers };
-    if (toGet) {
-      for (const name of Object.keys(headers)) if (name.startsWith('content-')) delete headers[name];
-    }
-    if (next.origin !== new URL(this.url).origin) {
-      delete headers.authorization;
-      delete headers['proxy-authorization'];
-      delete headers.cookie;
-    }
-    if (!toGet && this.data instanceof Readable) {
-      this.onError(Object.assign(new Error(`cannot resend a stream body to follow a ${status} redirect`), { code: 'ERR_STREAM_REDIRECT' }));
-      return;
-    }
-    this.send(next.href, toGet ? 'GET' : method, headers, toGet ? undefined : this.data);
+    this.end(err);
+    return false;
+  }
+
+  /** Gives the slot back and fails the request (once). */
+  private end(err: Error): void {
+    this.release();
+    this.stopTimer();
+    this.subscriber.error(err);
+  }
+
+  private stopTimer(): void {
+    this.silence?.unsubscribe();
+    this.silence = undefined;
   }
 
   private release(): void {
@@ -407,28 +590,20 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, Unsubscribable {
 }
 
 /** What undici needs for a hop: origin, path and headers apart, the body encoded. */
-function dispatchOptions(url: string, method: HttpRequest['method'], headers: HttpHeaders, data: unknown): Dispatcher.DispatchOptions {
-  // The session gives a WHATWG-serialised absolute URL: its path starts at the first
-  // '/' after '//'; user info (rare) needs the parser.
+function dispatchOptions(hop: Hop): Dispatcher.DispatchOptions {
+  const { url, method, headers, data } = hop;
+  // The session gives a WHATWG-serialised absolute URL without credentials: its path
+  // starts at the first '/' after '//'.
   const pathStart = url.indexOf('/', url.indexOf('//') + 2);
-  let origin = pathStart < 0 ? url : url.slice(0, pathStart);
+  const origin = pathStart < 0 ? url : url.slice(0, pathStart);
   let path = pathStart < 0 ? '/' : url.slice(pathStart);
   const hash = path.indexOf('#');
   if (hash >= 0) path = path.slice(0, hash);
-  if ((data === undefined || data === null) && isEmpty(headers) && !origin.includes('@')) {
+  if ((data === undefined || data === null) && isEmpty(headers)) {
     // The common GET: undici only reads the headers object, so the defaults are shared.
     return { origin, path, method, headers: DEFAULT_HEADERS };
   }
   const out: Record<string, string> = { ...DEFAULT_HEADERS, ...headers };
-  if (origin.includes('@')) {
-    const parsed = new URL(url);
-    origin = parsed.origin;
-    path = parsed.pathname + parsed.search;
-    if (out.authorization === undefined) {
-      const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
-      out.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
-    }
-  }
   const body = encodeBody(data, out);
   return { origin, path, method, headers: out, body };
 }
@@ -469,26 +644,20 @@ function encodeBody(data: unknown, headers: Record<string, string>): Body {
     contentType('application/json');
     return JSON.stringify(data);
   }
-  throw Object.assign(
-    new TypeError(`the request body must be a string, bytes, a stream, a Blob, FormData, URLSearchParams or a JSON object, got a ${typeof data}`),
-    {
-      code: 'ERR_BAD_REQUEST',
-    },
+  throw transportError(
+    'ERR_BAD_REQUEST',
+    `the request body must be a string, bytes, a stream, a Blob, FormData, URLSearchParams or a JSON object, got a ${typeof data}`,
   );
 }
 
-/** Raw header pairs as `HttpHeaders`: names lower-cased, repeated headers joined with ', '. */
+/** Raw header pairs as `HttpHeaders` (see `headersFrom`). */
 function parseHeaders(raw: Buffer[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  const { headerNameToString } = undiciUtil();
-  for (let i = 0; i < raw.length; i += 2) {
-    // undici's lookup of well-known names (interned, lower-cased), else the bytes lower-cased.
-    const name = headerNameToString(raw[i]!);
-    const value = raw[i + 1]!.toString('latin1');
-    const seen = out[name];
-    out[name] = seen === undefined ? value : `${seen}, ${value}`;
-  }
-  return out;
+  // undici's lookup of well-known names (interned, lower-cased), else the bytes lower-cased.
+  return headersFrom(raw, undiciUtil().headerNameToString, latin1);
+}
+
+function latin1(bytes: Buffer): string {
+  return bytes.toString('latin1');
 }
 
 let util: (typeof import('undici'))['util'] | undefined;
@@ -498,16 +667,4 @@ function undiciUtil(): (typeof import('undici'))['util'] {
   return (util ??= (require('undici') as typeof import('undici')).util);
 }
 
-const NO_HEADERS: Buffer[] = [];
-const EMPTY = Buffer.alloc(0);
-
-type Decoder = (body: Buffer, callback: (err: Error | null, result: Buffer) => void) => void;
-
-/** Content codings the transport asks for, and how to undo each. */
-const DECODERS: Readonly<Record<string, Decoder>> = {
-  gzip: (body, callback) => zlib.gunzip(body, { finishFlush: zlib.constants.Z_SYNC_FLUSH }, callback),
-  'x-gzip': (body, callback) => zlib.gunzip(body, { finishFlush: zlib.constants.Z_SYNC_FLUSH }, callback),
-  // zlib-wrapped (RFC 1950) as the RFC says, or raw deflate as some servers send.
-  deflate: (body, callback) => ((body[0]! & 0x0f) === 0x08 ? zlib.inflate : zlib.inflateRaw)(body, { finishFlush: zlib.constants.Z_SYNC_FLUSH }, callback),
-  br: (body, callback) => zlib.brotliDecompress(body, callback),
-};
+export type { HttpHeaders };

@@ -97,6 +97,10 @@ interface NumberRule {
 const CONCURRENCY: NumberRule = { expected: 'a positive integer or Infinity', accepts: (n) => n === Infinity || (Number.isInteger(n) && n >= 1) };
 const POSITIVE_INTEGER: NumberRule = { expected: 'a positive integer', accepts: (n) => Number.isInteger(n) && n >= 1 };
 const NON_NEGATIVE_INTEGER: NumberRule = { expected: 'a non-negative integer', accepts: (n) => Number.isInteger(n) && n >= 0 };
+const BYTE_LIMIT: NumberRule = {
+  expected: 'a non-negative integer number of bytes or Infinity',
+  accepts: (n) => n === Infinity || (Number.isSafeInteger(n) && n >= 0),
+};
 const DURATION: NumberRule = {
   expected: 'a non-negative number of milliseconds',
   accepts: (n) => n === Infinity || (n >= 0 && n <= MAX_DELAY),
@@ -121,6 +125,8 @@ export const checkConcurrency = (fn: string, param: string, value: unknown): num
 export const checkPositiveInteger = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, POSITIVE_INTEGER);
 /** A non-negative integer (a redirect limit). */
 export const checkNonNegativeInteger = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, NON_NEGATIVE_INTEGER);
+/** A size in bytes: a non-negative integer, or `Infinity` for no limit (a body's largest size). */
+export const checkByteLimit = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, BYTE_LIMIT);
 /** A deadline in ms: non-negative, at most what a timer takes; `Infinity` for none. */
 export const checkDuration = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, DURATION);
 /** A request timeout in ms: positive, at most what a timer takes; `Infinity` for none. */

@@ -21,10 +21,10 @@ export interface FakeTransport extends Transport {
  * `requests`, calls `handler(request)` and subscribes to what it returns: a cold
  * marble Observable (`cold('--r|', { r: { status: 200, data } })`), `of(...)`, a
  * Promise, ... Each response it emits is completed with defaults: `url` the
- * request's, `status` 200, `statusText` the standard reason phrase, `headers` `{}`
- * (names lower-cased), `data` `''`. The session then applies its own policies as
- * with a real transport: `timeout` (in virtual time, as it uses `asyncScheduler`),
- * `raiseForStatus`, the semaphore, `close()`.
+ * request's, `status` 200, `statusText` the standard reason phrase, `headers` none
+ * (names lower-cased, in an object without prototype), `data` `''`. The session then
+ * applies its own policies as with a real transport: `timeout` (in virtual time, as it
+ * uses `asyncScheduler`), `raiseForStatus`, the semaphore, `close()`.
  *
  * ```text
  * handler returns:    --r|
@@ -72,7 +72,8 @@ export function fakeTransport(handler: (request: HttpRequest) => ObservableInput
 
 function complete(request: HttpRequest, response: FakeResponse): HttpResponse {
   const status = response.status ?? 200;
-  const headers: Record<string, string> = {};
+  // Without prototype, as the real transports give them.
+  const headers = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = value;
   return {
     url: response.url ?? request.url,

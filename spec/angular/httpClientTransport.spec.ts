@@ -1,5 +1,5 @@
 import './testbed';
-import { HttpClient, HttpErrorResponse, provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import { HttpClient, HttpErrorResponse, HttpEventType, provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import type { HttpInterceptorFn } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import type { TestRequest } from '@angular/common/http/testing';
@@ -9,7 +9,7 @@ import { TimeoutError, firstValueFrom, timeout } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { httpClientTransport } from '../../lib/angular';
-import { CancelledError, HttpStatusError, NetworkError, createSession } from '../../lib/http';
+import { CancelledError, HttpStatusError, NetworkError, ResponseTooLargeError, createSession } from '../../lib/http';
 import type { ClientSession, HttpResponse, SessionOptions } from '../../lib/http';
 import { startHttpbin } from '../../lib/testing';
 import type { Httpbin } from '../../lib/testing';
@@ -198,6 +198,41 @@ describe('httpClientTransport over HttpTestingController', () => {
     });
   });
 
+  it('fails a body past maxContentLength with ResponseTooLargeError, counting UTF-8 bytes, not UTF-16 units', () => {
+    const t = testingSession({ maxContentLength: 5 });
+    backend = t.backend;
+    const within = record(t.session.get('/small'));
+    backend.expectOne(`${API}/small`).flush('€a'); // 4 bytes
+    expect(within.value?.data).toBe('€a');
+    const past = record(t.session.get('/large'));
+    backend.expectOne(`${API}/large`).flush('€€'); // 2 units, 6 bytes
+    expect(past.error).toBeInstanceOf(ResponseTooLargeError);
+    expect((past.error as ResponseTooLargeError).message).toBe(`GET ${API}/large failed: the response body is larger than maxContentLength (5 bytes)`);
+  });
+
+  it('gives up a body as soon as a download progress event says it is past maxContentLength: the request is cancelled', () => {
+    const t = testingSession({ maxContentLength: 1000 });
+    backend = t.backend;
+    const result = record(t.session.get('/endless'));
+    const req = backend.expectOne(`${API}/endless`);
+    expect(req.request.reportProgress).toBe(true);
+    req.event({ type: HttpEventType.DownloadProgress, loaded: 1000 });
+    expect(result.done).toBe(false);
+    req.event({ type: HttpEventType.DownloadProgress, loaded: 1001 });
+    expect(result.error).toBeInstanceOf(ResponseTooLargeError);
+    expect(req.cancelled).toBe(true);
+  });
+
+  it('asks for no progress events when maxContentLength is Infinity', () => {
+    const t = testingSession({ maxContentLength: Infinity });
+    backend = t.backend;
+    const result = record(t.session.get('/doc'));
+    const req = backend.expectOne(`${API}/doc`);
+    expect(req.request.reportProgress).toBe(false);
+    req.flush('x'.repeat(100_000));
+    expect(result.value?.data).toHaveLength(100_000);
+  });
+
   it('cancels the HttpClient request when the subscriber unsubscribes', () => {
     const t = testingSession();
     backend = t.backend;
@@ -276,6 +311,15 @@ describe('httpClientTransport over the real fetch backend (withFetch) and a serv
     expect(httpbin.activeRequests).toBe(1);
     subscription.unsubscribe();
     await httpbin.waitForActiveRequests(0);
+  });
+
+  it('stops reading a body past maxContentLength as it arrives: ResponseTooLargeError, and the server sees the fetch aborted', async () => {
+    // A body that would take 60 s to arrive in full: only an abort as it comes ends the request sooner.
+    const session = fetchSession({ maxContentLength: 16 });
+    const error = await failure(session.get('/slow-body/60'));
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    await httpbin.waitForActiveRequests(0);
+    expect(httpbin.pendingTimers).toBe(0);
   });
 
   it('fails a refused connection with NetworkError (status 0)', async () => {

@@ -35,7 +35,12 @@ describe.each(SEEDS)('chaos, seed %i', (seed) => {
       expectOutcome(`key ${KEYS[i]} (${t.httpbin.chaosFault(KEYS[i]!) ?? 'no fault'})`, actual, expectedOf(KEYS[i]!, raiseForStatus));
     });
     probe.expectEachEndedOnce(KEYS.length, true);
-    expect(t.httpbin.requests).toBe(KEYS.length);
+    // One request per key, never two; a hang's or a slow body's may not reach the server
+    // when its own short deadline passes while it is still connecting (a loaded machine
+    // accepts late), as the soak allows too.
+    const mayMiss = KEYS.filter((key) => ['hang', 'slow-body'].includes(t.httpbin.chaosFault(key) ?? '')).length;
+    expect(t.httpbin.requests).toBeLessThanOrEqual(KEYS.length);
+    expect(t.httpbin.requests).toBeGreaterThanOrEqual(KEYS.length - mayMiss);
   });
 
   it('asCompleted under a Semaphore(4): each outcome once, as its fault says, never more than 4 at once', async () => {

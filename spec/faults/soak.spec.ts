@@ -2,14 +2,15 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 /**
- * The soak's short form: `tsx soak/run.ts 10000` (10,000 requests through one session
- * at concurrency 200, against httpbin in a child process, 1% seeded faults), run as
- * `npm run soak` runs it, bounded by a deadline (about 10 s on two idle cores; the
- * deadline leaves room for a loaded machine). It must exit 0, and its report must
- * show every request ending as its fault says, the heap back within 10% of where it
- * settled, and nothing left open.
+ * The soak's short form: `tsx soak/run.ts 10000 --malformed=100` (10,000 requests through
+ * one session at concurrency 200, against httpbin in a child process, 1% seeded faults;
+ * then 100 malformed responses a transport), run as `npm run soak` runs it, bounded by a
+ * deadline (about 15 s on two idle cores; the deadline leaves room for a loaded machine).
+ * It must exit 0, and its report must show every request ending as its fault (or its
+ * malformed kind) says, the heap back within 10% of where it settled, and nothing left open.
  */
 const REQUESTS = 10_000;
+const MALFORMED = 100;
 /** The run is killed, and the test fails, past this: far above its length on a loaded machine. */
 const DEADLINE_MS = 120_000;
 
@@ -24,6 +25,10 @@ interface SoakResult {
   samples: { at: string; heapMB: number }[];
   server: { openConnections: number; requests: number };
   leftover: string[];
+  malformed: Record<
+    string,
+    { requests: number; kinds: number; endings: Record<string, number>; mismatches: number; unhandled: number; openAfterClose: number }
+  >;
 }
 
 /**
@@ -59,9 +64,9 @@ function runSoak(args: string[]): Promise<{ code: number | null; signal: NodeJS.
 
 describe('soak (short form)', () => {
   it(
-    `runs ${REQUESTS} requests with 1% faults: every outcome as expected, a flat heap, nothing left open`,
+    `runs ${REQUESTS} requests with 1% faults, then ${MALFORMED} malformed responses a transport: every outcome as expected, a flat heap, nothing left open`,
     async () => {
-      const { code, signal, output } = await runSoak([String(REQUESTS)]);
+      const { code, signal, output } = await runSoak([String(REQUESTS), `--malformed=${MALFORMED}`]);
       const line = output.split('\n').find((l) => l.startsWith('SOAK_RESULT '));
       if (line === undefined || code !== 0) {
         const report = output.split('\n').filter((l) => !l.startsWith('SOAK_RESULT '));
@@ -81,6 +86,13 @@ describe('soak (short form)', () => {
       expect(result.samples.length).toBeGreaterThanOrEqual(20);
       expect(result.server.openConnections).toBe(0);
       expect(result.leftover).toEqual([]);
+      expect(Object.keys(result.malformed)).toEqual(['axios', 'undici']);
+      for (const report of Object.values(result.malformed)) {
+        expect(report).toMatchObject({ requests: MALFORMED, mismatches: 0, unhandled: 0, openAfterClose: 0 });
+        expect(Object.keys(report.endings).sort()).toEqual(['NetworkError', 'ResponseTooLargeError', 'SyntaxError', 'TimeoutError']);
+      }
+      // The same draw ends the same way on both transports.
+      expect(result.malformed.undici!.endings).toEqual(result.malformed.axios!.endings);
     },
     DEADLINE_MS + 10_000,
   );

@@ -58,7 +58,8 @@ async function viaAxios(request: HttpRequest): Promise<Received> {
     const res = await axios.request<string>({
       method: request.method,
       url: request.url,
-      headers: request.headers,
+      // The transport asks for the codings it undoes itself (axios's default adds `compress`).
+      headers: { 'Accept-Encoding': 'gzip, deflate, br', ...request.headers },
       data: request.data,
       httpAgent: agent,
       proxy: false,

@@ -41,6 +41,8 @@ function testScheduler(): TestScheduler {
 }
 
 const API = 'https://api.test';
+/** The session's default limits, as every request carries them. */
+const LIMITS = { maxContentLength: 64 * 1024 * 1024, readTimeout: Infinity };
 const timeoutError = (message: string): TimeoutError => Object.assign(new TimeoutError(), { message });
 
 describe('fakeTransport', () => {
@@ -63,9 +65,17 @@ describe('fakeTransport', () => {
       users.create('Grace').subscribe();
       flush();
       expect(transport.requests).toEqual<HttpRequest[]>([
-        { method: 'GET', url: `${API}/v1/users/1`, headers: { authorization: 'Bearer t' }, data: undefined, responseType: 'text', maxRedirects: 0 },
-        { method: 'GET', url: `${API}/v1/users/2`, headers: { authorization: 'Bearer t' }, data: undefined, responseType: 'text', maxRedirects: 0 },
-        { method: 'POST', url: `${API}/v1/users`, headers: { authorization: 'Bearer t' }, data: { name: 'Grace' }, responseType: 'json', maxRedirects: 0 },
+        { method: 'GET', url: `${API}/v1/users/1`, headers: { authorization: 'Bearer t' }, data: undefined, responseType: 'text', maxRedirects: 0, ...LIMITS },
+        { method: 'GET', url: `${API}/v1/users/2`, headers: { authorization: 'Bearer t' }, data: undefined, responseType: 'text', maxRedirects: 0, ...LIMITS },
+        {
+          method: 'POST',
+          url: `${API}/v1/users`,
+          headers: { authorization: 'Bearer t' },
+          data: { name: 'Grace' },
+          responseType: 'json',
+          maxRedirects: 0,
+          ...LIMITS,
+        },
       ]);
     });
   });

@@ -1,0 +1,106 @@
+/**
+ * Undoing content codings as the body arrives (Node: `node:zlib`), for {@link BodyReader}:
+ * each coding is a zlib stream whose output goes on, chunk by chunk, to the next one or to
+ * the reader, which counts it against `maxContentLength` and stops everything once it is
+ * crossed. So a small gzip bomb is never inflated past the limit.
+ *
+ * Strict where zlib's convenience settings are lenient: the end of the input is a
+ * `Z_FINISH`, so a truncated stream fails ("unexpected end of file", `Z_BUF_ERROR`), as a
+ * corrupt one does (`Z_DATA_ERROR`), where axios's `Z_SYNC_FLUSH` returned what it had.
+ */
+import * as zlib from 'node:zlib';
+import type { Transform } from 'node:stream';
+import type { Coding } from './response';
+
+/** Where decoded output goes. */
+export interface DecodeSink {
+  decoded(chunk: Buffer): void;
+  decodeEnded(): void;
+  decodeFailed(err: Error): void;
+}
+
+/** A chain of decoders, fed with the body as received. */
+export interface Decoder {
+  write(chunk: Buffer): void;
+  /** The body has ended: flush, then `decodeEnded()` (or `decodeFailed()` if it was cut short). */
+  end(): void;
+  /** Stops at once: nothing more reaches the sink. */
+  destroy(): void;
+}
+
+/** Output chunks of 64 KiB: fewer round trips to zlib's thread than its 16 KiB default. */
+const OPTIONS: zlib.ZlibOptions = { chunkSize: 64 * 1024 };
+
+/** A decoder for `codings`, outermost first (as `contentCodings` gives them). */
+export function createDecoder(codings: readonly Coding[], sink: DecodeSink): Decoder {
+  let next: DecodeSink = sink;
+  for (let i = codings.length - 1; i >= 1; i--) next = new Stage(codings[i]!, next, sink);
+  return new Stage(codings[0]!, next, sink);
+}
+
+/** One coding undone: its zlib stream, opened on the first chunk (deflate's first byte says which kind). */
+class Stage implements Decoder, DecodeSink {
+  private stream: Transform | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly coding: Coding,
+    private readonly next: DecodeSink,
+    private readonly sink: DecodeSink,
+  ) {}
+
+  write(chunk: Buffer): void {
+    if (this.stopped || chunk.length === 0) return;
+    (this.stream ??= this.open(chunk)).write(chunk);
+  }
+
+  end(): void {
+    if (this.stopped) return;
+    // Nothing came: an empty body, whatever its coding says.
+    if (this.stream === undefined) this.next.decodeEnded();
+    else this.stream.end();
+  }
+
+  destroy(): void {
+    this.stopped = true;
+    this.stream?.destroy();
+    if (this.next instanceof Stage) this.next.destroy();
+  }
+
+  // As the sink of the stage before it.
+  decoded(chunk: Buffer): void {
+    this.write(chunk);
+  }
+
+  decodeEnded(): void {
+    this.end();
+  }
+
+  decodeFailed(err: Error): void {
+    this.sink.decodeFailed(err);
+  }
+
+  private open(first: Buffer): Transform {
+    const stream =
+      this.coding === 'gzip'
+        ? zlib.createGunzip(OPTIONS)
+        : this.coding === 'br'
+          ? zlib.createBrotliDecompress({ chunkSize: OPTIONS.chunkSize })
+          : // zlib-wrapped (RFC 1950) as the RFC says, or raw deflate as some servers send.
+            (first[0]! & 0x0f) === 0x08
+            ? zlib.createInflate(OPTIONS)
+            : zlib.createInflateRaw(OPTIONS);
+    stream.on('data', (chunk: Buffer) => {
+      if (!this.stopped) this.next.decoded(chunk);
+    });
+    stream.on('end', () => {
+      if (!this.stopped) this.next.decodeEnded();
+    });
+    stream.on('error', (err: Error) => {
+      if (this.stopped) return;
+      this.stopped = true;
+      this.sink.decodeFailed(err);
+    });
+    return stream;
+  }
+}

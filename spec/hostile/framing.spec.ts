@@ -1,0 +1,51 @@
+import { firstValueFrom } from 'rxjs';
+import { createSession } from '../../lib/http';
+import { TRANSPORTS, useHostile } from './helpers';
+import { echo } from './server';
+
+/**
+ * Issue 13, item 2: request smuggling. A caller's `content-length: 4` over a longer body
+ * was sent as it was (axios transport), and a server read the rest as a second request.
+ * The framing headers are the transport's: setting one is a TypeError at call time.
+ */
+
+const FRAMING = ['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer'];
+const EXPECTED = 'left to the transport (content-length, transfer-encoding, connection, keep-alive, upgrade, te, trailer frame the message)';
+
+interface Echo {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+describe.each(TRANSPORTS)('request framing on %s', (_name, make) => {
+  const h = useHostile(make);
+
+  it.each(FRAMING)('refuses a caller’s %s header at call time, in any case, from a request or a session', (name) => {
+    const session = h.session({ baseURL: 'http://127.0.0.1:9/' });
+    const upper = name.toUpperCase();
+    expect(() => session.post('/x', 'GET /admin HTTP/1.1', { headers: { [name]: '4' } })).toThrow(
+      new TypeError(`session.post: config.headers["${name}"] must be ${EXPECTED}, got "4"`),
+    );
+    expect(() => session.get('/x', { headers: { [upper]: 'close' } })).toThrow(
+      new TypeError(`session.get: config.headers["${upper}"] must be ${EXPECTED}, got "close"`),
+    );
+    expect(() => createSession({ headers: { [name]: 1 } })).toThrow(new TypeError(`createSession: options.headers["${name}"] must be ${EXPECTED}, got 1`));
+  });
+
+  it('frames a body itself: the server reads one request with the whole body, never a second one', async () => {
+    const server = await h.server({ '/*': echo });
+    const smuggled = 'abcdGET /admin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+    const res = await firstValueFrom(h.session({ baseURL: server.url }).post<Echo>('/upload', smuggled));
+    expect(res.data.body).toBe(smuggled);
+    expect(res.data.headers['content-length']).toBe(String(smuggled.length));
+    expect(server.received.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /upload']);
+  });
+
+  it('leaves framing headers of a response alone (they are the server’s)', async () => {
+    const server = await h.server({ '/*': echo });
+    const res = await firstValueFrom(h.session({ baseURL: server.url }).get('/x'));
+    expect(res.headers['content-length']).toMatch(/^\d+$/);
+  });
+});
