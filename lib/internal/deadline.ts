@@ -1,6 +1,7 @@
 import { Observable, Subscription, TimeoutError, asyncScheduler } from 'rxjs';
 import type { SchedulerAction, Subscriber, Unsubscribable } from 'rxjs';
 import { List } from './list';
+import { isVirtualTime } from './rxjs';
 import type { Link } from './list';
 
 /** What a deadline ends. */
@@ -44,7 +45,7 @@ export class Deadlines {
   start(ms: number | undefined, target: Expiring): Unsubscribable | undefined {
     if (ms === undefined || ms === Infinity) return undefined;
     const now = asyncScheduler.now();
-    const lines = isVirtual(now) ? this.virtual : this.real;
+    const lines = isVirtualTime(now) ? this.virtual : this.real;
     let line = lines.get(ms);
     if (line === undefined) lines.set(ms, (line = new DeadlineLine(ms)));
     return line.add(target, now);
@@ -103,18 +104,6 @@ class PendingDeadline implements Link<PendingDeadline>, Unsubscribable {
     this.line.remove(this);
   }
 }
-
-/**
- * Whether the async scheduler's clock reads virtual time: frames counted from 0 inside
- * `TestScheduler.run()`, where it reads `Date.now()` otherwise (some 1.7e12 ms). Told by the
- * reading alone: a second clock read on every request cost more than the deadline itself.
- */
-function isVirtual(now: number): boolean {
-  return now < VIRTUAL_BELOW;
-}
-
-/** A clock reading below this (about 1973) is a virtual frame. */
-const VIRTUAL_BELOW = 1e11;
 
 /**
  * A deadline on silence: calls `target.expire()` once `ms` pass without a `touch()`

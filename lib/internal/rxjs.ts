@@ -43,14 +43,23 @@ export abstract class EngineSubscriber<T> extends Subscriber<T> {
  * the library runs in virtual time too.
  */
 export function monotonicNow(): number {
-  const before = Date.now();
   const scheduled = asyncScheduler.now();
-  // Outside virtual time asyncScheduler.now() is itself a read of Date.now(), so it lies
-  // between two reads made around it, however long the process was preempted in
-  // between (comparing two reads with a tolerance took a preempted one for a virtual
-  // frame: a start recorded at an epoch time stalled a rate limiter for good).
-  return scheduled >= before && scheduled <= Date.now() ? performance.now() : scheduled;
+  return isVirtualTime(scheduled) ? scheduled : performance.now();
 }
+
+/**
+ * Whether a reading of `asyncScheduler.now()` is a virtual frame (point 4): frames count
+ * from 0 inside `TestScheduler.run()`, where real time reads `Date.now()`, some 1.7e12
+ * ms. Told by the reading alone: comparing it with a second read of `Date.now()` costs
+ * a clock read per request, and took a process preempted between the two reads for
+ * virtual time (a RateLimiter start recorded at an epoch time stalled the limiter).
+ */
+export function isVirtualTime(reading: number): boolean {
+  return reading < VIRTUAL_BELOW;
+}
+
+/** A clock reading below this (a date in 1973) is a virtual frame. */
+const VIRTUAL_BELOW = 1e11;
 
 /**
  * A subscribe function for `new Observable(...)` that reads its Observable from `this`
