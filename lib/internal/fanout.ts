@@ -220,7 +220,7 @@ export function fanoutOver(fn: string, subscriber: Subscriber<unknown>, options:
     collect,
     countOf(list),
     (index) => nameIn(list, index),
-    (owner) => feedOf(fn, list, owner),
+    (owner) => feedOf(fn, list, owner, options.concurrency),
   ).pump();
 }
 

@@ -28,7 +28,8 @@ export function inputObservable<T>(input: TaskInput<T>, fn: string, param = 'inp
     subscriber.add(run);
     if (subscriber.closed) return;
     if (admission === undefined) run.admit();
-    else admission.gate.enter(run);
+    // A Promise queued at the gate may reject before its turn: marked handled (inputs.ts says why).
+    else if (!admission.gate.enter(run)) markHandled(input);
   });
 }
 

@@ -90,29 +90,47 @@ export interface Feed {
   release(): void;
 }
 
-/** A feed over the inputs of one subscription to a call. Iterables are pulled lazily, each element checked. */
-export function feedOf(fn: string, list: InputList, owner: FeedOwner): Feed {
+// A Promise input that waits for room rejects on its own schedule: with nothing
+// attached to it yet, Node would report the rejection unhandled (and end the process)
+// before the run takes it up. So every Promise a feed holds back is marked handled as
+// it starts waiting; the run still sees the rejection when it subscribes to it.
+
+/**
+ * A feed over the inputs of one subscription to a call. Iterables are pulled lazily,
+ * each element checked. `window`: how many inputs the run starts before it waits for
+ * room (its concurrency); the inputs past it that exist already are marked handled.
+ */
+export function feedOf(fn: string, list: InputList, owner: FeedOwner, window = Infinity): Feed {
   switch (list.kind) {
     case 'iterable':
+      if (list.iterable instanceof Set && list.iterable.size > window) for (const item of list.iterable) markHandled(item);
       return new IteratorFeed(fn, list.iterable);
     case 'async':
       return new AsyncIteratorFeed(fn, list.iterable, owner);
     default:
-      return new ArrayFeed(list.items);
+      return new ArrayFeed(list.items, window);
   }
 }
 
 class ArrayFeed implements Feed {
   private next = 0;
-  constructor(private readonly items: readonly unknown[]) {}
+  /** Inputs from here on were marked as they began to wait. */
+  private readonly marked: number;
+  constructor(
+    private readonly items: readonly unknown[],
+    window: number,
+  ) {
+    this.marked = Math.min(window, items.length);
+    for (let i = this.marked; i < items.length; i++) markHandled(items[i]);
+  }
 
   pull(): unknown {
     return this.next < this.items.length ? this.items[this.next++] : DONE;
   }
 
   release(): void {
-    const { items } = this;
-    while (this.next < items.length) markHandled(items[this.next++]);
+    // Left before the window was filled (an input that failed as it started): the rest of it.
+    while (this.next < this.marked) markHandled(this.items[this.next++]);
   }
 }
 
@@ -198,6 +216,7 @@ class AsyncIteratorFeed implements Feed {
             return;
           }
           this.index++;
+          markHandled(value);
           this.ready = { value };
         }
         this.owner.feedReady();
@@ -211,7 +230,6 @@ class AsyncIteratorFeed implements Feed {
   }
 
   release(): void {
-    if (this.ready !== undefined) markHandled(this.ready.value);
     this.ready = undefined;
     if (this.finished) return;
     this.finished = true;
@@ -239,6 +257,7 @@ export class SourceFeed implements Feed {
   /** A value of the source; throws if it is not a task input. */
   push(value: unknown): void {
     if (!isTaskInput(value)) checkTaskInput(this.fn, `source value #${this.received}`, value);
+    markHandled(value);
     this.items.push(value);
     this.received++;
   }
@@ -257,7 +276,6 @@ export class SourceFeed implements Feed {
   }
 
   release(): void {
-    for (let i = this.head; i < this.items.length; i++) markHandled(this.items[i]);
     this.items = [];
     this.head = 0;
   }

@@ -6,8 +6,8 @@
  * on its own with exit code 0. `control` leaves a rejection unhandled on purpose, to
  * show that the harness would see one.
  */
-import { Subject, take, throwError, timer } from 'rxjs';
-import { RateLimiter, Semaphore, asCompleted, gather, wait } from '../../../lib';
+import { Subject, of, take, throwError, timer } from 'rxjs';
+import { RateLimiter, Semaphore, asCompleted, gather, gatherAll, wait } from '../../../lib';
 
 /** A Promise that rejects on a timer, so that the process lives until it has. */
 function rejectsLater(ms = 5): Promise<never> {
@@ -22,6 +22,27 @@ const scenarios: Record<string, () => void> = {
       error: (e: Error) => console.log(e.message),
     }),
   'gather: the timeout': () => gather([timer(50), rejectsLater(10)], { timeout: 1, concurrency: 1 }).subscribe({ error: (e: Error) => console.log(e.name) }),
+  // A Promise that rejects while it waits for a slot, the run still going: the run takes it up later.
+  'gather: a Promise rejects while it waits for a slot': () =>
+    gather([timer(30), rejectsLater()], { concurrency: 1 }).subscribe({ error: (e: Error) => console.log(e.message) }),
+  'asCompleted: a Set, a Promise rejects while it waits for a slot': () =>
+    asCompleted(new Set<Promise<never> | ReturnType<typeof timer>>([timer(30), rejectsLater()]), { concurrency: 1, returnExceptions: true }).subscribe((v) =>
+      console.log(String(v)),
+    ),
+  'gatherAll: a source Promise rejects while it waits for a slot': () =>
+    of(timer(30), rejectsLater())
+      .pipe(gatherAll({ concurrency: 1 }))
+      .subscribe({ error: (e: Error) => console.log(e.message) }),
+  'Semaphore: a queued Promise rejects while it waits': () => {
+    const semaphore = new Semaphore(1);
+    semaphore.run(timer(30)).subscribe();
+    semaphore.run(rejectsLater()).subscribe({ error: (e: Error) => console.log(e.message) });
+  },
+  'RateLimiter: a queued Promise rejects while it waits': () => {
+    const limiter = new RateLimiter({ count: 1, interval: 30 });
+    limiter.run(Promise.resolve(1)).subscribe();
+    limiter.run(rejectsLater()).subscribe({ error: (e: Error) => console.log(e.message) });
+  },
   'gather: a record and a Map': () => {
     gather({ a: throwError(() => new Error('first')), b: rejectsLater() }).subscribe({ error: (e: Error) => console.log(e.message) });
     gather(
