@@ -4,6 +4,7 @@
  * test's counter server (counterServer.ts). The test drives it over IPC; every message
  * it sends back says what happened, and when.
  */
+import { createHook } from 'node:async_hooks';
 import * as net from 'node:net';
 import Redis from 'ioredis';
 import { Observable } from 'rxjs';
@@ -11,6 +12,20 @@ import type { Subscription } from 'rxjs';
 import { LimiterUnavailableError, RedisRateLimiter, RedisSemaphore } from '../../lib/redis';
 import { FOREVER } from './protocol';
 import type { FromWorker, ToWorker } from './protocol';
+
+/**
+ * Where each live timer of this process was made, so that a timer left after `close`
+ * is named in the test's failure rather than only counted.
+ */
+const timerStacks = new Map<number, string>();
+createHook({
+  init(id, type) {
+    if (type === 'Timeout') timerStacks.set(id, new Error('timer made').stack!.split('\n').slice(2, 12).join('\n'));
+  },
+  destroy(id) {
+    timerStacks.delete(id);
+  },
+}).enable();
 
 const send = (message: FromWorker): void => {
   process.send!(message);
@@ -181,6 +196,8 @@ async function handle(message: ToWorker): Promise<void> {
       await redis.quit();
       counter.close();
       const timers = process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+      if (timers > 0)
+        console.error(`worker: ${timers} timer(s) left after close; timers not yet destroyed were made at:\n${[...timerStacks.values()].join('\n--\n')}`);
       send({ type: 'closed', timers });
       process.disconnect();
       return;
