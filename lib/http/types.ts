@@ -37,8 +37,9 @@ export type ParamsInit = Readonly<Record<string, ParamValue>> | URLSearchParams;
 
 /** Credentials for HTTP Basic auth (aiohttp's `BasicAuth`): sent as `Authorization: Basic base64(username:password)`, in UTF-8. */
 export interface BasicAuth {
-  /** Must not contain `:`. */
+  /** The user name: must not contain `:` (Basic auth joins the two with one). */
   readonly username: string;
+  /** The password, sent only to the origin the auth is for (never in a message or an error). */
   readonly password: string;
 }
 
