@@ -44,11 +44,12 @@ export class Deadlines {
   /** Calls `target.expire()` `ms` after now; `undefined` for no deadline (`undefined` or `Infinity`). */
   start(ms: number | undefined, target: Expiring): Unsubscribable | undefined {
     if (ms === undefined || ms === Infinity) return undefined;
-    const now = asyncScheduler.now();
-    const lines = isVirtualTime(now) ? this.virtual : this.real;
+    const scheduled = asyncScheduler.now();
+    const virtual = isVirtualTime(scheduled);
+    const lines = virtual ? this.virtual : this.real;
     let line = lines.get(ms);
-    if (line === undefined) lines.set(ms, (line = new DeadlineLine(ms)));
-    return line.add(target, now);
+    if (line === undefined) lines.set(ms, (line = new DeadlineLine(ms, virtual)));
+    return line.add(target, virtual ? scheduled : performance.now());
   }
 }
 
@@ -57,7 +58,19 @@ class DeadlineLine implements Expiring {
   private readonly pending = new List<PendingDeadline>();
   private timer: Subscription | undefined;
 
-  constructor(readonly ms: number) {}
+  /**
+   * `virtual`: the line reads the virtual frame; else the monotonic clock, so that a step
+   * of the wall clock neither ends its deadlines early nor holds them for the size of the
+   * step (the timer is relative; what is due is read from this clock).
+   */
+  constructor(
+    readonly ms: number,
+    private readonly virtual: boolean,
+  ) {}
+
+  private now(): number {
+    return this.virtual ? asyncScheduler.now() : performance.now();
+  }
 
   add(target: Expiring, now: number): PendingDeadline {
     const deadline = new PendingDeadline(this, target, now + this.ms);
@@ -75,12 +88,12 @@ class DeadlineLine implements Expiring {
   /** The timer fired: every deadline due ends, oldest first; the timer is set for the next. */
   expire(): void {
     this.timer = undefined;
-    const now = asyncScheduler.now();
+    const now = this.now();
     for (let first = this.pending.first; first !== undefined && first.at <= now; first = this.pending.first) {
       this.pending.remove(first);
       first.target.expire();
     }
-    if (this.timer === undefined && this.pending.size > 0) this.arm(asyncScheduler.now());
+    if (this.timer === undefined && this.pending.size > 0) this.arm(this.now());
   }
 
   private arm(now: number): void {

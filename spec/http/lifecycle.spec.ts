@@ -59,6 +59,22 @@ describe.each(TRANSPORTS)('createSession lifecycle on %s', (_transport, makeTran
       expect((await firstValueFrom(t.session({ timeout: 50 }).get('/delay/0.2', { timeout: Infinity }))).status).toBe(200);
     });
 
+    it('keeps its deadline across a step of the wall clock: a monotonic clock, as RateLimiter', async () => {
+      const realNow = Date.now;
+      try {
+        const result = failure(t.session({ timeout: 100 }).get('/hang'));
+        await t.httpbin.waitForRequests(1);
+        // NTP, a resumed VM, a user: the wall clock goes back an hour while the request waits.
+        Date.now = () => realNow() - 3_600_000;
+        const err = await result;
+        expect(err).toBeInstanceOf(TimeoutError);
+        expect(err.message).toBe(`GET ${t.httpbin.url}/hang timed out after 100 ms`);
+      } finally {
+        Date.now = realNow;
+      }
+      await t.httpbin.waitForOpenConnections(0);
+    });
+
     it('lets a request that answers in time through, and leaves no timer', async () => {
       expect((await firstValueFrom(t.session({ timeout: 5000 }).get('/delay/0.05'))).status).toBe(200);
     });
