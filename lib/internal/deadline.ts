@@ -1,7 +1,7 @@
 import { Observable, Subscription, TimeoutError, asyncScheduler } from 'rxjs';
 import type { SchedulerAction, Subscriber, Unsubscribable } from 'rxjs';
 import { List } from './list';
-import { isVirtualTime } from './rxjs';
+import { isVirtualTime, monotonicNow } from './rxjs';
 import type { Link } from './list';
 
 /** What a deadline ends. */
@@ -126,8 +126,8 @@ class PendingDeadline implements Link<PendingDeadline>, Unsubscribable {
  * `TestScheduler.run()`.
  */
 export class Silence implements Unsubscribable {
-  /** When the last sign of life came, on the scheduler's clock. */
-  private last = asyncScheduler.now();
+  /** When the last sign of life came, on the monotonic clock (a wall-clock step would fake a silence, or hide one). */
+  private last = monotonicNow();
   private readonly timer: Subscription;
 
   constructor(
@@ -139,12 +139,12 @@ export class Silence implements Unsubscribable {
 
   /** Something happened: the silence starts again from now. */
   touch(): void {
-    this.last = asyncScheduler.now();
+    this.last = monotonicNow();
   }
 
   /** How long it has been silent, in ms. */
   get silent(): number {
-    return asyncScheduler.now() - this.last;
+    return monotonicNow() - this.last;
   }
 
   unsubscribe(): void {

@@ -75,6 +75,31 @@ describe.each(TRANSPORTS)('createSession lifecycle on %s', (_transport, makeTran
       await t.httpbin.waitForOpenConnections(0);
     });
 
+    it.each([
+      ['back an hour', -3_600_000, '/hang'],
+      ['forward an hour', 3_600_000, '/slow-body/1'],
+    ])('keeps readTimeout on the monotonic clock across a step of the wall clock %s', async (_name, step, path) => {
+      const realNow = Date.now;
+      try {
+        // /hang is silent from the start: it must still end at 200 ms. /slow-body/1 sends a
+        // chunk every 100 ms: a step forward must not look like 200 ms of silence.
+        const result = outcome(t.session({ readTimeout: 200 }).text(path));
+        await t.httpbin.waitForRequests(1);
+        Date.now = () => realNow() + step;
+        const { error, values } = await result;
+        if (path === '/hang') {
+          expect(error).toBeInstanceOf(TimeoutError);
+          expect((error as Error).message).toBe(`GET ${t.httpbin.url}/hang timed out: no data for 200 ms (readTimeout)`);
+        } else {
+          expect(error).toBeUndefined();
+          expect(values).toHaveLength(1);
+        }
+      } finally {
+        Date.now = realNow;
+      }
+      await t.httpbin.waitForActiveRequests(0);
+    });
+
     it('lets a request that answers in time through, and leaves no timer', async () => {
       expect((await firstValueFrom(t.session({ timeout: 5000 }).get('/delay/0.05'))).status).toBe(200);
     });
