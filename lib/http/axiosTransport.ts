@@ -14,7 +14,7 @@ import type { BodyOwner, BodyReader } from './body';
 import { nextHop } from './redirect';
 import type { Hop } from './redirect';
 import { isEmpty } from './request';
-import { ACCEPT_ENCODING, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
+import { ACCEPT_ENCODING, closedError, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
 import { Slots } from './slots';
@@ -117,10 +117,6 @@ export function createAxiosTransport(maxSockets: number): PoolTransport {
       return destroyed;
     },
   });
-}
-
-function closedError(): Error {
-  return Object.assign(new Error('the transport is closed'), { code: 'ERR_TRANSPORT_CLOSED' });
 }
 
 /** What the agents of one transport share with its bookkeeping. */

@@ -14,7 +14,7 @@ import type { BodyOwner, BodyReader } from './body';
 import { nextHop } from './redirect';
 import type { Hop } from './redirect';
 import { isEmpty } from './request';
-import { ACCEPT_ENCODING, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
+import { ACCEPT_ENCODING, closedError, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
 import { Slots } from './slots';
@@ -341,10 +341,6 @@ function continuesSkipped(connection: Connection, chunk: Buffer): Buffer | null 
     data = data.subarray(end + 4);
     if (data.length === 0) return null;
   }
-}
-
-function closedError(): Error {
-  return Object.assign(new Error('the transport is closed'), { code: 'ERR_TRANSPORT_CLOSED' });
 }
 
 /**
