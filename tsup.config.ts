@@ -2,7 +2,8 @@
 // entry points, in dist/. `npm run check:package` proves the result installs and loads.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { build } from 'esbuild';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 
@@ -50,7 +51,35 @@ const entries = {
   'angular/index': 'lib/angular/index.ts',
 };
 
-export default defineConfig([
+/**
+ * Every module of lib/ the browser entries reach (a `.browser.ts` in place of its Node
+ * sibling), each as an entry of the browser build: esbuild then gives each module a file
+ * of its own, so an app's bundler drops the modules it does not use (`sideEffects:
+ * false`). One bundle per entry would tie them together: `import { gather }` took
+ * 20 kB minified, with Task, TaskGroup, Lock and Queue, instead of 12 kB.
+ */
+async function browserEntries(): Promise<Record<string, string>> {
+  const { metafile } = await build({
+    entryPoints: Object.values(entries),
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'browser',
+    format: 'esm',
+    outdir: 'dist/browser',
+    packages: 'external',
+    plugins: [browserModules],
+    logLevel: 'silent',
+  });
+  const modules: Record<string, string> = {};
+  for (const input of Object.keys(metafile.inputs)) {
+    if (!input.startsWith('lib/')) continue;
+    modules[relative('lib', input).replace(/\.ts$/, '')] = input;
+  }
+  return modules;
+}
+
+export default defineConfig(async () => [
   {
     entry: { ...entries, 'redis/index': 'lib/redis/index.ts' },
     format: ['esm', 'cjs'],
@@ -73,7 +102,7 @@ export default defineConfig([
   },
   {
     // What the `browser` export condition selects (every entry but /redis): ESM only, the types are the Node build's.
-    entry: entries,
+    entry: await browserEntries(),
     format: ['esm'],
     outDir: 'dist/browser',
     target: 'es2022',

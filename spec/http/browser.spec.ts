@@ -11,6 +11,7 @@ import { statusText } from '../../lib/http/statusText.browser';
 import { undiciTransport } from '../../lib/http/undiciTransport.browser';
 import { startHttpbin as startHttpbinInBrowser } from '../../lib/testing/httpbin.browser';
 import { fakeTransport } from '../../lib/testing';
+import { captureContext as captureContextInBrowser, runInContext as runInContextInBrowser } from '../../lib/internal/context.browser';
 import { ResponseTooLargeError } from '../../lib/http';
 import { failure, useHttpbin } from './helpers';
 
@@ -147,3 +148,19 @@ const baseRequest = {
   maxContentLength: Infinity,
   readTimeout: Infinity,
 } as const;
+
+describe('async context in the browser build', () => {
+  it('captures none (a browser has none), and runs work as it is', () => {
+    expect(captureContextInBrowser()).toBeUndefined();
+    const target = { calls: 0 };
+    expect(
+      runInContextInBrowser(
+        undefined,
+        function (this: typeof target, arg) {
+          return this === arg ? ++this.calls : -1;
+        },
+        target,
+      ),
+    ).toBe(1);
+  });
+});
