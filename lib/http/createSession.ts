@@ -617,7 +617,13 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
  * ["es2022", "dom"]`), so the declarations compile there too.
  */
 type Disposers = SymbolConstructor extends { readonly dispose: infer D extends symbol; readonly asyncDispose: infer A extends symbol }
-  ? { [K in D]: () => void } & { [K in A]: () => Promise<void> }
+  ? {
+      /** Closes the session, without waiting (`using session = createSession()`). */
+      [K in D]: () => void;
+    } & {
+      /** Closes the session and waits for its sockets (`await using session = createSession()`). */
+      [K in A]: () => Promise<void>;
+    }
   : object;
 
 // The disposers are declared here, under the well-known symbols the type checker knows,
