@@ -4,7 +4,6 @@
  * a dynamic `import()` when the first request starts (lib/http/loadAxios.ts), so a bundler
  * puts it in a chunk of its own, fetched only by an app that uses this transport.
  */
-import { Observable } from 'rxjs';
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { startSilence, timeoutError } from '../internal/deadline';
@@ -17,6 +16,7 @@ import type { BodyOwner, BodyReader } from './body';
 import { loadAxios } from './loadAxios';
 import { isEmpty } from './request';
 import { closedError, headersFrom } from './response';
+import { poolTransport } from './poolTransport';
 import { Slots } from './slots';
 import { statusText } from './statusText';
 import type { HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
@@ -42,23 +42,12 @@ export function axiosTransport(options?: PoolTransportOptions): PoolTransport {
 /** {@link axiosTransport} with its argument checked. */
 export function createAxiosTransport(maxSockets: number): PoolTransport {
   const pool: FetchPool = { slots: new Slots(maxSockets), inFlight: new Set(), closed: false, client: undefined };
-  const transport = (request: HttpRequest): Observable<HttpResponse> =>
-    new Observable<HttpResponse>((subscriber) => {
-      if (pool.closed) {
-        subscriber.error(closedError());
-        return undefined;
-      }
-      const call = new FetchCall(pool, request, subscriber);
-      pool.slots.enter(call);
-      return call;
-    });
-  return Object.assign(transport, {
+  return poolTransport({
+    slots: pool.slots,
+    call: (request, subscriber) => new FetchCall(pool, request, subscriber),
     close(): Promise<void> {
-      if (!pool.closed) {
-        pool.closed = true;
-        pool.slots.close();
-        for (const call of [...pool.inFlight]) call.abort(closedError());
-      }
+      pool.closed = true;
+      for (const call of [...pool.inFlight]) call.abort(closedError());
       return Promise.resolve();
     },
   });

@@ -4,7 +4,6 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
 import axios, { AxiosHeaders } from 'axios';
 import type { AxiosAdapter, AxiosRequestConfig, AxiosRequestTransformer, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
-import { Observable } from 'rxjs';
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import { startSilence, timeoutError } from '../internal/deadline';
 import type { Expiring, Silence } from '../internal/deadline';
@@ -17,6 +16,7 @@ import { isEmpty } from './request';
 import { ACCEPT_ENCODING, closedError, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
+import { poolTransport } from './poolTransport';
 import { Slots } from './slots';
 import type { HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
 
@@ -90,30 +90,18 @@ export function createAxiosTransport(maxSockets: number): PoolTransport {
   const httpAgent = track(new HttpAgent(agentOptions), sockets, hooks);
   const httpsAgent = track(new HttpsAgent(agentOptions), sockets, hooks);
   const pool: AxiosPool = { ...axiosPipeline(httpAgent, httpsAgent), slots, hooks, destroyed: false };
-  const transport = (request: HttpRequest): Observable<HttpResponse> =>
-    new Observable<HttpResponse>((subscriber) => {
-      if (pool.destroyed) {
-        subscriber.error(closedError());
-        return undefined;
-      }
-      const call = new AxiosCall(pool, request, subscriber);
-      slots.enter(call);
-      return call;
-    });
-
-  return Object.assign(transport, {
+  return poolTransport({
+    slots,
+    call: (request, subscriber) => new AxiosCall(pool, request, subscriber),
     close(): Promise<void> {
-      if (destroyed === undefined) {
-        pool.destroyed = true;
-        const open = [...sockets];
-        destroyed = Promise.all(open.map((socket) => (socket.closed ? undefined : new Promise((resolve) => socket.once('close', resolve))))).then(
-          () => undefined,
-        );
-        slots.close();
-        httpAgent.destroy();
-        httpsAgent.destroy();
-        for (const socket of open) socket.destroy();
-      }
+      pool.destroyed = true;
+      const open = [...sockets];
+      destroyed = Promise.all(open.map((socket) => (socket.closed ? undefined : new Promise((resolve) => socket.once('close', resolve))))).then(
+        () => undefined,
+      );
+      httpAgent.destroy();
+      httpsAgent.destroy();
+      for (const socket of open) socket.destroy();
       return destroyed;
     },
   });

@@ -1,7 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Readable } from 'node:stream';
-import { Observable } from 'rxjs';
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import type { Client, Dispatcher } from 'undici';
 import { startSilence, timeoutError } from '../internal/deadline';
@@ -17,6 +16,7 @@ import { isEmpty } from './request';
 import { ACCEPT_ENCODING, closedError, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
+import { poolTransport } from './poolTransport';
 import { Slots } from './slots';
 import type { HttpHeaders, HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
 
@@ -87,24 +87,10 @@ export function undiciTransport(options?: PoolTransportOptions): PoolTransport {
   const o = readOptions('undiciTransport', 'options', options, ['maxSockets']);
   const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('undiciTransport', 'options.maxSockets', o.maxSockets);
   const pool = new Pool(maxSockets);
-  const transport = (request: HttpRequest): Observable<HttpResponse> =>
-    new Observable<HttpResponse>((subscriber) => {
-      if (pool.closing !== undefined) {
-        subscriber.error(closedError());
-        return undefined;
-      }
-      const exchange = new Exchange(pool, request, subscriber);
-      pool.slots.enter(exchange);
-      return exchange;
-    });
-  return Object.assign(transport, {
-    close(): Promise<void> {
-      if (pool.closing === undefined) {
-        pool.closing = pool.destroy();
-        pool.slots.close();
-      }
-      return pool.closing;
-    },
+  return poolTransport({
+    slots: pool.slots,
+    call: (request, subscriber) => new Exchange(pool, request, subscriber),
+    close: () => (pool.closing = pool.destroy()),
   });
 }
 
