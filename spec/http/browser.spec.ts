@@ -1,7 +1,7 @@
 // The modules the browser build puts in place of Node-only ones (lib/**/*.browser.ts, see
 // tsup.config.ts), run here in Node: what they do is plain JavaScript and fetch.
 import { STATUS_CODES } from 'node:http';
-import { firstValueFrom, of } from 'rxjs';
+import { TimeoutError, firstValueFrom, of } from 'rxjs';
 import { gather } from '../../lib';
 import { createSession } from '../../lib/http';
 import { axiosTransport, createAxiosTransport } from '../../lib/http/axiosTransport.browser';
@@ -123,6 +123,22 @@ describe('the browser axios transport (axios over fetch)', () => {
     expect(httpbin().activeRequests).toBe(1);
     subscription.unsubscribe();
     await httpbin().waitForActiveRequests(0);
+  });
+
+  it('fails with TimeoutError after readTimeout without data, the request aborted on the server', async () => {
+    const err = await failure(session({ readTimeout: 100 }).get('/hang'));
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.message).toBe(`GET ${httpbin().url}/hang timed out: no data for 100 ms (readTimeout)`);
+    await httpbin().waitForActiveRequests(0);
+  });
+
+  it('returns the same promise from close() again, and a closed transport fails a request at once', async () => {
+    const transport = createAxiosTransport(1);
+    const closing = transport.close();
+    expect(transport.close()).toBe(closing);
+    await closing;
+    expect(await failure(transport({ ...baseRequest, url: `${httpbin().url}/get` }))).toMatchObject({ code: 'ERR_TRANSPORT_CLOSED' });
+    expect(httpbin().requests).toBe(0);
   });
 
   it('fails the requests in flight and refuses new ones once closed', async () => {
