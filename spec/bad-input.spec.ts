@@ -632,7 +632,9 @@ for (const [kind, value, shown] of [
     `options.baseURL ${kind}`,
     () => createSession({ baseURL: value as never }),
     TypeError,
-    `createSession: options.baseURL must be an absolute http: or https: URL, got ${shown}`,
+    kind === 'relative' || kind === 'empty'
+      ? `createSession: options.baseURL must be an absolute http: or https: URL, or a relative one ('/api') in a browser, resolved against the page's origin, got ${shown}`
+      : `createSession: options.baseURL must be an absolute http: or https: URL, got ${shown}`,
   );
 }
 row(
@@ -1212,7 +1214,7 @@ row(
   'options.baseURL relative',
   () => angular.provideSession({ baseURL: '/api' }),
   TypeError,
-  'provideSession: options.baseURL must be an absolute http: or https: URL, got "/api"',
+  "provideSession: options.baseURL must be an absolute http: or https: URL, or a relative one ('/api') in a browser, resolved against the page's origin, got \"/api\"",
 );
 row(
   'provideSession',

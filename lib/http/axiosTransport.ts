@@ -4,7 +4,6 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
 import axios, { AxiosHeaders } from 'axios';
 import type { AxiosAdapter, AxiosRequestConfig, AxiosRequestTransformer, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
-import { Observable } from 'rxjs';
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import { startSilence, timeoutError } from '../internal/deadline';
 import type { Expiring, Silence } from '../internal/deadline';
@@ -14,9 +13,10 @@ import type { BodyOwner, BodyReader } from './body';
 import { nextHop } from './redirect';
 import type { Hop } from './redirect';
 import { isEmpty } from './request';
-import { ACCEPT_ENCODING, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
+import { ACCEPT_ENCODING, closedError, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
+import { poolTransport } from './poolTransport';
 import { Slots } from './slots';
 import type { HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
 
@@ -90,37 +90,21 @@ export function createAxiosTransport(maxSockets: number): PoolTransport {
   const httpAgent = track(new HttpAgent(agentOptions), sockets, hooks);
   const httpsAgent = track(new HttpsAgent(agentOptions), sockets, hooks);
   const pool: AxiosPool = { ...axiosPipeline(httpAgent, httpsAgent), slots, hooks, destroyed: false };
-  const transport = (request: HttpRequest): Observable<HttpResponse> =>
-    new Observable<HttpResponse>((subscriber) => {
-      if (pool.destroyed) {
-        subscriber.error(closedError());
-        return undefined;
-      }
-      const call = new AxiosCall(pool, request, subscriber);
-      slots.enter(call);
-      return call;
-    });
-
-  return Object.assign(transport, {
+  return poolTransport({
+    slots,
+    call: (request, subscriber) => new AxiosCall(pool, request, subscriber),
     close(): Promise<void> {
-      if (destroyed === undefined) {
-        pool.destroyed = true;
-        const open = [...sockets];
-        destroyed = Promise.all(open.map((socket) => (socket.closed ? undefined : new Promise((resolve) => socket.once('close', resolve))))).then(
-          () => undefined,
-        );
-        slots.close();
-        httpAgent.destroy();
-        httpsAgent.destroy();
-        for (const socket of open) socket.destroy();
-      }
+      pool.destroyed = true;
+      const open = [...sockets];
+      destroyed = Promise.all(open.map((socket) => (socket.closed ? undefined : new Promise((resolve) => socket.once('close', resolve))))).then(
+        () => undefined,
+      );
+      httpAgent.destroy();
+      httpsAgent.destroy();
+      for (const socket of open) socket.destroy();
       return destroyed;
     },
   });
-}
-
-function closedError(): Error {
-  return Object.assign(new Error('the transport is closed'), { code: 'ERR_TRANSPORT_CLOSED' });
 }
 
 /** What the agents of one transport share with its bookkeeping. */

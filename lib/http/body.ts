@@ -2,6 +2,7 @@
  * What both transports share about a body: reading it under the request's limits while it
  * arrives, undoing its content codings, and turning it into `data` as `responseType` asks.
  */
+import { EMPTY, concatBytes, utf8Text } from './bytes';
 import { createDecoder } from './decode';
 import type { DecodeSink, Decoder } from './decode';
 import { ResponseTooLargeError } from './errors/ResponseTooLargeError';
@@ -14,7 +15,7 @@ import type { HttpMethod, HttpRequest } from './types';
 /** Who a {@link BodyReader} reports to: the transport's object for the request. */
 export interface BodyOwner {
   /** The whole body arrived and was decoded. */
-  bodyRead(body: Buffer): void;
+  bodyRead(body: Uint8Array): void;
   /** The body cannot be read (too large, a corrupt coding): stop the request, then fail with `err`. */
   bodyFailed(err: Error): void;
 }
@@ -32,8 +33,8 @@ export class BodyReader implements DecodeSink {
   private received = 0;
   private kept = 0;
   // The body so far: most come in one chunk, which needs no array.
-  private chunk: Buffer | undefined;
-  private chunks: Buffer[] | undefined;
+  private chunk: Uint8Array | undefined;
+  private chunks: Uint8Array[] | undefined;
   private decoder: Decoder | undefined;
   // Set once the owner has been told (either way), or the reader was destroyed.
   private over = false;
@@ -52,7 +53,7 @@ export class BodyReader implements DecodeSink {
   ) {}
 
   /** A chunk as received. */
-  write(chunk: Buffer): void {
+  write(chunk: Uint8Array): void {
     if (this.over) return;
     this.received += chunk.length;
     if (this.received > this.limit) return this.fail(new ResponseTooLargeError(this.method, this.url, this.limit));
@@ -75,7 +76,7 @@ export class BodyReader implements DecodeSink {
     this.chunk = this.chunks = undefined;
   }
 
-  decoded(chunk: Buffer): void {
+  decoded(chunk: Uint8Array): void {
     if (this.over) return;
     this.kept += chunk.length;
     if (this.kept > this.limit) return this.fail(new ResponseTooLargeError(this.method, this.url, this.limit));
@@ -86,7 +87,7 @@ export class BodyReader implements DecodeSink {
   decodeEnded(): void {
     if (this.over) return;
     this.over = true;
-    const body = this.chunks !== undefined ? Buffer.concat(this.chunks, this.kept) : (this.chunk ?? EMPTY);
+    const body = this.chunks !== undefined ? concatBytes(this.chunks, this.kept) : (this.chunk ?? EMPTY);
     this.chunk = this.chunks = undefined;
     this.owner.bodyRead(body);
   }
@@ -101,8 +102,6 @@ export class BodyReader implements DecodeSink {
     this.owner.bodyFailed(err);
   }
 }
-
-const EMPTY = Buffer.alloc(0);
 
 /**
  * How to read the body of a hop's response, once its head has come (both transports ask
@@ -128,7 +127,7 @@ export function readerFor(request: HttpRequest, hop: Hop, status: number, header
  * A body as `data`: `'arraybuffer'` the bytes; `'text'` the text; `'json'` parsed when it
  * is JSON, else the text, as axios's default does.
  */
-export function bodyData(request: HttpRequest, body: Buffer): unknown {
+export function bodyData(request: HttpRequest, body: Uint8Array): unknown {
   return request.responseType === 'arraybuffer' ? body : textData(request, toText(body));
 }
 
@@ -143,7 +142,7 @@ export function textData(request: HttpRequest, text: string): unknown {
 }
 
 /** A body as text: UTF-8, a byte order mark dropped (as axios does). */
-export function toText(bytes: Buffer): string {
-  const text = bytes.toString('utf8');
+export function toText(bytes: Uint8Array): string {
+  const text = utf8Text(bytes);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -609,15 +609,27 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
   }
 }
 
+/**
+ * The disposers' types: `[Symbol.dispose](): void` (closes the session without waiting,
+ * `using session = createSession()`) and `[Symbol.asyncDispose](): Promise<void>` (closes
+ * it and waits for its sockets, `await using`), where the consumer's `lib` has those
+ * symbols (`esnext.disposable`, or `@types/node`); nothing where it does not (`lib:
+ * ["es2022", "dom"]`), so the declarations compile there too.
+ */
+type Disposers = SymbolConstructor extends { readonly dispose: infer D extends symbol; readonly asyncDispose: infer A extends symbol }
+  ? {
+      /** Closes the session, without waiting (`using session = createSession()`). */
+      [K in D]: () => void;
+    } & {
+      /** Closes the session and waits for its sockets (`await using session = createSession()`). */
+      [K in A]: () => Promise<void>;
+    }
+  : object;
+
 // The disposers are declared here, under the well-known symbols the type checker knows,
 // and defined on the prototype under the symbols the runtime has (Node 20 may lack them).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see above
-export interface ClientSession {
-  /** Closes the session, without waiting (`using session = createSession()`). */
-  [Symbol.dispose](): void;
-  /** Closes the session and waits for its sockets (`await using session = createSession()`). */
-  [Symbol.asyncDispose](): Promise<void>;
-}
+export interface ClientSession extends Disposers {}
 
 Object.defineProperties(ClientSession.prototype, {
   [DISPOSE]: {

@@ -1,5 +1,6 @@
 /**
- * Undoing content codings as the body arrives (Node: `node:zlib`), for {@link BodyReader}:
+ * Undoing content codings as the body arrives (Node: `node:zlib`; the browser build has
+ * lib/http/decode.browser.ts, since a browser decodes bodies itself), for {@link BodyReader}:
  * each coding is a zlib stream whose output goes on, chunk by chunk, to the next one or to
  * the reader, which counts it against `maxContentLength` and stops everything once it is
  * crossed. So a small gzip bomb is never inflated past the limit.
@@ -14,14 +15,14 @@ import type { Coding } from './response';
 
 /** Where decoded output goes. */
 export interface DecodeSink {
-  decoded(chunk: Buffer): void;
+  decoded(chunk: Uint8Array): void;
   decodeEnded(): void;
   decodeFailed(err: Error): void;
 }
 
 /** A chain of decoders, fed with the body as received. */
 export interface Decoder {
-  write(chunk: Buffer): void;
+  write(chunk: Uint8Array): void;
   /** The body has ended: flush, then `decodeEnded()` (or `decodeFailed()` if it was cut short). */
   end(): void;
   /** Stops at once: nothing more reaches the sink. */
@@ -49,7 +50,7 @@ class Stage implements Decoder, DecodeSink {
     private readonly sink: DecodeSink,
   ) {}
 
-  write(chunk: Buffer): void {
+  write(chunk: Uint8Array): void {
     if (this.stopped || chunk.length === 0) return;
     (this.stream ??= this.open(chunk)).write(chunk);
   }
@@ -68,7 +69,7 @@ class Stage implements Decoder, DecodeSink {
   }
 
   // As the sink of the stage before it.
-  decoded(chunk: Buffer): void {
+  decoded(chunk: Uint8Array): void {
     this.write(chunk);
   }
 
@@ -80,7 +81,7 @@ class Stage implements Decoder, DecodeSink {
     this.sink.decodeFailed(err);
   }
 
-  private open(first: Buffer): Transform {
+  private open(first: Uint8Array): Transform {
     const stream =
       this.coding === 'gzip'
         ? zlib.createGunzip(OPTIONS)

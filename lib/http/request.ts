@@ -188,21 +188,36 @@ export function withoutCredentials(url: string): string {
   }
 }
 
-/** A base URL: an absolute `http:` or `https:` URL, returned with its credentials apart. */
+/**
+ * A base URL: an absolute `http:` or `https:` URL, or in a browser one relative to the page
+ * (resolved against `location.origin`), returned absolute with its credentials apart.
+ */
 export function checkBaseUrl(fn: string, param: string, value: unknown): ResolvedUrl {
-  const expected = 'an absolute http: or https: URL';
-  const text = value instanceof URL ? value.href : value;
-  if (typeof text !== 'string') return fail('type', fn, param, expected, value);
+  const origin = pageOrigin();
+  let expected = 'an absolute http: or https: URL';
+  const given = value instanceof URL ? value.href : value;
+  if (typeof given !== 'string') return fail('type', fn, param, expected, value);
+  let text = given;
   let parsed: URL;
   try {
-    parsed = new URL(text);
+    parsed = new URL(text, origin);
   } catch {
+    // A relative URL ('/api') outside a page: there is nothing to resolve it against.
+    if (origin === undefined && URL.canParse(text, 'http://h/')) expected += ", or a relative one ('/api') in a browser, resolved against the page's origin";
     return fail('type', fn, param, expected, withoutUserInfo(text));
   }
+  // Relative to the page: the absolute URL it stands for.
+  if (origin !== undefined && !/^[a-z][a-z\d+.-]*:/i.test(text)) text = parsed.href;
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') fail('type', fn, param, expected, withoutUserInfo(text));
   const authorization = takeCredentials(parsed);
   // As given (a trailing slash or none), without its credentials.
   return { url: authorization === undefined ? text : withoutUserInfo(text), authorization };
+}
+
+/** The origin of the page this runs in (`location.origin` in a browser), or `undefined` outside one (Node, a worker without an http: origin). */
+export function pageOrigin(): string | undefined {
+  const origin = (globalThis as { location?: { origin?: unknown } }).location?.origin;
+  return typeof origin === 'string' && /^https?:\/\//.test(origin) ? origin : undefined;
 }
 
 /** Basic credentials: `{ username, password }`, strings, no `:` in the username (RFC 7617). */

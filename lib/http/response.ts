@@ -27,6 +27,11 @@ export function isTransportError(err: unknown): err is TransportError {
   return err instanceof Error && OWN.has(err);
 }
 
+/** What a request to a closed transport fails with (`code` `'ERR_TRANSPORT_CLOSED'`), on every transport. */
+export function closedError(): Error {
+  return Object.assign(new Error('the transport is closed'), { code: 'ERR_TRANSPORT_CLOSED' });
+}
+
 /**
  * A response's headers from its raw pairs as received (`[name, value, name, value, ...]`):
  * names lower-cased by `name`, a repeated header joined to the first with `', '`, in an

@@ -9,7 +9,7 @@ export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 
  *
  * - `'json'` (the default): parsed JSON when the body is JSON, else its text (as axios does);
  * - `'text'`: the body as a string (UTF-8);
- * - `'arraybuffer'`: the raw bytes, a Node `Buffer`.
+ * - `'arraybuffer'`: the raw bytes, a Node `Buffer` (in a browser, a `Uint8Array`).
  */
 export type ResponseType = 'json' | 'text' | 'arraybuffer';
 

@@ -1,7 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Readable } from 'node:stream';
-import { Observable } from 'rxjs';
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import type { Client, Dispatcher } from 'undici';
 import { startSilence, timeoutError } from '../internal/deadline';
@@ -14,9 +13,10 @@ import type { BodyOwner, BodyReader } from './body';
 import { nextHop } from './redirect';
 import type { Hop } from './redirect';
 import { isEmpty } from './request';
-import { ACCEPT_ENCODING, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
+import { ACCEPT_ENCODING, closedError, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
+import { poolTransport } from './poolTransport';
 import { Slots } from './slots';
 import type { HttpHeaders, HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
 
@@ -87,24 +87,10 @@ export function undiciTransport(options?: PoolTransportOptions): PoolTransport {
   const o = readOptions('undiciTransport', 'options', options, ['maxSockets']);
   const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('undiciTransport', 'options.maxSockets', o.maxSockets);
   const pool = new Pool(maxSockets);
-  const transport = (request: HttpRequest): Observable<HttpResponse> =>
-    new Observable<HttpResponse>((subscriber) => {
-      if (pool.closing !== undefined) {
-        subscriber.error(closedError());
-        return undefined;
-      }
-      const exchange = new Exchange(pool, request, subscriber);
-      pool.slots.enter(exchange);
-      return exchange;
-    });
-  return Object.assign(transport, {
-    close(): Promise<void> {
-      if (pool.closing === undefined) {
-        pool.closing = pool.destroy();
-        pool.slots.close();
-      }
-      return pool.closing;
-    },
+  return poolTransport({
+    slots: pool.slots,
+    call: (request, subscriber) => new Exchange(pool, request, subscriber),
+    close: () => (pool.closing = pool.destroy()),
   });
 }
 
@@ -341,10 +327,6 @@ function continuesSkipped(connection: Connection, chunk: Buffer): Buffer | null 
     data = data.subarray(end + 4);
     if (data.length === 0) return null;
   }
-}
-
-function closedError(): Error {
-  return Object.assign(new Error('the transport is closed'), { code: 'ERR_TRANSPORT_CLOSED' });
 }
 
 /**

@@ -1,7 +1,7 @@
-import { STATUS_CODES } from 'node:http';
 import { Observable, from, map } from 'rxjs';
 import type { ObservableInput } from 'rxjs';
 import { checkFunction } from '../internal/validate';
+import { statusText } from '../http/statusText';
 import type { HttpRequest, HttpResponse, Transport } from '../http/types';
 
 /** What a fake handler may emit: any part of a response; the rest is filled in. */
@@ -78,7 +78,7 @@ function complete(request: HttpRequest, response: FakeResponse): HttpResponse {
   return {
     url: response.url ?? request.url,
     status,
-    statusText: response.statusText ?? STATUS_CODES[status] ?? '',
+    statusText: response.statusText ?? statusText(status),
     headers,
     data: 'data' in response ? response.data : '',
   };

@@ -13,7 +13,11 @@ describe('createSession options', () => {
       'createSession: options.timout is not a known option (expected one of baseURL, headers, timeout, readTimeout, maxSockets, raiseForStatus, semaphore, rateLimiter, auth, maxContentLength, allowAbsoluteUrls, transport), got 5',
     ],
     [{ baseURL: 5 }, TypeError, 'createSession: options.baseURL must be an absolute http: or https: URL, got 5'],
-    [{ baseURL: '/api' }, TypeError, 'createSession: options.baseURL must be an absolute http: or https: URL, got "/api"'],
+    [
+      { baseURL: '/api' },
+      TypeError,
+      "createSession: options.baseURL must be an absolute http: or https: URL, or a relative one ('/api') in a browser, resolved against the page's origin, got \"/api\"",
+    ],
     [{ baseURL: 'ftp://x' }, TypeError, 'createSession: options.baseURL must be an absolute http: or https: URL, got "ftp://x"'],
     [{ headers: 'x' }, TypeError, 'createSession: options.headers must be a plain object of header names to values, got "x"'],
     [{ headers: new Map() }, TypeError, 'createSession: options.headers must be a plain object of header names to values, got an instance of Map'],

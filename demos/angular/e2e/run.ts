@@ -1,7 +1,8 @@
 /**
  * End to end: the production build in headless Chromium (Debian's, driven by
- * playwright-core), against its API on 127.0.0.1. Twice: over the same-origin proxy
- * (`/api`) and across origins, straight to the httpbin (`?api=`, CORS).
+ * playwright-core), against its API on 127.0.0.1. Both dashboards (`/` over HttpClient,
+ * `/session` over provideSession), each twice: over the same-origin proxy (`/api`) and
+ * across origins, straight to the httpbin (`?api=`, CORS).
  *
  * Each pass opens the dashboard and checks what the page shows and what the server
  * counted: gather's three widgets (the failing one in its slot), asCompleted's
@@ -56,14 +57,24 @@ function check(name: string, ok: boolean, detail: string): void {
 const text = async (page: Page, testId: string): Promise<string> =>
   ((await page.getByTestId(testId).textContent()) ?? '').trim();
 
-async function pass(context: BrowserContext, stack: Stack, mode: 'proxy' | 'cors'): Promise<void> {
+/** The dashboard's two data sources: HttpClient with the core entry (`/`), and a session from provideSession (`/session`). */
+type Variant = 'httpclient' | 'session';
+
+async function pass(
+  context: BrowserContext,
+  stack: Stack,
+  variant: Variant,
+  modeOnly: 'proxy' | 'cors',
+): Promise<void> {
   const { httpbin, proxy } = stack;
+  const path = variant === 'session' ? '/session' : '/';
   const url =
-    mode === 'proxy'
-      ? `${stack.appUrl}/`
-      : `${stack.appUrl}/?api=${encodeURIComponent(httpbin.url)}`;
+    modeOnly === 'proxy'
+      ? `${stack.appUrl}${path}`
+      : `${stack.appUrl}${path}?api=${encodeURIComponent(httpbin.url)}`;
+  const mode = `${variant}, ${modeOnly}`;
   console.log(
-    `\n${mode === 'proxy' ? "over the same-origin proxy, base '/api'" : `across origins, straight to ${httpbin.url} (CORS)`}`,
+    `\n${variant === 'session' ? 'provideSession' : 'HttpClient'}, ${modeOnly === 'proxy' ? "over the same-origin proxy, base '/api'" : `across origins, straight to ${httpbin.url} (CORS)`}`,
   );
   const page = await context.newPage();
   const consoleErrors: string[] = [];
@@ -86,7 +97,11 @@ async function pass(context: BrowserContext, stack: Stack, mode: 'proxy' | 'cors
   );
   check(
     `[${mode}] gather: stats (503) holds its error in its slot`,
-    (await text(page, 'widget-stats')) === 'stats: failed: 503 Service Unavailable',
+    // HttpClient's HttpErrorResponse, or the session's HttpStatusError (raiseForStatus).
+    (await text(page, 'widget-stats')) ===
+      (variant === 'session'
+        ? 'stats: failed: 503 (HttpStatusError)'
+        : 'stats: failed: 503 Service Unavailable'),
     await text(page, 'widget-stats'),
   );
   check(
@@ -94,6 +109,10 @@ async function pass(context: BrowserContext, stack: Stack, mode: 'proxy' | 'cors
     (await text(page, 'widget-notices')) === 'notices: Welcome',
     await text(page, 'widget-notices'),
   );
+  const title = await page.title();
+  const wantedTitle =
+    variant === 'session' ? 'Dashboard over provideSession' : 'Dashboard over HttpClient';
+  check(`[${mode}] the page is the ${variant} dashboard`, title === wantedTitle, title);
   console.log(`    (page ready ${Date.now() - t0} ms after navigation)`);
 
   // The Semaphore's batch: the server never had more than its limit in flight (and had that many).
@@ -182,7 +201,7 @@ async function pass(context: BrowserContext, stack: Stack, mode: 'proxy' | 'cors
     httpbin.pendingTimers === 0,
     `${httpbin.pendingTimers} timers`,
   );
-  if (mode === 'proxy')
+  if (modeOnly === 'proxy')
     check(
       `[${mode}] race: the proxy saw the browser abort 2 requests`,
       proxy.aborted - abortedBefore === 2,
@@ -190,7 +209,10 @@ async function pass(context: BrowserContext, stack: Stack, mode: 'proxy' | 'cors
     );
 
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `dashboard-${mode}.png`), fullPage: true });
+  await page.screenshot({
+    path: join(ARTIFACTS, `dashboard-${variant}-${modeOnly}.png`),
+    fullPage: true,
+  });
 
   // The one console error the page is designed to cause: the failing widget's 503.
   const expected = consoleErrors.filter(
@@ -223,8 +245,10 @@ async function main(): Promise<void> {
     console.log(
       `app ${stack.appUrl}, httpbin ${stack.httpbin.url}, Chromium ${context.browser()?.version() ?? '(persistent context)'}`,
     );
-    await pass(context, stack, 'proxy');
-    await pass(context, stack, 'cors');
+    for (const variant of ['httpclient', 'session'] as const) {
+      await pass(context, stack, variant, 'proxy');
+      await pass(context, stack, variant, 'cors');
+    }
   } finally {
     await context.close();
     await stack.close();

@@ -2,7 +2,7 @@ import type { Routes } from '@angular/router';
 import { DASHBOARD_DATA } from './dashboard-data';
 import { DashboardService } from './dashboard.service';
 import { DashboardPage } from './dashboard/dashboard.page';
-import { variantRoutes } from './variants';
+import { sessionRoutes } from './session/session.routes';
 
 export const routes: Routes = [
   {
@@ -12,6 +12,6 @@ export const routes: Routes = [
     component: DashboardPage,
     providers: [{ provide: DASHBOARD_DATA, useExisting: DashboardService }],
   },
-  ...variantRoutes,
+  ...sessionRoutes,
   { path: '**', redirectTo: '' },
 ];

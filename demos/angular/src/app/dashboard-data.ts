@@ -4,8 +4,8 @@ import type { Batch, Dashboard, Echo, FeedItem, Race } from './models';
 
 /**
  * What the dashboard page shows, whoever fetches it: `DashboardService` over HttpClient
- * (the default), or `SessionDashboardService` over an rxjs-asyncio session (the
- * `session` build, see `variants.ts`).
+ * (at `/`), or `SessionDashboardService` over an rxjs-asyncio session from
+ * `provideSession` (at `/session`).
  */
 export interface DashboardData {
   /** Every widget at once (gather, returnExceptions): a failed widget's slot holds its error. */

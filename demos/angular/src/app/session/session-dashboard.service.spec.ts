@@ -11,8 +11,7 @@ import type { FakeResponse } from 'rxjs-asyncio/testing';
 import type { Echo } from '../models';
 import { SessionDashboardService } from './session-dashboard.service';
 
-// Node only (jsdom): rxjs-asyncio/http and /testing import node: modules today, which
-// a browser bundle cannot resolve (see variants.ts).
+// In Node (jsdom) and in Chromium: rxjs-asyncio/http and /testing load in a browser bundle.
 
 const API = 'https://api.test/api';
 

@@ -6,14 +6,13 @@ import { CancelledError, HttpStatusError } from 'rxjs-asyncio/http';
 import type { Dashboard, Race } from '../models';
 import type { Echo } from '../models';
 import { SessionDashboardService } from './session-dashboard.service';
-import { sessionBaseUrl } from './session.routes';
 
-// Node only (jsdom), like every spec of src/app/session: see variants.ts.
-// provideSession's session sends through the app's HttpClient (httpClientTransport),
+// In Node (jsdom) and in Chromium. provideSession's session sends through the app's HttpClient (httpClientTransport),
 // so its requests are seen, and answered, by HttpTestingController, after the app's
 // interceptors.
 
-const API = 'http://localhost/api';
+// The session's baseURL is the relative '/api', as in the app: resolved against the page's origin.
+const API = `${location.origin}/api`;
 const echo = (args: Record<string, string>): Echo => ({ args, url: 'http://localhost/' });
 
 let service: SessionDashboardService;
@@ -28,7 +27,7 @@ beforeEach(() => {
         ]),
       ),
       provideHttpClientTesting(),
-      provideSession({ baseURL: API, raiseForStatus: true }),
+      provideSession({ baseURL: '/api', raiseForStatus: true }),
       SessionDashboardService,
     ],
   });
@@ -72,14 +71,5 @@ describe('SessionDashboardService over provideSession and HttpClient', () => {
     TestBed.resetTestingModule();
     expect(requests.map((req) => req.cancelled)).toEqual([true, true, true]);
     expect(error).toBeInstanceOf(CancelledError);
-  });
-});
-
-describe('sessionBaseUrl', () => {
-  it("makes the page's API base absolute: /api by default, ?api= when given", () => {
-    expect(sessionBaseUrl('', 'http://127.0.0.1:4200')).toBe('http://127.0.0.1:4200/api');
-    expect(sessionBaseUrl('?api=http%3A%2F%2F127.0.0.1%3A9000', 'http://127.0.0.1:4200')).toBe(
-      'http://127.0.0.1:9000/',
-    );
   });
 });

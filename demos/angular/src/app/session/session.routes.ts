@@ -9,15 +9,6 @@ import { SessionDashboardService } from './session-dashboard.service';
 export const SESSION_TIMEOUT_MS = 2000;
 
 /**
- * The session's `baseURL` for a page: its API base (`/api`, or `?api=`) made absolute
- * against the page's origin. (A relative `baseURL: '/api'` needs the browser-safe
- * `rxjs-asyncio/http`.)
- */
-export function sessionBaseUrl(search: string, origin: string): string {
-  return new URL(apiBaseOf(search), `${origin}/`).href;
-}
-
-/**
  * `/session`: the dashboard over `provideSession`. The route's environment injector
  * holds one session over HttpClient (`httpClientTransport()`, so the app's interceptors
  * apply), closed when that injector is destroyed.
@@ -29,7 +20,8 @@ export const sessionRoutes: Routes = [
     component: DashboardPage,
     providers: [
       provideSession({
-        baseURL: sessionBaseUrl(location.search, location.origin),
+        // '/api' (relative: resolved against the page's origin) or the ?api= of the page.
+        baseURL: apiBaseOf(location.search),
         timeout: SESSION_TIMEOUT_MS,
         raiseForStatus: true,
       }),

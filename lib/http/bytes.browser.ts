@@ -1,0 +1,20 @@
+/** Bytes of a body outside Node (the browser build's lib/http/bytes.ts): `Uint8Array`s. */
+
+/** A body with no bytes. */
+export const EMPTY: Uint8Array = new Uint8Array(0);
+
+/** `chunks` joined, `length` bytes in all. */
+export function concatBytes(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  const joined = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, at);
+    at += chunk.length;
+  }
+  return joined;
+}
+
+/** `bytes` decoded as UTF-8 (invalid sequences replaced). */
+export function utf8Text(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
+}

@@ -1,0 +1,53 @@
+import { Observable } from 'rxjs';
+import type { Subscriber, Unsubscribable } from 'rxjs';
+import type { Waiter } from '../internal/gate';
+import { closedError } from './response';
+import type { Slots } from './slots';
+import type { HttpRequest, HttpResponse, PoolTransport } from './types';
+
+/** One request of a pool transport, from its subscription to its end: a waiter of the slots, and the subscription's teardown. */
+export interface PoolCall extends Waiter, Unsubscribable {}
+
+/** What a pool transport's driver (axios in Node, axios over fetch, undici) gives the skeleton. */
+export interface PoolDriver {
+  /** The `maxSockets` slots its requests wait for. */
+  readonly slots: Slots;
+  /** The call of one subscription, which then enters the slot queue (its `admit()` sends the request). */
+  call(request: HttpRequest, subscriber: Subscriber<HttpResponse>): PoolCall;
+  /**
+   * Closes the driver's connections, once: from now on its calls refuse to start (`closedError()`)
+   * and requests in flight fail; resolves once every socket has closed.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * The lifecycle every pool transport shares: each subscription is a call that waits for a
+ * slot, first come, first served (one dropped while it waits is never sent); a
+ * subscription after `close()` fails at once with `ERR_TRANSPORT_CLOSED`; `close()` closes
+ * the driver, then admits every waiter at once, so each sees the driver closed and fails;
+ * calling it again returns the same promise.
+ */
+export function poolTransport(driver: PoolDriver): PoolTransport {
+  // Set by the first close().
+  let closing: Promise<void> | undefined;
+  const transport = (request: HttpRequest): Observable<HttpResponse> =>
+    new Observable<HttpResponse>((subscriber) => {
+      if (closing !== undefined) {
+        subscriber.error(closedError());
+        return undefined;
+      }
+      const call = driver.call(request, subscriber);
+      driver.slots.enter(call);
+      return call;
+    });
+  return Object.assign(transport, {
+    close(): Promise<void> {
+      if (closing === undefined) {
+        closing = driver.close();
+        driver.slots.close();
+      }
+      return closing;
+    },
+  });
+}
