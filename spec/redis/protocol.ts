@@ -26,4 +26,4 @@ export type FromWorker =
   | { readonly type: 'queued'; readonly job: string; readonly waiting: number }
   | { readonly type: 'done'; readonly job: string }
   | { readonly type: 'failed'; readonly job: string; readonly error: string; readonly message: string; readonly causeIsError: boolean }
-  | { readonly type: 'closed'; readonly timers: number };
+  | { readonly type: 'closed' };

@@ -32,8 +32,12 @@ export interface Worker {
   /** Messages of a type received so far. */
   all<T extends FromWorker['type']>(type: T): Extract<FromWorker, { type: T }>[];
   kill(signal: NodeJS.Signals): Promise<void>;
-  /** Closes its limiter and client; resolves with the timers it had left. */
-  close(): Promise<number>;
+  /**
+   * Closes its limiter and client, then lets go of it; resolves with its exit code once it
+   * has ended on its own (0: nothing of the library held it; 3: something still did after
+   * 5 s, printed to stderr).
+   */
+  close(): Promise<number | null>;
 }
 
 let bundled: string | undefined;
@@ -67,7 +71,7 @@ export async function startWorker(name: string, redisPort: number, counterPort: 
     arrivals.push(performance.now());
     for (const listener of [...listeners]) listener();
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let gone = false;
   void exited.then(() => {
     gone = true;
@@ -128,12 +132,11 @@ export async function startWorker(name: string, redisPort: number, counterPort: 
       await exited;
     },
     async close() {
-      if (gone) return 0;
+      if (gone) return exited;
       const closed = worker.next('closed', undefined, 10_000);
       worker.send({ type: 'close' });
-      const { timers } = await closed;
-      await exited;
-      return timers;
+      await closed;
+      return exited;
     },
   };
   worker.send({ type: 'init', name, redisPort, counterPort, limiter });
