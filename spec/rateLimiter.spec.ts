@@ -280,15 +280,18 @@ describe('RateLimiter', () => {
       process.on('warning', onWarning);
       const schedule = jest.spyOn(asyncScheduler, 'schedule');
       try {
-        const limiter = new RateLimiter({ count: 1, interval: 50 });
+        const limiter = new RateLimiter({ count: 1, interval: 200 });
         const first = await startOf(limiter);
         Date.now = () => realNow() + step;
         const second = await startOf(limiter);
-        expect(second - first).toBeGreaterThanOrEqual(49);
+        expect(second - first).toBeGreaterThanOrEqual(199);
         // A stall would last the size of the step; this bound only rules that out.
         expect(second - first).toBeLessThan(10_000);
-        // One wake-up, not a spin re-arming itself every millisecond.
-        expect(schedule.mock.calls.length).toBeLessThanOrEqual(2);
+        // A few wake-ups, not a spin re-arming itself every millisecond (some 200 over
+        // the interval). Not exactly one: Node fires a timer against its loop time, read
+        // at the start of the loop turn, so on a busy machine it can fire a little before
+        // the start is allowed, and the limiter sleeps again for the rest (3 seen in CI).
+        expect(schedule.mock.calls.length).toBeLessThanOrEqual(6);
         expect(warnings).toEqual([]);
       } finally {
         schedule.mockRestore();
