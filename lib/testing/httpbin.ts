@@ -889,7 +889,7 @@ function cache({ req, res, url }: Call): void {
 /** `/etag/:etag`: 304 when `If-None-Match` names it (or `*`), 412 when `If-Match` does not, else a `/get` echo. */
 function etag({ req, res, url, params }: Call): void {
   const tag = params[0]!;
-  const tags = (header: string | undefined): string[] => (header ?? '').split(',').flatMap((part) => /^\s*(W\/)?"?([^"]*)"?\s*$/.exec(part)?.[2] ?? []);
+  const tags = (header: string | undefined): string[] => (header ?? '').split(',').flatMap((part) => /^\s*(W\/)?"?([^"]*)"?\s*$/.exec(part)?.[2] || []);
   const noneMatch = tags(req.headers['if-none-match']);
   const match = tags(req.headers['if-match']);
   if (noneMatch.length > 0 && (noneMatch.includes(tag) || noneMatch.includes('*'))) return sendText(res, 304, '', { etag: tag });
