@@ -1140,19 +1140,36 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
  *
  * | route | answer |
  * | --- | --- |
- * | `/get` | GET/HEAD: JSON `{ args, headers, origin, url }`; OPTIONS: 200 with `Allow` (other methods: 405) |
- * | `/anything[/...]` | any method: JSON `{ args, data, files, form, headers, json, method, origin, url }` |
- * | `/status/:code` | any method: that status (200-599), empty body; 3xx with `Location: /get` |
- * | `/delay/:seconds` | a `/get` body after that many seconds (fractional, at most 10) |
- * | `/bytes/:n` | `n` random bytes (at most 16 MiB) |
+ * | `/get`, `/headers`, `/ip`, `/user-agent`, `/uuid` | JSON: the echo `{ args, headers, origin, url }`, or that part of it; a fresh UUID |
+ * | `/post`, `/put`, `/patch`, `/delete` | that method: the echo with `{ data, files, form, json }` of the body (others: 405 with `Allow`) |
+ * | `/anything[/...]` | any method: the echo with the body and `method` |
+ * | `/status/:codes` | any method: that status (200-599), or one of `200,201:3` (weights); 3xx with `Location: /get`, httpbin's 401/407 challenges and 402/406/418 bodies |
+ * | `/delay/:seconds` | the echo after that many seconds (fractional, at most 10) |
+ * | `/drip?duration=&numbytes=&code=&delay=` | after `delay`, the headers, then `numbytes` asterisks spread over `duration` s (defaults 2 s, 10) |
+ * | `/bytes/:n`, `/stream-bytes/:n` | `n` random bytes (at most 16 MiB; 100 KiB chunked by `chunk_size`); `?seed=` repeats them |
+ * | `/stream/:n` | `n` lines of JSON echo with their `id` (at most 100), chunked |
+ * | `/range/:n` | `n` bytes of `abc...`, honouring `Range` (206, 416), chunked by `chunk_size` over `duration` s |
+ * | `/redirect/:n`, `/relative-redirect/:n`, `/absolute-redirect/:n` | 302 n times, then `/get` (`?absolute=true` for absolute URLs) |
+ * | `/redirect-to?url=&status_code=` | any method: that `Location`, 302 or the 3xx asked for |
+ * | `/cookies`, `/cookies/set?name=value`, `/cookies/set/:name/:value`, `/cookies/delete?name` | the cookies sent; 302 to `/cookies` setting or expiring them |
+ * | `/basic-auth/:user/:passwd`, `/hidden-basic-auth/...`, `/bearer` | 200 `{ authenticated, user }` or `{ authenticated, token }`; else 401 with a challenge (404 when hidden) |
+ * | `/response-headers?name=value` | those headers, and every header of the response as JSON |
+ * | `/gzip`, `/deflate`, `/brotli` | a JSON echo in that content coding |
+ * | `/encoding/utf8`, `/base64/:value`, `/image/png`, `/image` | UTF-8 text in many scripts; the value decoded; a 100 × 100 PNG (by `Accept`, else 406) |
+ * | `/cache`, `/cache/:n`, `/etag/:etag` | 304 to a conditional request, `Cache-Control`, `ETag` with 304/412 |
  * | `/json` | httpbin's slideshow JSON |
- * | `/links/:n/:offset` | an HTML page linking to `/links/n/0` ... `/links/n/(n-1)` but itself (n at most 200) |
+ * | `/links/:n/:offset`, `/links/:n` | an HTML page linking to `/links/n/0` ... `/links/n/(n-1)` but itself (n at most 200); a 302 to page 0 |
+ * | `/sse?count=&duration=&delay=` | `count` Server-Sent Events `ping` (ids from 0) over `duration` (go-httpbin's route; default 10 over 5 s) |
  * | `/hang` | never answers |
  * | `/reset` | destroys the socket without answering |
  * | `/slow-body/:seconds` | headers at once, then a text body in chunks (one per 100 ms) until that time |
  * | `/truncated-json` | a JSON 200 with a `Content-Length` larger than what is sent, then the socket is destroyed |
  * | `/malformed-json` | a complete JSON 200 whose body does not parse |
  * | `/chaos/:key` | with `chaos`: the key's seeded fault (see `chaos`), or JSON `{ key }`; else a 404 |
+ *
+ * Every route answers as httpbin 0.7 does (status, headers, body shape; spec/parity
+ * holds the facts checked on both), except where ours is stricter: past 10 s, a 400
+ * rather than 10 s; invalid numbers, a 400 rather than a 500.
  *
  * Anything else is a 404. Timers of delayed and trickling responses are cleared as
  * soon as the client goes away, and `close()` destroys every socket and timer, so
