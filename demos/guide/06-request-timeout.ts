@@ -19,8 +19,9 @@ export async function main(env: DemoEnv = {}): Promise<void> {
   const base = httpbinUrl(env);
   const session = createSession({ baseURL: base, timeout: ms(1000) });
   try {
-    const paths = [`/delay/${seconds(0.2)}`, `/delay/${seconds(2)}`, `/slow-body/${seconds(3)}`];
-    const labels = ['/delay/0.2', '/delay/2', '/slow-body/3 (headers at once, body over 3 s)'];
+    // httpbin's /drip sends its headers at once, then its body a byte at a time over `duration`.
+    const paths = [`/delay/${seconds(0.2)}`, `/delay/${seconds(2)}`, `/drip?duration=${seconds(3)}&numbytes=10`];
+    const labels = ['/delay/0.2', '/delay/2', '/drip?duration=3 (headers at once, body over 3 s)'];
     console.log('each request may take 1 s');
     const results = await lastValueFrom(
       gather(
@@ -33,7 +34,8 @@ export async function main(env: DemoEnv = {}): Promise<void> {
         result instanceof Error
           ? describeError(result)
               .replace(base, '<httpbin>')
-              .replace(/\/(delay|slow-body)\/[\d.]+/, `/$1/…`)
+              .replace(/\/delay\/[\d.]+/, '/delay/…')
+              .replace(/duration=[\d.]+&numbytes=\d+/, 'duration=…')
           : `status ${result}`;
       console.log(`  ${labels[i]}: ${text}`);
     });

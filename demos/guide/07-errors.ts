@@ -8,6 +8,8 @@
  *
  *   HTTPBIN_URL=http://127.0.0.1:8080 npx tsx demos/guide/07-errors.ts
  */
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { TimeoutError, lastValueFrom } from 'rxjs';
 import { gather } from '../../lib';
 import { HttpStatusError, NetworkError, createSession } from '../../lib/http';
@@ -24,8 +26,21 @@ function explain(result: unknown): string {
   return `ok, status ${String(result)}`;
 }
 
+/** A port on 127.0.0.1 that nothing listens on: one the system gave out, closed again at once. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 export async function main(env: DemoEnv = {}): Promise<void> {
   const base = httpbinUrl(env);
+  const port = await closedPort();
   const session = createSession({ baseURL: base, raiseForStatus: true, timeout: ms(1000) });
   try {
     const requests: [string, string][] = [
@@ -33,7 +48,7 @@ export async function main(env: DemoEnv = {}): Promise<void> {
       ['/status/404', '/status/404'],
       ['/status/500', '/status/500'],
       [`/delay/${seconds(3)}`, '/delay/3 (1 s allowed)'],
-      ['/reset', '/reset (the server drops the connection)'],
+      [`http://127.0.0.1:${port}/get`, 'a closed port (connection refused)'],
       ['http://exa mple.invalid/', 'an invalid URL'],
     ];
     const results = await lastValueFrom(
@@ -42,7 +57,9 @@ export async function main(env: DemoEnv = {}): Promise<void> {
         { returnExceptions: true },
       ),
     );
-    results.forEach((result, i) => console.log(`  ${requests[i]![1]}: ${explain(result).replace(base, '<httpbin>')}`));
+    results.forEach((result, i) =>
+      console.log(`  ${requests[i]![1]}: ${explain(result).replace(base, '<httpbin>').replaceAll(`127.0.0.1:${port}`, '127.0.0.1:<closed port>')}`),
+    );
     const failed = results.filter((r) => r instanceof Error).length;
     console.log(`${results.length - failed} succeeded, ${failed} failed, none was lost`);
   } finally {

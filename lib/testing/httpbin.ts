@@ -1,8 +1,10 @@
 import { STATUS_CODES, createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { checkBoolean, checkInterval, checkNonNegativeInteger, checkOneOf, fail, readOptions } from '../internal/validate';
+import { TEAPOT, UTF8_SAMPLE, samplePng } from './httpbinSamples';
 
 /**
  * A fault that `/chaos/:key` can answer with (see {@link ChaosOptions}):
@@ -333,54 +335,62 @@ class HttpbinServer implements Httpbin {
     if (this.cors && allowOrigin(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://httpbin.invalid');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    const [, route = '', param, ...rest] = path.split('/');
+    const [, route = '', ...params] = path.split('/');
     const method = req.method ?? 'GET';
+    const call: Call = { req, res, url, method, params };
 
+    // Routes that echo the request body.
     if (route === 'anything') {
       void readBody(req).then((body) => sendJson(res, 200, { ...echo(req, url), ...describeBody(req, body), method }));
       return;
     }
+    if (BODY_METHODS.has(route) && params.length === 0) {
+      const allowed = [route.toUpperCase()];
+      if (method === 'OPTIONS') {
+        req.resume();
+        return sendText(res, 200, '', { allow: allowHeader(allowed) });
+      }
+      if (method !== allowed[0]) {
+        req.resume();
+        return refuseMethod(call, allowed);
+      }
+      void readBody(req).then((body) => sendJson(res, 200, { ...echo(req, url), ...describeBody(req, body) }));
+      return;
+    }
+    if (route === 'delay' && params.length === 1) {
+      const seconds = parseSeconds(params[0]!);
+      if (seconds === undefined) {
+        req.resume();
+        return sendText(res, 400, `invalid delay ${params[0]}\n`);
+      }
+      // The timer starts with the request; the body is read meanwhile.
+      const body = readBody(req);
+      this.later(
+        res,
+        seconds * 1000,
+        () =>
+          void body.then((bytes) => {
+            const { data, files, form } = describeBody(req, bytes);
+            sendJson(res, 200, { ...echo(req, url), data, files, form });
+          }),
+      );
+      return;
+    }
     // Every other route ignores the request body, but reads it so the connection can be reused.
     req.resume();
-    if (route === 'get' && param === undefined) {
-      if (method === 'OPTIONS') return sendText(res, 200, '', { allow: 'GET, HEAD, OPTIONS' });
-      if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'Method Not Allowed\n', { allow: 'GET, HEAD, OPTIONS' });
-      return sendJson(res, 200, echo(req, url));
-    }
-    if (route === 'json' && param === undefined) return sendJson(res, 200, SLIDESHOW);
-    if (route === 'hang' && param === undefined) return; // Never answered: the socket stays open until the client or close() ends it.
-    if (route === 'reset' && param === undefined) return reset(req);
-    if (route === 'truncated-json' && param === undefined) return sendTruncatedJson(req, res);
-    if (route === 'malformed-json' && param === undefined) return sendMalformedJson(res);
-    if (route === 'links' && param !== undefined && rest.length === 1) return sendLinks(res, param, rest[0]!);
-    if (param === undefined || rest.length > 0) return sendText(res, 404, 'Not Found\n');
-    if (route === 'status') {
-      const code = Number(param);
-      if (!/^\d{3}$/.test(param) || code < 200 || code > 599) return sendText(res, 400, `invalid status code ${param}\n`);
-      const headers: Record<string, string> = code >= 300 && code < 400 ? { location: '/get' } : {};
-      return sendText(res, code, '', headers);
-    }
-    if (route === 'delay') {
-      const seconds = parseSeconds(param);
-      if (seconds === undefined) return sendText(res, 400, `invalid delay ${param}\n`);
-      this.later(res, seconds * 1000, () => sendJson(res, 200, echo(req, url)));
-      return;
-    }
-    if (route === 'bytes') {
-      const n = Number(param);
-      if (!/^\d+$/.test(param) || n > MAX_BYTES) return sendText(res, 400, `invalid byte count ${param}\n`);
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': n });
-      res.end(randomBytes(n));
-      return;
-    }
-    if (route === 'slow-body') {
-      const seconds = parseSeconds(param);
-      if (seconds === undefined) return sendText(res, 400, `invalid duration ${param}\n`);
-      this.trickle(res, seconds * 1000);
-      return;
-    }
-    if (route === 'chaos') return this.chaosAnswer(req, res, param);
-    sendText(res, 404, 'Not Found\n');
+    if (route === 'hang' && params.length === 0) return; // Never answered: the socket stays open until the client or close() ends it.
+    if (route === 'reset' && params.length === 0) return reset(req);
+    if (route === 'slow-body' && params.length === 1) return this.slowBody(res, params[0]!);
+    if (route === 'chaos' && params.length === 1) return this.chaosAnswer(req, res, params[0]!);
+    if (route === 'drip' && params.length === 0) return this.drip(call);
+    if (route === 'range' && params.length === 1) return this.range(call, params[0]!);
+    if (route === 'sse' && params.length === 0) return this.sse(call);
+    const answer = ROUTES[route]?.[params.length];
+    if (answer === undefined) return sendText(res, 404, 'Not Found\n');
+    const allowed = answer.methods ?? GET_METHODS;
+    if (!allowed.includes(method) && method !== 'OPTIONS') return refuseMethod(call, allowed);
+    if (method === 'OPTIONS' && !allowed.includes('OPTIONS')) return sendText(res, 200, '', { allow: allowHeader(allowed) });
+    answer.run(call);
   }
 
   /** `/chaos/:key`: the key's fault, if it draws one, else a JSON `{ key }`. */
@@ -405,18 +415,504 @@ class HttpbinServer implements Httpbin {
     }
   }
 
+  /** `/slow-body/:seconds`. */
+  private slowBody(res: ServerResponse, param: string): void {
+    const seconds = parseSeconds(param);
+    if (seconds === undefined) return sendText(res, 400, `invalid duration ${param}\n`);
+    this.trickle(res, seconds * 1000);
+  }
+
   /** Sends the headers now, then chunk i of n at (i + 1) * ms / n, the last one at `ms`. */
   private trickle(res: ServerResponse, ms: number): void {
     const n = Math.max(1, Math.ceil(ms / SLOW_BODY_CHUNK_MS));
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
     res.flushHeaders();
-    const send = (i: number): void => {
-      res.write(`chunk ${i + 1} of ${n}\n`);
-      if (i + 1 === n) res.end();
-      else this.later(res, ms / n, () => send(i + 1));
-    };
-    this.later(res, ms / n, () => send(0));
+    this.spaced(res, n, (i) => `chunk ${i + 1} of ${n}\n`, ms / n, 1);
   }
+
+  /**
+   * Writes `chunk(i)` for i from 0 to n - 1 at `(i + lead) * gapMs` from now and ends the
+   * response at `n * gapMs` (with the last chunk when `lead` is 1). With no gap, all at once.
+   */
+  private spaced(res: ServerResponse, n: number, chunk: (i: number) => string | Buffer, gapMs: number, lead: 0 | 1): void {
+    if (!(gapMs > 0)) {
+      for (let i = 0; i < n; i++) res.write(chunk(i));
+      res.end();
+      return;
+    }
+    const tick = (k: number): void => {
+      if (k - lead >= 0 && k - lead < n) res.write(chunk(k - lead));
+      if (k >= n) res.end();
+      else this.later(res, gapMs, () => tick(k + 1));
+    };
+    tick(0);
+  }
+
+  /**
+   * `/drip?duration=&numbytes=&code=&delay=`: after `delay` seconds the headers (with a
+   * `Content-Length`), then `numbytes` asterisks, one every `duration / numbytes` seconds.
+   */
+  private drip({ res, url }: Call): void {
+    const query = caseInsensitiveQuery(url);
+    const duration = parseSeconds(query.get('duration') ?? '2');
+    const delay = parseSeconds(query.get('delay') ?? '0');
+    const numbytes = parseInteger(query.get('numbytes') ?? '10');
+    const code = parseInteger(query.get('code') ?? '200');
+    if (duration === undefined || delay === undefined || numbytes === undefined || code === undefined || code < 200 || code > 599) {
+      return sendText(res, 400, `invalid drip ${url.search}\n`);
+    }
+    if (numbytes <= 0) return sendText(res, 400, 'number of bytes must be positive');
+    const n = Math.min(numbytes, MAX_DRIP_BYTES);
+    this.later(res, delay * 1000, () => {
+      res.writeHead(code, STATUS_CODES[code] ?? 'Unknown', { 'content-type': 'application/octet-stream', 'content-length': n });
+      res.flushHeaders();
+      this.spaced(res, n, () => '*', (duration * 1000) / n, 0);
+    });
+  }
+
+  /**
+   * `/range/:numbytes?chunk_size=&duration=`: `numbytes` bytes of `abc...z` repeated,
+   * honouring a `Range: bytes=first-last` header (206, or 416 outside the body), in
+   * chunks of `chunk_size` spread over `duration` seconds.
+   */
+  private range({ req, res, url }: Call, param: string): void {
+    const size = parseInteger(param);
+    if (size === undefined) return sendText(res, 404, 'Not Found\n');
+    const etag = `range${size}`;
+    if (size <= 0 || size > MAX_STREAM_BYTES) {
+      return sendText(res, 404, `number of bytes must be in the range (0, ${MAX_STREAM_BYTES}]`, { etag, 'accept-ranges': 'bytes' });
+    }
+    const query = caseInsensitiveQuery(url);
+    const chunkSize = Math.max(1, parseInteger(query.get('chunk_size') ?? '') ?? 10 * 1024);
+    const duration = parseSeconds(query.get('duration') ?? '0');
+    if (duration === undefined) return sendText(res, 400, `invalid duration ${query.get('duration')}\n`);
+    const span = byteRange(req.headers.range, size);
+    if (span === undefined) {
+      res.writeHead(416, { etag, 'accept-ranges': 'bytes', 'content-range': `bytes */${size}`, 'content-length': 0 });
+      res.end();
+      return;
+    }
+    const [first, last] = span;
+    const body = Buffer.alloc(last + 1 - first);
+    for (let i = first; i <= last; i++) body[i - first] = 0x61 + (i % 26);
+    res.writeHead(first === 0 && last === size - 1 ? 200 : 206, {
+      'content-type': 'application/octet-stream',
+      etag,
+      'accept-ranges': 'bytes',
+      'content-length': body.length,
+      'content-range': `bytes ${first}-${last}/${size}`,
+    });
+    res.flushHeaders();
+    const n = Math.ceil(body.length / chunkSize);
+    this.spaced(res, n, (i) => body.subarray(i * chunkSize, (i + 1) * chunkSize), (duration * 1000) / n, 1);
+  }
+
+  /**
+   * `/sse?count=&duration=&delay=` (go-httpbin's route; httpbin 0.7 has none): after
+   * `delay` seconds, `count` Server-Sent Events `ping`, with ids 0 to count - 1, spread
+   * over `duration` seconds.
+   */
+  private sse({ res, url }: Call): void {
+    const query = caseInsensitiveQuery(url);
+    const count = parseInteger(query.get('count') ?? '10');
+    const duration = parseSeconds(query.get('duration') ?? '5', true);
+    const delay = parseSeconds(query.get('delay') ?? '0', true);
+    if (count === undefined || count < 1 || count > MAX_SSE_EVENTS || duration === undefined || delay === undefined) {
+      return sendText(res, 400, `invalid sse ${url.search}\n`);
+    }
+    this.later(res, delay * 1000, () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.flushHeaders();
+      const event = (id: number): string => `id: ${id}\nevent: ping\ndata: {"id":${id},"timestamp":${Date.now()}}\n\n`;
+      this.spaced(res, count, event, (duration * 1000) / count, 0);
+    });
+  }
+}
+
+/** One request as a route sees it: `params` are the path segments after the route's name. */
+interface Call {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  readonly method: string;
+  readonly params: readonly string[];
+}
+
+/** A route of {@link ROUTES}: what it answers, and to which methods (GET and HEAD by default). */
+interface Route {
+  readonly methods?: readonly string[];
+  readonly run: (call: Call) => void;
+}
+
+const GET_METHODS: readonly string[] = ['GET', 'HEAD'];
+/** The methods httpbin's `/status`, `/redirect-to` and `/anything` accept: any, OPTIONS included. */
+const ANY_METHOD: readonly string[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
+/** `/post`, `/put`, `/patch` and `/delete` echo a request of their own method only. */
+const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
+/** Largest body `/drip` sends (10 MiB, as httpbin). */
+const MAX_DRIP_BYTES = 10 * 1024 * 1024;
+/** Largest body of `/stream-bytes` and `/range` (100 KiB, as httpbin). */
+const MAX_STREAM_BYTES = 100 * 1024;
+/** Most lines `/stream/:n` sends (100, as httpbin). */
+const MAX_STREAM_LINES = 100;
+/** Most events `/sse` sends. */
+const MAX_SSE_EVENTS = 1000;
+/** Where httpbin's `/status/3xx` points (httpbin itself says `/redirect/1`; ours goes straight to `/get`). */
+const STATUS_LOCATION = '/get';
+
+/**
+ * The routes without timers, by name and then by the number of path segments after it
+ * (`/redirect/3` is `ROUTES.redirect[1]`). The timed ones (`/delay`, `/drip`, `/range`,
+ * `/sse`, `/slow-body`) and the body echoes are methods of the server.
+ */
+const ROUTES: Readonly<Record<string, Readonly<Record<number, Route>>>> = {
+  get: { 0: { run: ({ req, res, url }) => sendJson(res, 200, echo(req, url)) } },
+  headers: { 0: { run: ({ req, res }) => sendJson(res, 200, { headers: titleCaseHeaders(req) }) } },
+  ip: { 0: { run: ({ req, res }) => sendJson(res, 200, { origin: req.socket.remoteAddress ?? '' }) } },
+  'user-agent': { 0: { run: ({ req, res }) => sendJson(res, 200, { 'user-agent': req.headers['user-agent'] ?? null }) } },
+  uuid: { 0: { run: ({ res }) => sendJson(res, 200, { uuid: randomUUID() }) } },
+  json: { 0: { run: ({ res }) => sendJson(res, 200, SLIDESHOW) } },
+  'truncated-json': { 0: { run: ({ req, res }) => sendTruncatedJson(req, res) } },
+  'malformed-json': { 0: { run: ({ res }) => sendMalformedJson(res) } },
+  status: { 1: { methods: ANY_METHOD, run: ({ res, params }) => sendStatus(res, params[0]!) } },
+  bytes: { 1: { run: ({ res, url, params }) => sendBytes(res, url, params[0]!, false) } },
+  'stream-bytes': { 1: { run: ({ res, url, params }) => sendBytes(res, url, params[0]!, true) } },
+  stream: { 1: { run: ({ req, res, url, params }) => sendStream(req, res, url, params[0]!) } },
+  links: {
+    1: { run: ({ res, params }) => (isInteger(params[0]!) ? sendRedirect(res, 302, `/links/${params[0]}/0`) : sendNotFound(res)) },
+    2: { run: ({ res, params }) => sendLinks(res, params[0]!, params[1]!) },
+  },
+  redirect: { 1: { run: (call) => redirectTimes(call, call.url.searchParams.get('absolute')?.toLowerCase() === 'true' ? 'absolute' : 'relative', true) } },
+  'relative-redirect': { 1: { run: (call) => redirectTimes(call, 'relative', false) } },
+  'absolute-redirect': { 1: { run: (call) => redirectTimes(call, 'absolute', true) } },
+  'redirect-to': { 0: { methods: ANY_METHOD, run: redirectTo } },
+  cookies: {
+    0: { run: ({ req, res }) => sendJson(res, 200, { cookies: requestCookies(req) }) },
+    1: { run: cookiesByQuery },
+    3: { run: ({ res, params }) => (params[0] === 'set' ? setCookies(res, [[params[1]!, params[2]!]]) : sendNotFound(res)) },
+  },
+  'basic-auth': { 2: { run: (call) => basicAuth(call, 401) } },
+  'hidden-basic-auth': { 2: { run: (call) => basicAuth(call, 404) } },
+  bearer: { 0: { run: bearerAuth } },
+  'response-headers': { 0: { methods: ['GET', 'HEAD', 'POST'], run: responseHeaders } },
+  gzip: { 0: { run: (call) => sendCompressed(call, 'gzip') } },
+  deflate: { 0: { run: (call) => sendCompressed(call, 'deflate') } },
+  brotli: { 0: { run: (call) => sendCompressed(call, 'br') } },
+  encoding: { 1: { run: ({ res, params }) => (params[0] === 'utf8' ? sendText(res, 200, UTF8_SAMPLE, { 'content-type': HTML }) : sendNotFound(res)) } },
+  image: {
+    0: { run: sendImage },
+    1: { run: ({ res, params }) => (params[0] === 'png' ? sendPng(res) : sendNotFound(res)) },
+  },
+  base64: { 1: { run: ({ res, params }) => sendBase64(res, params[0]!) } },
+  cache: {
+    0: { run: cache },
+    1: {
+      run: ({ req, res, url, params }) =>
+        isInteger(params[0]!) ? sendJson(res, 200, echo(req, url), { 'cache-control': `public, max-age=${params[0]}` }) : sendNotFound(res),
+    },
+  },
+  etag: { 1: { run: etag } },
+};
+
+const HTML = 'text/html; charset=utf-8';
+/** The value `/cookies/delete` sets: expired at once. */
+const DELETED = Symbol('deleted');
+
+/** A query whose names are matched in any case, as httpbin reads `/drip` and `/range` arguments. */
+function caseInsensitiveQuery(url: URL): Map<string, string> {
+  const query = new Map<string, string>();
+  for (const [name, value] of url.searchParams) {
+    if (!query.has(name.toLowerCase())) query.set(name.toLowerCase(), value);
+  }
+  return query;
+}
+
+function isInteger(text: string): boolean {
+  return /^\d+$/.test(text);
+}
+
+/** A non-negative decimal integer, or `undefined`. */
+function parseInteger(text: string): number | undefined {
+  return isInteger(text) && Number.isSafeInteger(Number(text)) ? Number(text) : undefined;
+}
+
+function sendNotFound(res: ServerResponse): void {
+  sendText(res, 404, 'Not Found\n');
+}
+
+/** 405 with the route's `Allow`, as httpbin answers a method a route does not take. */
+function refuseMethod({ res }: Call, allowed: readonly string[]): void {
+  sendText(res, 405, 'Method Not Allowed\n', { allow: allowHeader(allowed) });
+}
+
+/** The `Allow` of a route that takes `allowed`: OPTIONS always works. */
+function allowHeader(allowed: readonly string[]): string {
+  return (allowed.includes('OPTIONS') ? allowed : [...allowed, 'OPTIONS']).join(', ');
+}
+
+/**
+ * `/status/:codes`: that status, or one drawn from `200,201:3,...` (weights after a
+ * colon), with httpbin's extras: a `Location` on 301, 302, 303, 305 and 307, the
+ * challenges of 401 and 407, the bodies of 402, 406 and 418.
+ */
+function sendStatus(res: ServerResponse, codes: string): void {
+  const choices: [number, number][] = [];
+  for (const choice of codes.split(',')) {
+    const [code = '', weight = '1'] = choice.split(':');
+    const status = Number(code);
+    if (!/^\d{3}$/.test(code) || status < 200 || status > 599 || !(Number(weight) >= 0)) return sendText(res, 400, `invalid status code ${codes}\n`);
+    choices.push([status, Number(weight)]);
+  }
+  const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
+  let draw = Math.random() * total;
+  const [status] = choices.find(([, weight]) => (draw -= weight) < 0) ?? choices[choices.length - 1]!;
+  switch (status) {
+    case 301:
+    case 302:
+    case 303:
+    case 305:
+    case 307:
+      return sendText(res, status, '', { location: STATUS_LOCATION });
+    case 401:
+      return sendText(res, status, '', { 'www-authenticate': 'Basic realm="Fake Realm"' });
+    case 402:
+      return sendText(res, status, 'Fuck you, pay me!', { 'x-more-info': 'http://vimeo.com/22053820' });
+    case 406:
+      return sendJson(res, status, {
+        message: 'Client did not request a supported media type.',
+        accept: ['image/webp', 'image/svg+xml', 'image/jpeg', 'image/png', 'image/*'],
+      });
+    case 407:
+      return sendText(res, status, '', { 'proxy-authenticate': 'Basic realm="Fake Realm"' });
+    case 418:
+      return sendText(res, status, TEAPOT, { 'x-more-info': 'http://tools.ietf.org/html/rfc2324' });
+    default:
+      return sendText(res, status, '');
+  }
+}
+
+/**
+ * `/bytes/:n` (at most 16 MiB, with a `Content-Length`) and `/stream-bytes/:n` (at most
+ * 100 KiB, chunked in `chunk_size` pieces): random bytes, the same ones for the same
+ * `?seed=` (httpbin's seeded bytes come from Python's generator, so not the same ones).
+ */
+function sendBytes(res: ServerResponse, url: URL, param: string, streamed: boolean): void {
+  const query = caseInsensitiveQuery(url);
+  const n = parseInteger(param);
+  const seed = query.has('seed') ? parseInteger(query.get('seed')!) : undefined;
+  if (n === undefined || (!streamed && n > MAX_BYTES) || (query.has('seed') && seed === undefined)) return sendText(res, 400, `invalid byte count ${param}\n`);
+  const size = streamed ? Math.min(n, MAX_STREAM_BYTES) : n;
+  const body = seed === undefined ? randomBytes(size) : seededBytes(seed, size);
+  if (!streamed) {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size });
+    res.end(body);
+    return;
+  }
+  const chunkSize = Math.max(1, parseInteger(query.get('chunk_size') ?? '') ?? 10 * 1024);
+  res.writeHead(200, { 'content-type': 'application/octet-stream' });
+  for (let at = 0; at < size; at += chunkSize) res.write(body.subarray(at, at + chunkSize));
+  res.end();
+}
+
+/** `n` bytes from mulberry32 seeded with `seed`. */
+function seededBytes(seed: number, n: number): Buffer {
+  const next = mulberry32(seed);
+  const out = Buffer.alloc(n);
+  for (let i = 0; i < n; i += 4) {
+    const word = next();
+    for (let k = 0; k < 4 && i + k < n; k++) out[i + k] = (word >>> (8 * k)) & 0xff;
+  }
+  return out;
+}
+
+/** `/stream/:n`: `n` lines (at most 100) of JSON, each a `/get` echo with its `id`, chunked. */
+function sendStream(req: IncomingMessage, res: ServerResponse, url: URL, param: string): void {
+  const n = parseInteger(param);
+  if (n === undefined) return sendNotFound(res);
+  const line = echo(req, url);
+  res.writeHead(200, { 'content-type': 'application/json' });
+  for (let id = 0; id < Math.min(n, MAX_STREAM_LINES); id++) res.write(`${JSON.stringify({ ...line, id })}\n`);
+  res.end();
+}
+
+/** A 3xx to `location`, with the small HTML page httpbin's framework writes. */
+function sendRedirect(res: ServerResponse, status: number, location: string, headers: Record<string, string | string[]> = {}): void {
+  const href = location.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const html = `<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: <a href="${href}">${href}</a>. If not, click the link.\n`;
+  res.writeHead(status, STATUS_CODES[status] ?? 'Unknown', { 'content-type': HTML, 'content-length': Buffer.byteLength(html), location, ...headers });
+  res.end(html);
+}
+
+/**
+ * `/redirect/:n`, `/relative-redirect/:n`, `/absolute-redirect/:n`: a 302 to the same
+ * route with n - 1 (to `/get` when n is 1); `absolute` gives `http://host/...`.
+ * `/relative-redirect` sends no body, as httpbin.
+ */
+function redirectTimes({ req, res, params }: Call, kind: 'relative' | 'absolute', withBody: boolean): void {
+  const n = parseInteger(params[0]!);
+  if (n === undefined) return sendNotFound(res);
+  if (n === 0) return sendText(res, 400, 'the number of redirects must be at least 1\n');
+  const origin = kind === 'absolute' ? `http://${req.headers.host ?? 'localhost'}` : '';
+  const location = `${origin}${n === 1 ? '/get' : `/${kind}-redirect/${n - 1}`}`;
+  if (withBody) return sendRedirect(res, 302, location);
+  sendText(res, 302, '', { 'content-type': HTML, location });
+}
+
+/** `/redirect-to?url=&status_code=`: that `Location` exactly, with a 302 or the 3xx asked for. */
+function redirectTo({ res, url }: Call): void {
+  const query = caseInsensitiveQuery(url);
+  const target = query.get('url');
+  if (target === undefined) return sendText(res, 400, 'the url argument is required\n');
+  const code = parseInteger(query.get('status_code') ?? '');
+  const status = code !== undefined && code >= 300 && code < 400 ? code : 302;
+  sendText(res, status, '', { 'content-type': HTML, location: target });
+}
+
+/** The request's cookies, by name (the first of a repeated name wins, as httpbin). */
+function requestCookies(req: IncomingMessage): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at < 0) continue;
+    const name = part.slice(0, at).trim();
+    let value = part.slice(at + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    if (name !== '' && !Object.hasOwn(cookies, name)) cookies[name] = value;
+  }
+  return cookies;
+}
+
+/** `/cookies/set?name=value...` and `/cookies/delete?name...`. */
+function cookiesByQuery({ res, url, params }: Call): void {
+  const names = [...new Set(url.searchParams.keys())];
+  if (params[0] === 'set')
+    return setCookies(
+      res,
+      names.map((name) => [name, url.searchParams.get(name)!]),
+    );
+  if (params[0] === 'delete')
+    return setCookies(
+      res,
+      names.map((name) => [name, DELETED]),
+    );
+  sendNotFound(res);
+}
+
+/** A 302 to `/cookies` that sets (or deletes) each cookie, for the whole site (`Path=/`). */
+function setCookies(res: ServerResponse, cookies: readonly (readonly [string, string | typeof DELETED])[]): void {
+  const header = cookies.map(([name, value]) =>
+    value === DELETED ? `${name}=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/` : `${name}=${cookieValue(value)}; Path=/`,
+  );
+  sendRedirect(res, 302, '/cookies', header.length === 0 ? {} : { 'set-cookie': header });
+}
+
+/** A cookie value as it goes on the wire: as it is when it may, else quoted (RFC 6265 `cookie-octet`s). */
+function cookieValue(value: string): string {
+  if (/^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/.test(value)) return value;
+  return `"${[...Buffer.from(value, 'utf8')].map((byte) => (byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c ? String.fromCharCode(byte) : `\\${byte.toString(8).padStart(3, '0')}`)).join('')}"`;
+}
+
+/** `/basic-auth/:user/:passwd` (401 with a challenge when they do not match) and `/hidden-basic-auth` (404). */
+function basicAuth({ req, res, params }: Call, refusal: 401 | 404): void {
+  const [user, password] = params as [string, string];
+  const header = req.headers.authorization ?? '';
+  const match = /^basic\s+(\S+)$/i.exec(header);
+  const given = match === null ? undefined : Buffer.from(match[1]!, 'base64').toString('utf8');
+  if (given === `${user}:${password}`) return sendJson(res, 200, { authenticated: true, user });
+  if (refusal === 404) return sendNotFound(res);
+  sendText(res, 401, '', { 'www-authenticate': 'Basic realm="Fake Realm"' });
+}
+
+/** `/bearer`: 200 with the token of `Authorization: Bearer <token>`, else 401 with a `Bearer` challenge. */
+function bearerAuth({ req, res }: Call): void {
+  const match = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  if (match === null) return sendText(res, 401, '', { 'www-authenticate': 'Bearer' });
+  sendJson(res, 200, { authenticated: true, token: match[1] });
+}
+
+/**
+ * `/response-headers?name=value...`: those headers on the response (a repeated name
+ * repeated), and as the body a JSON object of every header the response has, its own
+ * `Content-Length` included.
+ */
+function responseHeaders({ res, url }: Call): void {
+  const given = new Map<string, string[]>();
+  for (const [name, value] of url.searchParams) given.set(name, [...(given.get(name) ?? []), value]);
+  const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json' };
+  for (const [name, values] of given) headers[name] = values.length === 1 ? values[0]! : values;
+  // The body names its own length: grow the guess until it holds.
+  let text = '';
+  for (let length = 0; ;) {
+    text = `${JSON.stringify({ ...headers, 'Content-Length': String(length) }, null, 2)}\n`;
+    if (Buffer.byteLength(text) === length) break;
+    length = Buffer.byteLength(text);
+  }
+  res.writeHead(200, { ...headers, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** `/gzip`, `/deflate`, `/brotli`: a JSON echo compressed with that coding, saying so. */
+function sendCompressed({ req, res, method }: Call, coding: 'gzip' | 'deflate' | 'br'): void {
+  const flag = { gzip: 'gzipped', deflate: 'deflated', br: 'brotli' }[coding];
+  const text = `${JSON.stringify({ [flag]: true, headers: titleCaseHeaders(req), method, origin: req.socket.remoteAddress ?? '' }, null, 2)}\n`;
+  const body = coding === 'gzip' ? gzipSync(text) : coding === 'deflate' ? deflateSync(text) : brotliCompressSync(text);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': coding, 'content-length': body.length });
+  res.end(body);
+}
+
+function sendPng(res: ServerResponse): void {
+  const png = samplePng();
+  res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
+  res.end(png);
+}
+
+/** `/image`: the PNG when `Accept` allows it (or is absent), else 406 as httpbin (which has other formats too). */
+function sendImage({ req, res }: Call): void {
+  const accept = req.headers.accept?.toLowerCase();
+  if (accept === undefined || accept.includes('image/png') || accept.includes('image/*')) return sendPng(res);
+  sendStatus(res, '406');
+}
+
+/** `/base64/:value`: the URL-safe base64 value decoded, as UTF-8 text. */
+function sendBase64(res: ServerResponse, value: string): void {
+  if (!/^[A-Za-z0-9_=-]*$/.test(value)) return sendText(res, 400, 'Incorrect Base64 data try: SFRUUEJJTiBpcyBhd2Vzb21l');
+  sendText(res, 200, Buffer.from(value, 'base64url').toString('utf8'), { 'content-type': HTML });
+}
+
+/** `/cache`: 304 to a conditional request, else a `/get` echo with `Last-Modified` and `ETag`. */
+function cache({ req, res, url }: Call): void {
+  if (req.headers['if-modified-since'] !== undefined || req.headers['if-none-match'] !== undefined) return sendText(res, 304, '');
+  sendJson(res, 200, echo(req, url), { 'last-modified': new Date().toUTCString(), etag: randomUUID().replace(/-/g, '') });
+}
+
+/** `/etag/:etag`: 304 when `If-None-Match` names it (or `*`), 412 when `If-Match` does not, else a `/get` echo. */
+function etag({ req, res, url, params }: Call): void {
+  const tag = params[0]!;
+  const tags = (header: string | undefined): string[] => (header ?? '').split(',').flatMap((part) => /^\s*(W\/)?"?([^"]*)"?\s*$/.exec(part)?.[2] || []);
+  const noneMatch = tags(req.headers['if-none-match']);
+  const match = tags(req.headers['if-match']);
+  if (noneMatch.length > 0 && (noneMatch.includes(tag) || noneMatch.includes('*'))) return sendText(res, 304, '', { etag: tag });
+  if (noneMatch.length === 0 && match.length > 0 && !match.includes(tag) && !match.includes('*')) return sendText(res, 412, '');
+  sendJson(res, 200, echo(req, url), { etag: tag });
+}
+
+/** A `Range: bytes=first-last` (either end may be left out) against `size` bytes: the span, or `undefined` to refuse (416). */
+function byteRange(header: string | undefined, size: number): [number, number] | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? '');
+  if (match === null) return [0, size - 1];
+  const [, from = '', to = ''] = match;
+  let first: number;
+  let last: number;
+  if (from === '' && to === '') return [0, size - 1];
+  if (from === '') {
+    first = Math.max(0, size - Number(to));
+    last = size - 1;
+  } else {
+    first = Number(from);
+    last = to === '' ? size - 1 : Number(to);
+  }
+  return first <= last && first < size && last < size ? [first, last] : undefined;
 }
 
 /**
@@ -485,13 +981,19 @@ function draws(seed: number, key: string): [number, number, number] {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  const next = (): number => {
+  const next = mulberry32(h);
+  return [next(), next(), next()];
+}
+
+/** mulberry32: a small, fast 32-bit generator; the same `seed`, the same sequence. */
+function mulberry32(seed: number): () => number {
+  let h = seed | 0;
+  return () => {
     h = (h + 0x6d2b79f5) | 0;
     let t = Math.imul(h ^ (h >>> 15), 1 | h);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return (t ^ (t >>> 14)) >>> 0;
   };
-  return [next(), next(), next()];
 }
 
 /**
@@ -526,10 +1028,14 @@ function checkChaos(chaos: unknown): Required<ChaosOptions> {
   return { seed, rate, kinds: [...kinds], slowBodyMs };
 }
 
-/** Seconds as in httpbin's `/delay/:seconds`: a non-negative decimal, at most `MAX_SECONDS`. */
-function parseSeconds(text: string): number | undefined {
-  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text)) return undefined;
-  const seconds = Number(text);
+/**
+ * Seconds as in httpbin's `/delay/:seconds`: a non-negative decimal, at most
+ * `MAX_SECONDS`. With `units` (go-httpbin's `/sse`), `1.5s` and `300ms` too.
+ */
+function parseSeconds(text: string, units = false): number | undefined {
+  const match = /^(\d+(?:\.\d*)?|\.\d+)(s|ms)?$/.exec(text);
+  if (match === null || (match[2] !== undefined && !units)) return undefined;
+  const seconds = Number(match[1]) / (match[2] === 'ms' ? 1000 : 1);
   return seconds <= MAX_SECONDS ? seconds : undefined;
 }
 
@@ -593,9 +1099,9 @@ function describeBody(req: IncomingMessage, body: Buffer): Record<string, unknow
   return { data, files: {}, form, json };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = `${JSON.stringify(body, null, 2)}\n`;
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
@@ -634,19 +1140,36 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
  *
  * | route | answer |
  * | --- | --- |
- * | `/get` | GET/HEAD: JSON `{ args, headers, origin, url }`; OPTIONS: 200 with `Allow` (other methods: 405) |
- * | `/anything[/...]` | any method: JSON `{ args, data, files, form, headers, json, method, origin, url }` |
- * | `/status/:code` | any method: that status (200-599), empty body; 3xx with `Location: /get` |
- * | `/delay/:seconds` | a `/get` body after that many seconds (fractional, at most 10) |
- * | `/bytes/:n` | `n` random bytes (at most 16 MiB) |
+ * | `/get`, `/headers`, `/ip`, `/user-agent`, `/uuid` | JSON: the echo `{ args, headers, origin, url }`, or that part of it; a fresh UUID |
+ * | `/post`, `/put`, `/patch`, `/delete` | that method: the echo with `{ data, files, form, json }` of the body (others: 405 with `Allow`) |
+ * | `/anything[/...]` | any method: the echo with the body and `method` |
+ * | `/status/:codes` | any method: that status (200-599), or one of `200,201:3` (weights); 3xx with `Location: /get`, httpbin's 401/407 challenges and 402/406/418 bodies |
+ * | `/delay/:seconds` | the echo after that many seconds (fractional, at most 10) |
+ * | `/drip?duration=&numbytes=&code=&delay=` | after `delay`, the headers, then `numbytes` asterisks spread over `duration` s (defaults 2 s, 10) |
+ * | `/bytes/:n`, `/stream-bytes/:n` | `n` random bytes (at most 16 MiB; 100 KiB chunked by `chunk_size`); `?seed=` repeats them |
+ * | `/stream/:n` | `n` lines of JSON echo with their `id` (at most 100), chunked |
+ * | `/range/:n` | `n` bytes of `abc...`, honouring `Range` (206, 416), chunked by `chunk_size` over `duration` s |
+ * | `/redirect/:n`, `/relative-redirect/:n`, `/absolute-redirect/:n` | 302 n times, then `/get` (`?absolute=true` for absolute URLs) |
+ * | `/redirect-to?url=&status_code=` | any method: that `Location`, 302 or the 3xx asked for |
+ * | `/cookies`, `/cookies/set?name=value`, `/cookies/set/:name/:value`, `/cookies/delete?name` | the cookies sent; 302 to `/cookies` setting or expiring them |
+ * | `/basic-auth/:user/:passwd`, `/hidden-basic-auth/...`, `/bearer` | 200 `{ authenticated, user }` or `{ authenticated, token }`; else 401 with a challenge (404 when hidden) |
+ * | `/response-headers?name=value` | those headers, and every header of the response as JSON |
+ * | `/gzip`, `/deflate`, `/brotli` | a JSON echo in that content coding |
+ * | `/encoding/utf8`, `/base64/:value`, `/image/png`, `/image` | UTF-8 text in many scripts; the value decoded; a 100 × 100 PNG (by `Accept`, else 406) |
+ * | `/cache`, `/cache/:n`, `/etag/:etag` | 304 to a conditional request, `Cache-Control`, `ETag` with 304/412 |
  * | `/json` | httpbin's slideshow JSON |
- * | `/links/:n/:offset` | an HTML page linking to `/links/n/0` ... `/links/n/(n-1)` but itself (n at most 200) |
+ * | `/links/:n/:offset`, `/links/:n` | an HTML page linking to `/links/n/0` ... `/links/n/(n-1)` but itself (n at most 200); a 302 to page 0 |
+ * | `/sse?count=&duration=&delay=` | `count` Server-Sent Events `ping` (ids from 0) over `duration` (go-httpbin's route; default 10 over 5 s) |
  * | `/hang` | never answers |
  * | `/reset` | destroys the socket without answering |
  * | `/slow-body/:seconds` | headers at once, then a text body in chunks (one per 100 ms) until that time |
  * | `/truncated-json` | a JSON 200 with a `Content-Length` larger than what is sent, then the socket is destroyed |
  * | `/malformed-json` | a complete JSON 200 whose body does not parse |
  * | `/chaos/:key` | with `chaos`: the key's seeded fault (see `chaos`), or JSON `{ key }`; else a 404 |
+ *
+ * Every route answers as httpbin 0.7 does (status, headers, body shape; spec/parity
+ * holds the facts checked on both), except where ours is stricter: past 10 s, a 400
+ * rather than 10 s; invalid numbers, a 400 rather than a 500.
  *
  * Anything else is a 404. Timers of delayed and trickling responses are cleared as
  * soon as the client goes away, and `close()` destroys every socket and timer, so
