@@ -159,9 +159,26 @@ export function startSilence(ms: number, target: Expiring): Silence | undefined 
 
 function checkSilence(this: SchedulerAction<Silence>, silence?: Silence): void {
   const quiet = silence!.silent;
-  if (quiet >= silence!.ms) silence!.target.expire();
-  else this.schedule(silence, silence!.ms - quiet);
+  if (quiet < silence!.ms) this.schedule(silence, silence!.ms - quiet);
+  else if (isVirtualTime(asyncScheduler.now())) silence!.target.expire();
+  else afterPendingIo(() => confirmSilence(this, silence!));
 }
+
+/**
+ * A timer fires before the event loop reads its sockets (timers come first in a turn of
+ * the loop), so after a stall (a long synchronous task, a starved process) bytes that
+ * came in time may be waiting unread: the silence is decided once they have been read,
+ * in the check phase that follows the loop's poll for I/O.
+ */
+function confirmSilence(action: SchedulerAction<Silence>, silence: Silence): void {
+  if (action.closed) return;
+  const quiet = silence.silent;
+  if (quiet >= silence.ms) silence.target.expire();
+  else action.schedule(silence, silence.ms - quiet);
+}
+
+/** Runs `f` after the I/O already waiting has been handled: Node's setImmediate; a task elsewhere. */
+const afterPendingIo: (f: () => void) => void = typeof setImmediate === 'function' ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
 
 /**
  * How every timeout of the library ends its work (asyncio and rxjs's own `timeout` do

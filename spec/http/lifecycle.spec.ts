@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { firstValueFrom, lastValueFrom, mergeMap, range, toArray, using } from 'rxjs';
 import { CancelledError, SessionClosedError, TimeoutError, createSession } from '../../lib/http';
 import { Semaphore } from '../../lib/semaphore';
@@ -98,6 +100,37 @@ describe.each(TRANSPORTS)('createSession lifecycle on %s', (_transport, makeTran
         Date.now = realNow;
       }
       await t.httpbin.waitForActiveRequests(0);
+    });
+
+    it('reads what came during a stall of the process before it calls that silence (readTimeout)', async () => {
+      // The server writes its second chunk, then the process stalls (a synchronous task)
+      // longer than readTimeout. The chunk came in time; it waits unread, because a turn
+      // of the event loop runs its timers before it polls the sockets.
+      const server = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('one,');
+        setTimeout(() => {
+          res.write('two,');
+          // After Node uncorks the write (a tick), the chunk is in the kernel's buffer, not
+          // Node's: the client's socket can read it.
+          process.nextTick(() => {
+            expect(res.socket?.writableLength).toBe(0);
+            const until = performance.now() + 700;
+            while (performance.now() < until);
+            setTimeout(() => res.end('three'), 50);
+          });
+        }, 100);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const result = await outcome(t.session({ readTimeout: 400 }).text(`http://127.0.0.1:${port}/stall`));
+        expect(result.error).toBeUndefined();
+        expect(result.values).toEqual(['one,two,three']);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
     });
 
     it('lets a request that answers in time through, and leaves no timer', async () => {
