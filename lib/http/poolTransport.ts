@@ -8,15 +8,17 @@ import type { HttpRequest, HttpResponse, PoolTransport } from './types';
 /** One request of a pool transport, from its subscription to its end: a waiter of the slots, and the subscription's teardown. */
 export interface PoolCall extends Waiter, Unsubscribable {}
 
-/** What a pool transport's driver (axios in Node, axios over fetch, undici) gives the skeleton. */
+/** What a pool transport's driver (axios in Node, axios over fetch, undici, Angular's HttpClient) gives the skeleton. */
 export interface PoolDriver {
-  /** The `maxSockets` slots its requests wait for. */
+  /** The slots its requests wait for: `maxSockets` of them, or `Infinity` where the browser keeps the connections (HttpClient). */
   readonly slots: Slots;
   /** The call of one subscription, which then enters the slot queue (its `admit()` sends the request). */
   call(request: HttpRequest, subscriber: Subscriber<HttpResponse>): PoolCall;
   /**
-   * Closes the driver's connections, once: from now on its calls refuse to start (`closedError()`)
-   * and requests in flight fail; resolves once every socket has closed.
+   * Closes the driver, once: from now on its calls refuse to start (`closedError()`) and
+   * requests in flight fail (their connections destroyed, or, for a driver whose
+   * connections are the browser's, the requests aborted); resolves once every socket of
+   * its own has closed.
    */
   close(): Promise<void>;
 }
