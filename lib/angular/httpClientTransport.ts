@@ -140,8 +140,6 @@ class ClientCall implements PoolCall, Observer<HttpResponse> {
   prevItem: Waiter | undefined = undefined;
   nextItem: Waiter | undefined = undefined;
   context: Context | undefined = undefined;
-  // Set once it got its slot.
-  private started = false;
   // From sending until the request ends.
   private inFlight = false;
   // HttpClient's subscription, once subscribed.
@@ -154,7 +152,6 @@ class ClientCall implements PoolCall, Observer<HttpResponse> {
   ) {}
 
   admit(): void {
-    this.started = true;
     if (this.pool.closed) {
       this.subscriber.error(closedError());
       return;
@@ -188,12 +185,9 @@ class ClientCall implements PoolCall, Observer<HttpResponse> {
     if (this.settle()) this.subscriber.complete();
   }
 
-  /** Leaves the queue, or cancels the HttpClient request in flight. */
+  /** Leaves the queue (if it still waits), or cancels the HttpClient request in flight. */
   unsubscribe(): void {
-    if (!this.started) {
-      this.pool.slots.leave(this);
-      return;
-    }
+    this.pool.slots.leave(this);
     if (this.settle()) this.sending?.unsubscribe();
   }
 

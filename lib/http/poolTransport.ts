@@ -1,9 +1,10 @@
 import { Observable } from 'rxjs';
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import type { Waiter } from '../internal/gate';
+import { checkConcurrency, readOptions } from '../internal/validate';
 import { closedError } from './response';
 import type { Slots } from './slots';
-import type { HttpRequest, HttpResponse, PoolTransport } from './types';
+import type { HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
 
 /** One request of a pool transport, from its subscription to its end: a waiter of the slots, and the subscription's teardown. */
 export interface PoolCall extends Waiter, Unsubscribable {}
@@ -21,6 +22,12 @@ export interface PoolDriver {
    * its own has closed.
    */
   close(): Promise<void>;
+}
+
+/** The `maxSockets` of a pool transport's `options` (default 100), checked, errors naming `fn`. */
+export function maxSocketsOption(fn: string, options: PoolTransportOptions | undefined): number {
+  const o = readOptions(fn, 'options', options, ['maxSockets']);
+  return o.maxSockets === undefined ? 100 : checkConcurrency(fn, 'options.maxSockets', o.maxSockets);
 }
 
 /**
