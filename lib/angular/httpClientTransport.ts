@@ -165,9 +165,11 @@ class ClientCall implements PoolCall, Observer<HttpResponse> {
       this.error(err);
       return;
     }
-    // An interceptor may answer at once: then the request has ended before subscribe() returns.
+    // An interceptor may answer at once (the request has ended before subscribe() returns),
+    // or something it calls may close the transport meanwhile (then the request is dropped).
     const sending = sent.subscribe(this);
     if (this.inFlight) this.sending = sending;
+    else sending.unsubscribe();
   }
 
   next(response: HttpResponse): void {

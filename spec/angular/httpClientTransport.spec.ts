@@ -1,5 +1,13 @@
 import './testbed';
-import { HttpClient, HttpErrorResponse, HttpEventType, provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import {
+  HttpClient,
+  HttpErrorResponse,
+  HttpEventType,
+  HttpResponse as NgHttpResponse,
+  provideHttpClient,
+  withFetch,
+  withInterceptors,
+} from '@angular/common/http';
 import type { HttpInterceptorFn } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import type { TestRequest } from '@angular/common/http/testing';
@@ -103,6 +111,30 @@ describe('httpClientTransport over HttpTestingController', () => {
     expect(req.request.responseType).toBe('text'); // the session decodes, as its other transports do
     req.flush(body);
     expect(result.value?.data).toEqual(expected);
+  });
+
+  it("takes an interceptor's answer given at once (a cache's) as the response, sending nothing", () => {
+    const cached: HttpInterceptorFn = (req) => of(new NgHttpResponse({ status: 200, statusText: 'OK', url: req.urlWithParams, body: 'cached' }));
+    const t = testingSession({}, [cached]);
+    backend = t.backend;
+    const result = record(t.session.get('/cached'));
+    expect(result).toMatchObject({ done: true, value: { status: 200, url: `${API}/cached`, data: 'cached' } });
+    backend.expectNone(`${API}/cached`);
+  });
+
+  it('drops the HttpClient request when an interceptor closes the transport as it is subscribed: ERR_TRANSPORT_CLOSED', () => {
+    let transport: PoolTransport | undefined;
+    const closing: HttpInterceptorFn = (req, next) => {
+      const sent = next(req);
+      void transport?.close();
+      return sent;
+    };
+    TestBed.configureTestingModule({ providers: [provideHttpClient(withInterceptors([closing])), provideHttpClientTesting()] });
+    backend = TestBed.inject(HttpTestingController);
+    transport = TestBed.runInInjectionContext(() => httpClientTransport());
+    const result = record(createSession({ baseURL: API, transport }).get('/closing'));
+    expect(result.error).toMatchObject({ cause: { code: 'ERR_TRANSPORT_CLOSED' } });
+    expect(backend.expectOne(`${API}/closing`).cancelled).toBe(true);
   });
 
   it('responseType arraybuffer: asks HttpClient for an ArrayBuffer and gives the bytes as a Uint8Array', () => {
