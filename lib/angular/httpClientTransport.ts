@@ -7,13 +7,19 @@ import { HttpClient, HttpErrorResponse, HttpEventType, HttpHeaders } from '@angu
 import type { HttpEvent } from '@angular/common/http';
 import { assertInInjectionContext, inject } from '@angular/core';
 import { TimeoutError, catchError, filter, map, throwError } from 'rxjs';
-import type { Observable } from 'rxjs';
+import type { Observable, Observer, Subscriber, Unsubscribable } from 'rxjs';
+import type { Context } from '../internal/context';
 import { timeoutError } from '../internal/deadline';
+import type { Waiter } from '../internal/gate';
 import { fail } from '../internal/validate';
 import { textData } from '../http/body';
 import { ResponseTooLargeError } from '../http/errors/ResponseTooLargeError';
 import { NetworkError } from '../http/errors/NetworkError';
-import type { HttpHeaders as SessionHeaders, HttpRequest, HttpResponse, Transport } from '../http/types';
+import { poolTransport } from '../http/poolTransport';
+import type { PoolCall } from '../http/poolTransport';
+import { closedError } from '../http/response';
+import { Slots } from '../http/slots';
+import type { HttpHeaders as SessionHeaders, HttpRequest, HttpResponse, PoolTransport } from '../http/types';
 
 /** What HttpClient is asked to read the body as: the session decodes `'json'` itself, from the text. */
 type BodyType = 'text' | 'arraybuffer';
@@ -24,9 +30,13 @@ type BodyType = 'text' | 'arraybuffer';
  * server-side rendering apply to them.
  *
  * Each subscription sends one request with `http.request(method, url, { observe:
- * 'response' })` and emits one `HttpResponse`, then completes. Any status is a
+ * 'events' })` and emits one `HttpResponse`, then completes. Any status is a
  * response, as with the session's other transports: a 404 is emitted, and the session
- * turns it into `HttpStatusError` under `raiseForStatus`.
+ * turns it into `HttpStatusError` under `raiseForStatus`. It is one of the pool
+ * transports (as `axiosTransport()` and `undiciTransport()` are), with their
+ * `close()`, but without a limit of its own on requests in flight: the browser keeps
+ * the connections, and queues requests past its own limits (6 connections per host in
+ * Chromium).
  *
  * ```text
  * transport(request):    ----r|     one HttpResponse once the whole body has arrived
@@ -34,6 +44,8 @@ type BodyType = 'text' | 'arraybuffer';
  * status 0 (offline):    --#        NetworkError (cause: HttpClient's HttpErrorResponse)
  * HttpClient timed out:  --#        rxjs TimeoutError
  * unsubscribed:          --!        HttpClient's request cancelled (XHR or fetch aborted)
+ * close() at frame 2:    --#        ERR_TRANSPORT_CLOSED, HttpClient's request cancelled
+ * after close():         #          ERR_TRANSPORT_CLOSED at once, nothing sent
  * ```
  *
  * - **Complete**: after the one response, once its whole body has arrived.
@@ -45,6 +57,14 @@ type BodyType = 'text' | 'arraybuffer';
  *   session, which wraps it in a `NetworkError`.
  * - **Unsubscribe**: unsubscribes HttpClient's Observable, which aborts the XHR or
  *   fetch (and `HttpTestingController` marks the request `cancelled`).
+ * - **Close**: `close()` cancels every HttpClient request of this transport still in
+ *   flight (each fails with an `Error` whose `code` is `'ERR_TRANSPORT_CLOSED'`, as on
+ *   every transport), and a request subscribed later fails with it at once, sending
+ *   nothing; it resolves at once (there are no sockets to wait for), and calling it
+ *   again returns the same promise. The HttpClient itself is Angular's and is left
+ *   alone. A session given this transport owns it: `session.close()` closes it (so
+ *   does destroying the injector of {@link provideSession}'s session); to share one
+ *   between sessions, give each a wrapper without `close` (`(request) => shared(request)`).
  * - **Size**: a body past the request's `maxContentLength` fails with
  *   `ResponseTooLargeError`: HttpClient is asked for download progress events (unless
  *   the limit is `Infinity`), and the request is aborted as soon as one reports more
@@ -60,24 +80,27 @@ type BodyType = 'text' | 'arraybuffer';
  * and `'arraybuffer'` (the bytes as a `Uint8Array`). The response's header names are
  * lower case; `url` is the final URL when the backend tells it. The browser follows
  * redirects itself, so `maxRedirects` has no effect, nor has the session's
- * `maxSockets` (the browser has its own limits: 6 connections per host in Chromium).
+ * `maxSockets` (to bound the requests in flight, give the session a `semaphore`).
  *
  * @example
  * ```ts
  * // In an injection context (a provider's factory, a field initializer):
  * const session = createSession({ baseURL: 'https://api.example.com', transport: httpClientTransport() });
  * session.json<{ id: number }>('/users/1').subscribe((user) => console.log(user.id));
+ * session.get('/hang').subscribe({ error: (err) => console.log(err.name) });
+ * // Later, once /users/1 has answered:
+ * await session.close(); // cancels /hang, then closes the transport
  * // Logs:
  * // 1
+ * // CancelledError
  * ```
  *
  * @param http The `HttpClient` to send with. Without it, it is injected, so the call
  *   must be made in an injection context (else Angular's error NG0203 names this function).
- * @returns A transport for `createSession({ transport })`, without `close()`: the
- *   HttpClient is Angular's, not the session's.
+ * @returns A transport for `createSession({ transport })`, with `close()`.
  * @see provideSession, which provides a session over this transport.
  */
-export function httpClientTransport(http?: HttpClient): Transport {
+export function httpClientTransport(http?: HttpClient): PoolTransport {
   let client: HttpClient;
   if (http === undefined) {
     assertInInjectionContext(httpClientTransport);
@@ -87,37 +110,137 @@ export function httpClientTransport(http?: HttpClient): Transport {
     if (typeof request !== 'function') fail('type', 'httpClientTransport', 'http', "Angular's HttpClient (or undefined, to inject it)", http);
     client = http;
   }
-  return (request: HttpRequest): Observable<HttpResponse> => {
-    const responseType: BodyType = request.responseType === 'arraybuffer' ? 'arraybuffer' : 'text';
-    const limited = request.maxContentLength !== Infinity;
-    return client
-      .request(request.method, request.url, {
-        body: toBody(request.data),
-        headers: new HttpHeaders(request.headers as Record<string, string>),
-        observe: 'events',
-        // Progress events tell how much of the body has come, so a body past the limit is
-        // given up (the XHR or fetch aborted) as it arrives rather than once buffered.
-        reportProgress: limited,
-        responseType: responseType as 'text',
-      })
-      .pipe(
-        map((event: HttpEvent<unknown>) => {
-          if (event.type === HttpEventType.DownloadProgress && event.loaded > request.maxContentLength) throw tooLarge(request);
-          if (event.type !== HttpEventType.Response) return undefined;
-          return toResponse(request, event.status, event.statusText, event.url, event.headers, event.body);
-        }),
-        filter((response): response is HttpResponse => response !== undefined),
-        catchError((err: unknown) => {
-          if (!(err instanceof HttpErrorResponse)) return throwError(() => err);
-          if (isTimeout(err.error)) {
-            const { method, url } = request;
-            return throwError(() => timeoutError(`${method} ${url} timed out (HttpClient's timeout)`, { method, url, cause: err }));
-          }
-          if (err.status === 0) return throwError(() => new NetworkError(request.method, request.url, err));
-          return [toResponse(request, err.status, err.statusText, err.url, err.headers, err.error)];
-        }),
-      );
-  };
+  // No slot limit: the browser owns the connections, and queues past its own.
+  const pool: ClientPool = { client, slots: new Slots(Infinity), inFlight: new Set(), closed: false };
+  return poolTransport({
+    slots: pool.slots,
+    call: (request, subscriber) => new ClientCall(pool, request, subscriber),
+    close(): Promise<void> {
+      pool.closed = true;
+      for (const call of [...pool.inFlight]) call.abort(closedError());
+      return Promise.resolve();
+    },
+  });
+}
+
+/** What the requests of one transport share. */
+interface ClientPool {
+  readonly client: HttpClient;
+  readonly slots: Slots;
+  /** Requests sent and not ended. */
+  readonly inFlight: Set<ClientCall>;
+  /** Set by close(). */
+  closed: boolean;
+}
+
+/** One request from its subscription to its end: the slot queue's waiter, and the observer of its HttpClient call. */
+class ClientCall implements PoolCall, Observer<HttpResponse> {
+  // Links of the slot queue, while it waits.
+  list: Waiter['list'] = undefined;
+  prevItem: Waiter | undefined = undefined;
+  nextItem: Waiter | undefined = undefined;
+  context: Context | undefined = undefined;
+  // From sending until the request ends.
+  private inFlight = false;
+  // HttpClient's subscription, once subscribed.
+  private sending: Unsubscribable | undefined;
+
+  constructor(
+    private readonly pool: ClientPool,
+    private readonly request: HttpRequest,
+    private readonly subscriber: Subscriber<HttpResponse>,
+  ) {}
+
+  admit(): void {
+    if (this.pool.closed) {
+      this.subscriber.error(closedError());
+      return;
+    }
+    this.inFlight = true;
+    this.pool.inFlight.add(this);
+    let sent: Observable<HttpResponse>;
+    try {
+      sent = exchange(this.pool.client, this.request);
+    } catch (err) {
+      this.error(err);
+      return;
+    }
+    // An interceptor may answer at once (the request has ended before subscribe() returns),
+    // or something it calls may close the transport meanwhile (then the request is dropped).
+    const sending = sent.subscribe(this);
+    if (this.inFlight) this.sending = sending;
+    else sending.unsubscribe();
+  }
+
+  next(response: HttpResponse): void {
+    if (!this.settle()) return;
+    this.subscriber.next(response);
+    this.subscriber.complete();
+  }
+
+  error(err: unknown): void {
+    if (this.settle()) this.subscriber.error(err);
+  }
+
+  complete(): void {
+    // Without a response (an interceptor's EMPTY): the session says so.
+    if (this.settle()) this.subscriber.complete();
+  }
+
+  /** Leaves the queue (if it still waits), or cancels the HttpClient request in flight. */
+  unsubscribe(): void {
+    this.pool.slots.leave(this);
+    if (this.settle()) this.sending?.unsubscribe();
+  }
+
+  /** Cancels the HttpClient request in flight, then fails it with `err`. */
+  abort(err: Error): void {
+    if (!this.settle()) return;
+    this.sending?.unsubscribe();
+    this.subscriber.error(err);
+  }
+
+  /** The request ends: gives the slot back; whether it was still in flight. */
+  private settle(): boolean {
+    if (!this.inFlight) return false;
+    this.inFlight = false;
+    this.pool.inFlight.delete(this);
+    this.pool.slots.release();
+    return true;
+  }
+}
+
+/** One request through HttpClient: its events become one `HttpResponse`, its failures the session's errors. */
+function exchange(client: HttpClient, request: HttpRequest): Observable<HttpResponse> {
+  const responseType: BodyType = request.responseType === 'arraybuffer' ? 'arraybuffer' : 'text';
+  const limited = request.maxContentLength !== Infinity;
+  return client
+    .request(request.method, request.url, {
+      body: toBody(request.data),
+      headers: new HttpHeaders(request.headers as Record<string, string>),
+      observe: 'events',
+      // Progress events tell how much of the body has come, so a body past the limit is
+      // given up (the XHR or fetch aborted) as it arrives rather than once buffered.
+      reportProgress: limited,
+      responseType: responseType as 'text',
+    })
+    .pipe(
+      map((event: HttpEvent<unknown>) => {
+        if (event.type === HttpEventType.DownloadProgress && event.loaded > request.maxContentLength) throw tooLarge(request);
+        if (event.type !== HttpEventType.Response) return undefined;
+        return toResponse(request, event.status, event.statusText, event.url, event.headers, event.body);
+      }),
+      filter((response): response is HttpResponse => response !== undefined),
+      catchError((err: unknown) => {
+        if (!(err instanceof HttpErrorResponse)) return throwError(() => err);
+        if (isTimeout(err.error)) {
+          const { method, url } = request;
+          return throwError(() => timeoutError(`${method} ${url} timed out (HttpClient's timeout)`, { method, url, cause: err }));
+        }
+        if (err.status === 0) return throwError(() => new NetworkError(request.method, request.url, err));
+        return [toResponse(request, err.status, err.statusText, err.url, err.headers, err.error)];
+      }),
+    );
 }
 
 /** The body as HttpClient sends it: a typed array (which it would send as JSON) as an ArrayBuffer of its bytes. */

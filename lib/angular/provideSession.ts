@@ -31,7 +31,9 @@ import { SESSION } from './session';
  * - **Unsubscribe**: unsubscribing from a request cancels its HttpClient request.
  * - **Destroy**: destroying the injector (the app, a lazy route's injector, TestBed's
  *   module) calls `session.close()`: requests still in flight fail with
- *   `CancelledError` and are aborted; later requests fail with `SessionClosedError`.
+ *   `CancelledError` and are aborted; later requests fail with `SessionClosedError`;
+ *   the session's transport is closed with it (its `httpClientTransport()`, or a given
+ *   transport that has a `close()`).
  *
  * Bad options throw at once, when `provideSession` is called, a `TypeError` or
  * `RangeError` naming `provideSession` and the option.

@@ -6,17 +6,16 @@
  */
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { startSilence, timeoutError } from '../internal/deadline';
+import { startSilence } from '../internal/deadline';
 import type { Expiring, Silence } from '../internal/deadline';
-import { checkConcurrency, readOptions } from '../internal/validate';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
 import { bodyData, readerFor } from './body';
 import type { BodyOwner, BodyReader } from './body';
 import { loadAxios } from './loadAxios';
 import { isEmpty } from './request';
-import { closedError, headersFrom } from './response';
-import { poolTransport } from './poolTransport';
+import { closedError, headersFromStrings, readTimeoutError } from './response';
+import { maxSocketsOption, poolTransport } from './poolTransport';
 import { Slots } from './slots';
 import { statusText } from './statusText';
 import type { HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
@@ -34,9 +33,7 @@ import type { HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } f
  * @returns The transport, with `close()`.
  */
 export function axiosTransport(options?: PoolTransportOptions): PoolTransport {
-  const o = readOptions('axiosTransport', 'options', options, ['maxSockets']);
-  const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('axiosTransport', 'options.maxSockets', o.maxSockets);
-  return createAxiosTransport(maxSockets);
+  return createAxiosTransport(maxSocketsOption('axiosTransport', options));
 }
 
 /** {@link axiosTransport} with its argument checked. */
@@ -86,8 +83,6 @@ class FetchCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
   prevItem: Waiter | undefined = undefined;
   nextItem: Waiter | undefined = undefined;
   context: Context | undefined = undefined;
-  // Set once it got its slot.
-  private started = false;
   // From sending until the request ends.
   private inFlight = false;
   private readonly controller = new AbortController();
@@ -103,7 +98,6 @@ class FetchCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
   ) {}
 
   admit(): void {
-    this.started = true;
     if (this.pool.closed) {
       this.subscriber.error(closedError());
       return;
@@ -144,7 +138,7 @@ class FetchCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
       if (typeof value === 'string' || typeof value === 'number') pairs.push(name, String(value));
       else if (Array.isArray(value)) for (const v of value as unknown[]) pairs.push(name, String(v));
     }
-    const headers = headersFrom(pairs, lowerCase, asIs);
+    const headers = headersFromStrings(pairs);
     // fetch has undone the content codings already.
     delete headers['content-encoding'];
     this.response = { status: res.status, statusText: res.statusText || statusText(res.status), headers };
@@ -194,15 +188,12 @@ class FetchCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
   /** The read deadline passed: the request is aborted, then fails. */
   expire(): void {
     const { method, url, readTimeout } = this.request;
-    this.abort(timeoutError(`${method} ${url} timed out: no data for ${readTimeout} ms (readTimeout)`, { method, url, readTimeout }));
+    this.abort(readTimeoutError(method, url, readTimeout));
   }
 
-  /** Leaves the queue, or aborts the request in flight. */
+  /** Leaves the queue (if it still waits), or aborts the request in flight. */
   unsubscribe(): void {
-    if (!this.started) {
-      this.pool.slots.leave(this);
-      return;
-    }
+    this.pool.slots.leave(this);
     if (this.settle()) this.stop();
   }
 
@@ -239,11 +230,3 @@ class FetchCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
 }
 
 function noop(): void {}
-
-function lowerCase(name: string): string {
-  return name.toLowerCase();
-}
-
-function asIs(value: string): string {
-  return value;
-}

@@ -1,22 +1,21 @@
-import { Agent as HttpAgent, STATUS_CODES } from 'node:http';
+import { Agent as HttpAgent } from 'node:http';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
 import axios, { AxiosHeaders } from 'axios';
 import type { AxiosAdapter, AxiosRequestConfig, AxiosRequestTransformer, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import type { Subscriber, Unsubscribable } from 'rxjs';
-import { startSilence, timeoutError } from '../internal/deadline';
+import { startSilence } from '../internal/deadline';
 import type { Expiring, Silence } from '../internal/deadline';
-import { checkConcurrency, readOptions } from '../internal/validate';
-import { bodyData, readerFor } from './body';
+import { readerFor, respond } from './body';
 import type { BodyOwner, BodyReader } from './body';
 import { nextHop } from './redirect';
 import type { Hop } from './redirect';
 import { isEmpty } from './request';
-import { ACCEPT_ENCODING, closedError, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
+import { ACCEPT_ENCODING, closedError, headersFromStrings, isTransportError, readTimeoutError, transportError, unexpectedUpgrade } from './response';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
-import { poolTransport } from './poolTransport';
+import { maxSocketsOption, poolTransport } from './poolTransport';
 import { Slots } from './slots';
 import type { HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
 
@@ -67,9 +66,7 @@ import type { HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } f
  * @returns The transport, with `close()`.
  */
 export function axiosTransport(options?: PoolTransportOptions): PoolTransport {
-  const o = readOptions('axiosTransport', 'options', options, ['maxSockets']);
-  const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('axiosTransport', 'options.maxSockets', o.maxSockets);
-  return createAxiosTransport(maxSockets);
+  return createAxiosTransport(maxSocketsOption('axiosTransport', options));
 }
 
 /** {@link axiosTransport} with its argument checked. */
@@ -468,14 +465,7 @@ class AxiosCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
       return;
     }
     this.settle();
-    this.subscriber.next({
-      url: hop.url,
-      status: this.status,
-      statusText: this.statusText || STATUS_CODES[this.status] || '',
-      headers,
-      data: bodyData(request, body),
-    });
-    this.subscriber.complete();
+    respond(this.subscriber, request, hop.url, this.status, this.statusText, headers, body);
   }
 
   bodyFailed(err: Error): void {
@@ -485,8 +475,7 @@ class AxiosCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
   /** The read deadline passed: the request is aborted, then fails. */
   expire(): void {
     const { method, url } = this.hop;
-    const ms = this.request.readTimeout;
-    this.failWith(timeoutError(`${method} ${url} timed out: no data for ${ms} ms (readTimeout)`, { method, url, readTimeout: ms }));
+    this.failWith(readTimeoutError(method, url, this.request.readTimeout));
   }
 
   /** Leaves the queue, or aborts the request in flight (which destroys its socket). */
@@ -571,20 +560,12 @@ function onStreamClose(this: BodyStream): void {
 /** A response's headers from its raw pairs, as the undici transport makes them (see `headersFrom`). */
 function responseHeaders(stream: IncomingMessage, res: AxiosResponse): Record<string, string> {
   const raw = stream.rawHeaders;
-  if (Array.isArray(raw)) return headersFrom(raw, lowerCase, asIs);
+  if (Array.isArray(raw)) return headersFromStrings(raw);
   // Not Node's message (a stream of another kind): axios's parsed headers, as pairs.
   const pairs: string[] = [];
   for (const [name, value] of Object.entries(res.headers as Record<string, unknown>)) {
     if (value === undefined || value === null || typeof value === 'function') continue;
     for (const v of Array.isArray(value) ? (value as unknown[]) : [value]) pairs.push(name, String(v));
   }
-  return headersFrom(pairs, lowerCase, asIs);
-}
-
-function lowerCase(name: string): string {
-  return name.toLowerCase();
-}
-
-function asIs(value: string): string {
-  return value;
+  return headersFromStrings(pairs);
 }

@@ -2,6 +2,7 @@
  * What both transports share about a body: reading it under the request's limits while it
  * arrives, undoing its content codings, and turning it into `data` as `responseType` asks.
  */
+import type { Subscriber } from 'rxjs';
 import { EMPTY, concatBytes, utf8Text } from './bytes';
 import { createDecoder } from './decode';
 import type { DecodeSink, Decoder } from './decode';
@@ -10,7 +11,27 @@ import { isRedirect } from './redirect';
 import type { Hop } from './redirect';
 import { contentCodings, declaredTooLarge, hasNoBody } from './response';
 import type { Coding } from './response';
-import type { HttpMethod, HttpRequest } from './types';
+import { statusText } from './statusText';
+import type { HttpMethod, HttpRequest, HttpResponse } from './types';
+
+/**
+ * Emits the response whose whole body has been read, then completes: the end of a
+ * request on the Node transports (axios, undici). `text` is the reason phrase received,
+ * `''` for the status's usual one. (The browser's axios transport writes its own: a call
+ * here cost its bundle bytes it does not have.)
+ */
+export function respond(
+  subscriber: Subscriber<HttpResponse>,
+  request: HttpRequest,
+  url: string,
+  status: number,
+  text: string,
+  headers: Record<string, string>,
+  body: Uint8Array,
+): void {
+  subscriber.next({ url, status, statusText: text || statusText(status), headers, data: bodyData(request, body) });
+  subscriber.complete();
+}
 
 /** Who a {@link BodyReader} reports to: the transport's object for the request. */
 export interface BodyOwner {

@@ -1,24 +1,33 @@
 import { Observable } from 'rxjs';
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import type { Waiter } from '../internal/gate';
+import { checkConcurrency, readOptions } from '../internal/validate';
 import { closedError } from './response';
 import type { Slots } from './slots';
-import type { HttpRequest, HttpResponse, PoolTransport } from './types';
+import type { HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
 
 /** One request of a pool transport, from its subscription to its end: a waiter of the slots, and the subscription's teardown. */
 export interface PoolCall extends Waiter, Unsubscribable {}
 
-/** What a pool transport's driver (axios in Node, axios over fetch, undici) gives the skeleton. */
+/** What a pool transport's driver (axios in Node, axios over fetch, undici, Angular's HttpClient) gives the skeleton. */
 export interface PoolDriver {
-  /** The `maxSockets` slots its requests wait for. */
+  /** The slots its requests wait for: `maxSockets` of them, or `Infinity` where the browser keeps the connections (HttpClient). */
   readonly slots: Slots;
   /** The call of one subscription, which then enters the slot queue (its `admit()` sends the request). */
   call(request: HttpRequest, subscriber: Subscriber<HttpResponse>): PoolCall;
   /**
-   * Closes the driver's connections, once: from now on its calls refuse to start (`closedError()`)
-   * and requests in flight fail; resolves once every socket has closed.
+   * Closes the driver, once: from now on its calls refuse to start (`closedError()`) and
+   * requests in flight fail (their connections destroyed, or, for a driver whose
+   * connections are the browser's, the requests aborted); resolves once every socket of
+   * its own has closed.
    */
   close(): Promise<void>;
+}
+
+/** The `maxSockets` of a pool transport's `options` (default 100), checked, errors naming `fn`. */
+export function maxSocketsOption(fn: string, options: PoolTransportOptions | undefined): number {
+  const o = readOptions(fn, 'options', options, ['maxSockets']);
+  return o.maxSockets === undefined ? 100 : checkConcurrency(fn, 'options.maxSockets', o.maxSockets);
 }
 
 /**

@@ -4,6 +4,7 @@
  * length is over the limit, which content codings to undo, and the errors they raise
  * themselves. Browser-neutral: no `node:` module, no `Buffer`.
  */
+import { timeoutError } from '../internal/deadline';
 import { ResponseTooLargeError } from './errors/ResponseTooLargeError';
 import type { HttpMethod, HttpRequest } from './types';
 
@@ -32,6 +33,11 @@ export function closedError(): Error {
   return Object.assign(new Error('the transport is closed'), { code: 'ERR_TRANSPORT_CLOSED' });
 }
 
+/** What a request fails with once `readTimeout` ms have passed without data (its transport stops it first): rxjs `TimeoutError`. */
+export function readTimeoutError(method: HttpMethod, url: string, readTimeout: number): Error {
+  return timeoutError(`${method} ${url} timed out: no data for ${readTimeout} ms (readTimeout)`, { method, url, readTimeout });
+}
+
 /**
  * A response's headers from its raw pairs as received (`[name, value, name, value, ...]`):
  * names lower-cased by `name`, a repeated header joined to the first with `', '`, in an
@@ -52,6 +58,19 @@ export function headersFrom<T>(raw: readonly T[], name: (raw: T) => string, valu
     else out[key] = text;
   }
   return Object.setPrototypeOf(out, null) as Record<string, string>;
+}
+
+/** Headers from string pairs as received (`[name, value, ...]`), names lower-cased (see {@link headersFrom}). */
+export function headersFromStrings(raw: readonly string[]): Record<string, string> {
+  return headersFrom(raw, lowerCase, asIs);
+}
+
+function lowerCase(name: string): string {
+  return name.toLowerCase();
+}
+
+function asIs(value: string): string {
+  return value;
 }
 
 /** Whether a response has no body, whatever its headers say (RFC 9110: HEAD, 1xx, 204, 304). */

@@ -112,18 +112,24 @@ export interface HttpRequest {
  * `fakeTransport` from `rxjs-asyncio/testing` builds one from a function, for marble
  * tests.
  *
- * A transport may have a `close()` (as those two have): then it owns a connection
- * pool, and the session it is given to owns the transport: `session.close()` calls
- * it and waits for it (aiohttp's session closes the connector it owns the same way).
+ * A transport may have a `close()` (as those two have, and `httpClientTransport()`):
+ * then it owns a connection pool (or, over HttpClient, its requests), and the session it
+ * is given to owns the transport: `session.close()` calls it and waits for it (aiohttp's
+ * session closes the connector it owns the same way).
  */
 export type Transport = (request: HttpRequest) => Observable<HttpResponse>;
 
-/** A transport over a connection pool of its own, which `close()` destroys. */
+/**
+ * A transport over a connection pool of its own, which `close()` destroys
+ * (`axiosTransport()`, `undiciTransport()`), or over the browser's connections, whose
+ * requests `close()` aborts (`httpClientTransport()` of `rxjs-asyncio/angular`).
+ */
 export interface PoolTransport extends Transport {
   /**
    * Destroys the pool: requests in flight fail, sockets idle or in use are destroyed,
    * requests made later fail (`code` `'ERR_TRANSPORT_CLOSED'`). Resolves once every
-   * socket has closed; calling it again returns the same promise.
+   * socket has closed (at once where the browser keeps them); calling it again returns
+   * the same promise.
    */
   close(): Promise<void>;
 }

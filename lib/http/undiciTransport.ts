@@ -1,22 +1,20 @@
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Readable } from 'node:stream';
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import type { Client, Dispatcher } from 'undici';
-import { startSilence, timeoutError } from '../internal/deadline';
+import { startSilence } from '../internal/deadline';
 import type { Expiring, Silence } from '../internal/deadline';
 import { List } from '../internal/list';
 import type { Link } from '../internal/list';
-import { checkConcurrency, readOptions } from '../internal/validate';
-import { bodyData, readerFor } from './body';
+import { readerFor, respond } from './body';
 import type { BodyOwner, BodyReader } from './body';
 import { nextHop } from './redirect';
 import type { Hop } from './redirect';
 import { isEmpty } from './request';
-import { ACCEPT_ENCODING, closedError, headersFrom, isTransportError, transportError, unexpectedUpgrade } from './response';
+import { ACCEPT_ENCODING, closedError, headersFrom, isTransportError, readTimeoutError, transportError, unexpectedUpgrade } from './response';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
-import { poolTransport } from './poolTransport';
+import { maxSocketsOption, poolTransport } from './poolTransport';
 import { Slots } from './slots';
 import type { HttpHeaders, HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
 
@@ -84,9 +82,7 @@ const DEFAULT_HEADERS: Readonly<Record<string, string>> = {
  * @returns The transport, with `close()`.
  */
 export function undiciTransport(options?: PoolTransportOptions): PoolTransport {
-  const o = readOptions('undiciTransport', 'options', options, ['maxSockets']);
-  const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('undiciTransport', 'options.maxSockets', o.maxSockets);
-  const pool = new Pool(maxSockets);
+  const pool = new Pool(maxSocketsOption('undiciTransport', options));
   return poolTransport({
     slots: pool.slots,
     call: (request, subscriber) => new Exchange(pool, request, subscriber),
@@ -502,15 +498,7 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expirin
     }
     this.release();
     this.stopTimer();
-    const response: HttpResponse = {
-      url: hop.url,
-      status: this.status,
-      statusText: this.statusText || STATUS_CODES[this.status] || '',
-      headers,
-      data: bodyData(request, body),
-    };
-    this.subscriber.next(response);
-    this.subscriber.complete();
+    respond(this.subscriber, request, hop.url, this.status, this.statusText, headers, body);
   }
 
   bodyFailed(err: Error): void {
@@ -520,8 +508,7 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expirin
   /** The read deadline passed: the hop is aborted, then the request fails. */
   expire(): void {
     const { method, url } = this.hop;
-    const ms = this.request.readTimeout;
-    this.failWith(timeoutError(`${method} ${url} timed out: no data for ${ms} ms (readTimeout)`, { method, url, readTimeout: ms }));
+    this.failWith(readTimeoutError(method, url, this.request.readTimeout));
   }
 
   /**

@@ -1,16 +1,25 @@
 import './testbed';
-import { HttpClient, HttpErrorResponse, HttpEventType, provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import {
+  HttpClient,
+  HttpErrorResponse,
+  HttpEventType,
+  HttpResponse as NgHttpResponse,
+  provideHttpClient,
+  withFetch,
+  withInterceptors,
+} from '@angular/common/http';
 import type { HttpInterceptorFn } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import type { TestRequest } from '@angular/common/http/testing';
 import type { EnvironmentProviders, Provider } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { TimeoutError, firstValueFrom, timeout } from 'rxjs';
+import { TimeoutError, catchError, firstValueFrom, of, timeout } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { httpClientTransport } from '../../lib/angular';
 import { CancelledError, HttpStatusError, NetworkError, ResponseTooLargeError, createSession } from '../../lib/http';
-import type { ClientSession, HttpResponse, SessionOptions } from '../../lib/http';
+import type { ClientSession, HttpRequest, HttpResponse, PoolTransport, SessionOptions } from '../../lib/http';
+import { Semaphore } from '../../lib';
 import { startHttpbin } from '../../lib/testing';
 import type { Httpbin } from '../../lib/testing';
 import { closedPort, failure, outcome } from '../http/helpers';
@@ -102,6 +111,30 @@ describe('httpClientTransport over HttpTestingController', () => {
     expect(req.request.responseType).toBe('text'); // the session decodes, as its other transports do
     req.flush(body);
     expect(result.value?.data).toEqual(expected);
+  });
+
+  it("takes an interceptor's answer given at once (a cache's) as the response, sending nothing", () => {
+    const cached: HttpInterceptorFn = (req) => of(new NgHttpResponse({ status: 200, statusText: 'OK', url: req.urlWithParams, body: 'cached' }));
+    const t = testingSession({}, [cached]);
+    backend = t.backend;
+    const result = record(t.session.get('/cached'));
+    expect(result).toMatchObject({ done: true, value: { status: 200, url: `${API}/cached`, data: 'cached' } });
+    backend.expectNone(`${API}/cached`);
+  });
+
+  it('drops the HttpClient request when an interceptor closes the transport as it is subscribed: ERR_TRANSPORT_CLOSED', () => {
+    let transport: PoolTransport | undefined;
+    const closing: HttpInterceptorFn = (req, next) => {
+      const sent = next(req);
+      void transport?.close();
+      return sent;
+    };
+    TestBed.configureTestingModule({ providers: [provideHttpClient(withInterceptors([closing])), provideHttpClientTesting()] });
+    backend = TestBed.inject(HttpTestingController);
+    transport = TestBed.runInInjectionContext(() => httpClientTransport());
+    const result = record(createSession({ baseURL: API, transport }).get('/closing'));
+    expect(result.error).toMatchObject({ cause: { code: 'ERR_TRANSPORT_CLOSED' } });
+    expect(backend.expectOne(`${API}/closing`).cancelled).toBe(true);
   });
 
   it('responseType arraybuffer: asks HttpClient for an ArrayBuffer and gives the bytes as a Uint8Array', () => {
@@ -252,6 +285,111 @@ describe('httpClientTransport over HttpTestingController', () => {
     void t.session.close();
     expect(req.cancelled).toBe(true);
     expect(result.error).toBeInstanceOf(CancelledError);
+  });
+});
+
+describe('httpClientTransport: close()', () => {
+  // The transport is one of the pool transports (lib/http/poolTransport.ts): close()
+  // cancels its HttpClient requests in flight and refuses new ones, as the other
+  // transports do; the session it is given to closes it.
+
+  let backend: HttpTestingController;
+  afterEach(() => backend.verify());
+
+  /** A transport over HttpClientTestingBackend, and its controller. */
+  function testingTransport(): PoolTransport {
+    TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting()] });
+    backend = TestBed.inject(HttpTestingController);
+    return TestBed.runInInjectionContext(() => httpClientTransport());
+  }
+
+  const get = (path: string): HttpRequest => ({
+    method: 'GET',
+    url: `${API}${path}`,
+    headers: {},
+    data: undefined,
+    responseType: 'text',
+    maxRedirects: 0,
+    maxContentLength: Infinity,
+    readTimeout: Infinity,
+  });
+
+  it('cancels the HttpClient requests in flight, which fail with ERR_TRANSPORT_CLOSED', () => {
+    const transport = testingTransport();
+    const result = record(transport(get('/hang')));
+    const req = backend.expectOne(`${API}/hang`);
+    void transport.close();
+    expect(req.cancelled).toBe(true);
+    expect(result.error).toMatchObject({ message: 'the transport is closed', code: 'ERR_TRANSPORT_CLOSED' });
+  });
+
+  it('fails a request subscribed after it at once with ERR_TRANSPORT_CLOSED, sending nothing', () => {
+    const transport = testingTransport();
+    void transport.close();
+    const result = record(transport(get('/later')));
+    expect(result.error).toMatchObject({ code: 'ERR_TRANSPORT_CLOSED' });
+    backend.expectNone(`${API}/later`);
+  });
+
+  it('ends each request at its own frame: in flight at the close, later ones as they are subscribed (virtual time)', () => {
+    new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ cold, expectObservable }) => {
+      const transport = testingTransport();
+      const code = (path: string): Observable<unknown> => transport(get(path)).pipe(catchError((err: { code: string }) => of(err.code)));
+      const shut = '---c     ';
+      const subA = '^        ';
+      const outA = '---(c|)  ';
+      const subB = '-^       ';
+      const outB = '---(c|)  ';
+      const subC = '-----^   ';
+      const outC = '-----(c|)';
+      const closed = { c: 'ERR_TRANSPORT_CLOSED' };
+      cold(shut).subscribe(() => void transport.close());
+      expectObservable(code('/a'), subA).toBe(outA, closed);
+      expectObservable(code('/b'), subB).toBe(outB, closed);
+      expectObservable(code('/c'), subC).toBe(outC, closed);
+    });
+    // Only the two subscribed before the close reached HttpClient.
+    expect(backend.match(() => true).map((req) => [req.request.url, req.cancelled])).toEqual([
+      [`${API}/a`, true],
+      [`${API}/b`, true],
+    ]);
+  });
+
+  it('returns the same promise when called again, which resolves (there are no sockets to wait for)', async () => {
+    const transport = testingTransport();
+    const closed = transport.close();
+    expect(transport.close()).toBe(closed);
+    await expect(closed).resolves.toBeUndefined();
+  });
+
+  it('leaves its HttpClient alone: another transport over it still sends', () => {
+    const transport = testingTransport();
+    void transport.close();
+    const other = record(httpClientTransport(TestBed.inject(HttpClient))(get('/other')));
+    backend.expectOne(`${API}/other`).flush('still here');
+    expect(other.value).toMatchObject({ status: 200, data: 'still here' });
+  });
+
+  it('is closed by the session it was given to: a request through it afterwards sends nothing', async () => {
+    const transport = testingTransport();
+    const close = jest.spyOn(transport, 'close');
+    const session = createSession({ baseURL: API, transport });
+    await session.close();
+    expect(close).toHaveBeenCalledTimes(1);
+    expect(record(transport(get('/after'))).error).toMatchObject({ code: 'ERR_TRANSPORT_CLOSED' });
+    backend.expectNone(`${API}/after`);
+  });
+
+  it("never sends the requests queued on the session's semaphore when the session closes: CancelledError", () => {
+    const session = createSession({ baseURL: API, transport: testingTransport(), semaphore: new Semaphore(1) });
+    const running = record(session.get('/first'));
+    const queued = record(session.get('/second'));
+    const req = backend.expectOne(`${API}/first`);
+    void session.close();
+    expect(req.cancelled).toBe(true);
+    expect(running.error).toBeInstanceOf(CancelledError);
+    expect(queued.error).toBeInstanceOf(CancelledError);
+    backend.expectNone(`${API}/second`);
   });
 });
 
