@@ -16,7 +16,7 @@
 // Options: --no-build (use dist/ as it is), --keep (leave the temp project, and say where).
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -269,6 +269,13 @@ async function main(): Promise<void> {
   console.log(`check:package (rxjs ${rxjsVersion}, TypeScript from the repo)`);
 
   if (!args.has('--no-build')) await check('build (npm run build)', () => run('npm', ['run', '--silent', 'build'], root), true);
+
+  await check('the CommonJS build keeps ?. and ?? as written (no sucrase helper closures: tsup.config.ts says why)', () => {
+    const helpers = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.js') && !file.startsWith('browser'))
+      .filter((file) => /function _(optionalChain|nullishCoalesce)\b/.test(readFileSync(join(root, 'dist', file), 'utf8')));
+    if (helpers.length > 0) throw new CheckFailed(`helpers in ${helpers.join(', ')}`);
+  });
 
   await check('publint --strict', () => {
     const output = run(bin('publint'), ['--strict'], root);

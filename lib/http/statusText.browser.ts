@@ -1,7 +1,8 @@
-/** The browser build's lib/http/statusText.ts: the reason phrases of RFC 9110 (and 429), without node:http. */
+/**
+ * The browser build's lib/http/statusText.ts: the reason phrases of RFC 9110 (and 429),
+ * without node:http. None for 1xx: an interim answer is never a session's response.
+ */
 const PHRASES: Readonly<Record<number, string>> = {
-  100: 'Continue',
-  101: 'Switching Protocols',
   200: 'OK',
   201: 'Created',
   202: 'Accepted',

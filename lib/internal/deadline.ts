@@ -129,6 +129,8 @@ export class Silence implements Unsubscribable {
   /** When the last sign of life came, on the monotonic clock (a wall-clock step would fake a silence, or hide one). */
   private last = monotonicNow();
   private readonly timer: Subscription;
+  /** The silence was seen once, and is looked at again after the loop has read its sockets. */
+  confirming = false;
 
   constructor(
     readonly ms: number,
@@ -158,27 +160,22 @@ export function startSilence(ms: number, target: Expiring): Silence | undefined 
 }
 
 function checkSilence(this: SchedulerAction<Silence>, silence?: Silence): void {
-  const quiet = silence!.silent;
-  if (quiet < silence!.ms) this.schedule(silence, silence!.ms - quiet);
-  else if (isVirtualTime(asyncScheduler.now())) silence!.target.expire();
-  else afterPendingIo(() => confirmSilence(this, silence!));
+  const s = silence!;
+  const quiet = s.silent;
+  if (quiet < s.ms) {
+    s.confirming = false;
+    this.schedule(s, s.ms - quiet);
+  } else if (s.confirming) {
+    s.target.expire();
+  } else {
+    // A timer fires before the event loop reads its sockets (timers come first in a turn
+    // of the loop), so after a stall (a long synchronous task, a starved process) bytes
+    // that came in time may wait unread: look again on the next timer, once the loop has
+    // polled them.
+    s.confirming = true;
+    this.schedule(s, 0);
+  }
 }
-
-/**
- * A timer fires before the event loop reads its sockets (timers come first in a turn of
- * the loop), so after a stall (a long synchronous task, a starved process) bytes that
- * came in time may be waiting unread: the silence is decided once they have been read,
- * in the check phase that follows the loop's poll for I/O.
- */
-function confirmSilence(action: SchedulerAction<Silence>, silence: Silence): void {
-  if (action.closed) return;
-  const quiet = silence.silent;
-  if (quiet >= silence.ms) silence.target.expire();
-  else action.schedule(silence, silence.ms - quiet);
-}
-
-/** Runs `f` after the I/O already waiting has been handled: Node's setImmediate; a task elsewhere. */
-const afterPendingIo: (f: () => void) => void = typeof setImmediate === 'function' ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
 
 /**
  * How every timeout of the library ends its work (asyncio and rxjs's own `timeout` do

@@ -90,7 +90,8 @@ function comparable(received: Received): Received {
 
 function request(method: string, path: string, data?: unknown, headers: Record<string, string> = {}): () => HttpRequest {
   // A factory: a stream or FormData body can be sent once only.
-  return () => ({ method, url: `${base}${path}`, headers, data, responseType: 'text', maxRedirects: 0 }) as HttpRequest;
+  return () =>
+    ({ method, url: `${base}${path}`, headers, data, responseType: 'text', maxRedirects: 0, maxContentLength: Infinity, readTimeout: Infinity }) as HttpRequest;
 }
 
 const cases: ReadonlyArray<readonly [string, () => HttpRequest, () => HttpRequest]> = [
