@@ -4,7 +4,8 @@
  */
 import { Observable } from 'rxjs';
 import { markHandled } from './input';
-import { checkTaskInput, describe, fail, isTaskInput } from './validate';
+import { FifoStore } from './stores';
+import { checkTaskInput, describe, fail, isPlainObject, isTaskInput } from './validate';
 
 /**
  * The inputs of one call, read at call time: an array (checked element by element
@@ -41,11 +42,9 @@ export function readInputs(fn: string, inputs: unknown, keyed: boolean): InputLi
   if (typeof (inputs as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function') {
     return { kind: 'async', iterable: inputs as AsyncIterable<unknown> };
   }
-  const proto: unknown = Object.getPrototypeOf(inputs);
-  if (keyed && (proto === Object.prototype || proto === null)) {
+  if (keyed && isPlainObject(inputs)) {
     const keys = Object.keys(inputs);
-    const record = inputs as Record<string, unknown>;
-    const items = keys.map((key) => checkTaskInput(fn, recordName(key), record[key]));
+    const items = keys.map((key) => checkTaskInput(fn, recordName(key), inputs[key]));
     return { kind: 'record', keys, items };
   }
   return fail('type', fn, 'inputs', expected, inputs);
@@ -240,13 +239,11 @@ class AsyncIteratorFeed implements Feed {
 }
 
 /**
- * The feed of an operator (gatherAll, asCompletedAll): the source's values wait here
- * until the fan-out has room. An array with a moving head, compacted now and then, so
- * both ends are O(1).
+ * The feed of an operator (gatherAll, asCompletedAll): the source's values wait here,
+ * first in, first out, until the fan-out has room.
  */
 export class SourceFeed implements Feed {
-  private items: unknown[] = [];
-  private head = 0;
+  private readonly items = new FifoStore<unknown>();
   /** The source has completed: once the queue is empty, the feed is DONE. */
   ended = false;
   /** Inputs received from the source so far. */
@@ -263,20 +260,11 @@ export class SourceFeed implements Feed {
   }
 
   pull(): unknown {
-    if (this.head < this.items.length) {
-      const value = this.items[this.head];
-      this.items[this.head++] = undefined;
-      if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-        this.items = this.items.slice(this.head);
-        this.head = 0;
-      }
-      return value;
-    }
+    if (this.items.size > 0) return this.items.pop();
     return this.ended ? DONE : WAIT;
   }
 
   release(): void {
-    this.items = [];
-    this.head = 0;
+    this.items.clear();
   }
 }
