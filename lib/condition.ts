@@ -2,9 +2,8 @@ import { Observable } from 'rxjs';
 import type { ObservableInput, Observer, Subscriber, Subscription, Unsubscribable } from 'rxjs';
 import { Lock, lockPermit } from './lock';
 import type { Limiter, TaskInput } from './types';
-import type { Context } from './internal/context';
-import { Gate } from './internal/gate';
-import type { Room, Waiter } from './internal/gate';
+import { BaseWaiter, Gate } from './internal/gate';
+import type { Room } from './internal/gate';
 import { inputObservable } from './internal/inputObservable';
 import type { Permits } from './internal/permits';
 import { checkFunction, checkNonNegativeInteger, checkTaskInput, fail } from './internal/validate';
@@ -206,11 +205,7 @@ const NOT_YET: unique symbol = Symbol('not yet');
  * `inputObservable`) that checks the predicate first; between two attempts, a sleeper at the
  * condition's gate.
  */
-class Sleeper implements Waiter, Unsubscribable {
-  list: Waiter['list'] = undefined;
-  prevItem: Waiter | undefined = undefined;
-  nextItem: Waiter | undefined = undefined;
-  context: Context | undefined = undefined;
+class Sleeper extends BaseWaiter implements Unsubscribable {
   /** Woken by a notification and not yet checked the predicate again: leaving passes it on. */
   private woken = false;
   /** The attempt in progress: waiting for the lock, or running the input. */
@@ -226,6 +221,7 @@ class Sleeper implements Waiter, Unsubscribable {
     private readonly input: TaskInput<unknown>,
     private readonly subscriber: Subscriber<unknown>,
   ) {
+    super();
     this.attempts = inputObservable(() => this.check(), 'Condition.runWhen', 'input', permit);
     this.observer = {
       next: (value) => subscriber.next(value),

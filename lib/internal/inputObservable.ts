@@ -1,8 +1,8 @@
 import { Observable } from 'rxjs';
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import type { TaskInput } from '../types';
-import type { Context } from './context';
-import type { Gate, Waiter } from './gate';
+import { BaseWaiter } from './gate';
+import type { Gate } from './gate';
 import type { InputRun, InputTarget } from './input';
 import { markHandled, startInput } from './input';
 
@@ -52,12 +52,8 @@ const ENDED = 2;
  * cannot be stopped, so one that is still running when its subscriber lets go keeps
  * its permit until it settles: its work still counts against the limit.
  */
-class InputSubscription implements Waiter, InputTarget, Unsubscribable {
+class InputSubscription extends BaseWaiter implements InputTarget, Unsubscribable {
   readonly mirror = true;
-  list: Waiter['list'] = undefined;
-  prevItem: Waiter | undefined = undefined;
-  nextItem: Waiter | undefined = undefined;
-  context: Context | undefined = undefined;
   private phase = WAITING;
   /** The running Observable input, if it is one. */
   private run: InputRun | undefined;
@@ -74,7 +70,9 @@ class InputSubscription implements Waiter, InputTarget, Unsubscribable {
     private readonly subscriber: Subscriber<unknown>,
     private readonly fn: string,
     private readonly param: string,
-  ) {}
+  ) {
+    super();
+  }
 
   admit(): void {
     this.phase = RUNNING;
