@@ -64,6 +64,8 @@ import { checkFunction, checkNonNegativeInteger, checkTaskInput, fail } from './
  * @see {@link Event} for a plain flag.
  */
 export class Condition implements Limiter {
+  readonly #lock: Lock;
+  /** The lock's permit, which every run of the condition takes. */
   readonly #permit: Permits;
   readonly #sleepers = new Sleepers();
 
@@ -73,12 +75,13 @@ export class Condition implements Limiter {
    */
   constructor(lock?: Lock) {
     if (lock !== undefined && !(lock instanceof Lock)) fail('type', 'Condition', 'lock', 'a Lock', lock);
-    this.#permit = lockPermit(lock ?? new Lock());
+    this.#lock = lock ?? new Lock();
+    this.#permit = lockPermit(this.#lock);
   }
 
   /** Whether an input holds the condition's lock right now. */
   locked(): boolean {
-    return this.#permit.available === 0;
+    return this.#lock.locked();
   }
 
   /** Subscriptions asleep right now, waiting for a notification. */
@@ -112,7 +115,6 @@ export class Condition implements Limiter {
    * @throws TypeError at call time if `input` is not a task input.
    */
   run<T>(input: TaskInput<T>): Observable<T> {
-    checkTaskInput<T>('Condition.run', 'input', input);
     return inputObservable(input, 'Condition.run', 'input', this.#permit);
   }
 

@@ -2,7 +2,6 @@ import type { Observable } from 'rxjs';
 import type { Limiter, TaskInput } from './types';
 import { inputObservable } from './internal/inputObservable';
 import { Permits } from './internal/permits';
-import { checkTaskInput } from './internal/validate';
 
 /** Reads a lock's permit (for a `Condition` built on it). */
 let permitOf: (lock: Lock) => Permits;
@@ -100,7 +99,6 @@ export class Lock implements Limiter {
    * @throws TypeError at call time if `input` is not a task input.
    */
   run<T>(input: TaskInput<T>): Observable<T> {
-    checkTaskInput<T>('Lock.run', 'input', input);
     return inputObservable(input, 'Lock.run', 'input', this.#permit);
   }
 }
