@@ -3,8 +3,8 @@ import type { Limiter, TaskInput } from './types';
 import { inputObservable } from './internal/inputObservable';
 import { Permits } from './internal/permits';
 
-/** Reads a lock's permit (for a `Condition` built on it). */
-let permitOf: (lock: Lock) => Permits;
+/** The permit of `lock`: what a `Condition` on that lock takes. */
+export let lockPermit: (lock: Lock) => Permits;
 
 /**
  * Lets one input run at a time, across every stream that shares it (asyncio.Lock, used
@@ -59,7 +59,7 @@ export class Lock implements Limiter {
   readonly #permit = new Permits(1);
 
   static {
-    permitOf = (lock) => lock.#permit;
+    lockPermit = (lock) => lock.#permit;
   }
 
   /** Whether an input holds the lock right now. */
@@ -101,9 +101,4 @@ export class Lock implements Limiter {
   run<T>(input: TaskInput<T>): Observable<T> {
     return inputObservable(input, 'Lock.run', 'input', this.#permit);
   }
-}
-
-/** The permit of `lock`: what a `Condition` on that lock takes. */
-export function lockPermit(lock: Lock): Permits {
-  return permitOf(lock);
 }

@@ -8,7 +8,7 @@ import type { Store } from './internal/stores';
 import { checkBoolean, checkConcurrency } from './internal/validate';
 
 /** Gives a subclass's store and name to a queue it is constructing (PriorityQueue, LifoQueue). */
-let configure: <T>(queue: Queue<T>, name: string, store: Store<T>) => void;
+export let configureQueue: <T>(queue: Queue<T>, name: string, store: Store<T>) => void;
 
 /**
  * A first-in, first-out queue between streams that produce items and streams that
@@ -65,7 +65,7 @@ export class Queue<T> {
   readonly #core: QueueCore<T>;
 
   static {
-    configure = (queue, name, store) => {
+    configureQueue = (queue, name, store) => {
       queue.#core.name = name;
       queue.#core.store = store;
     };
@@ -266,11 +266,6 @@ export class Queue<T> {
   shutdown(immediate = false): void {
     this.#core.shutdown(checkBoolean(`${this.#core.name}.shutdown`, 'immediate', immediate));
   }
-}
-
-/** Gives a subclass's store and name to the queue it is constructing. */
-export function configureQueue<T>(queue: Queue<T>, name: string, store: Store<T>): void {
-  configure(queue, name, store);
 }
 
 /** The state of one queue, and its three lines of waiters: gets, puts and joins. */

@@ -155,7 +155,6 @@ const ENDED = 2;
  * One subscription to a task group: its body, its tasks, and the failures seen.
  */
 class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
-  readonly mirror = false;
   private phase = RUNNING;
   /**
    * The tasks, oldest first, among them those that ended since the last compaction: an
@@ -236,8 +235,6 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
   inputRunning(_index: number, run: InputRun): void {
     this.body = run;
   }
-
-  inputValue(): void {}
 
   inputEnded(_index: number, ok: boolean, value: unknown): void {
     this.bodyEnded(ok, value);

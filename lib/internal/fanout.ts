@@ -62,7 +62,6 @@ export const EMIT_EACH: Collect = { results: undefined, finish: () => undefined 
  * then does the subscriber hear of the failure or the timeout.
  */
 export class Fanout implements InputTarget, FeedOwner, Expiring, Unsubscribable {
-  readonly mirror = false;
   /** Inputs started and not yet ended. */
   private active = 0;
   /** Inputs taken from the feed so far; also the next input's index. */
@@ -128,8 +127,6 @@ export class Fanout implements InputTarget, FeedOwner, Expiring, Unsubscribable 
   inputRunning(_index: number, run: InputRun): void {
     this.running.push(run);
   }
-
-  inputValue(): void {}
 
   inputEnded(index: number, ok: boolean, value: unknown): void {
     this.active--;

@@ -56,7 +56,6 @@ const ENDED = 2;
  * its permit until it settles: its work still counts against the limit.
  */
 class InputSubscription extends BaseWaiter implements InputTarget, Unsubscribable {
-  readonly mirror = true;
   private phase = WAITING;
   /** The running Observable input, if it is one. */
   private run: InputRun | undefined;
