@@ -119,17 +119,12 @@ export class Task<T> extends Observable<T> {
 
   /** A subscriber: the outcome at once if the task is done, else when it comes. */
   #subscribe(subscriber: Subscriber<T>): TeardownLogic {
-    switch (this.#state) {
-      case 'pending':
-        return (this.#outcome ??= new AsyncSubject<T>()).subscribe(subscriber);
-      case 'fulfilled':
-        subscriber.next(this.#value as T);
-        subscriber.complete();
-        return undefined;
-      default:
-        subscriber.error(this.#error);
-        return undefined;
-    }
+    if (this.#state === 'pending') return (this.#outcome ??= new AsyncSubject<T>()).subscribe(subscriber);
+    if (this.#state === 'fulfilled') {
+      subscriber.next(this.#value as T);
+      subscriber.complete();
+    } else subscriber.error(this.#error);
+    return undefined;
   }
 
   #end(ok: boolean, value: unknown): void {
@@ -190,14 +185,9 @@ export class Task<T> extends Observable<T> {
    * cancelled, `InvalidStateError` if it is not done yet.
    */
   result(): T {
-    switch (this.#state) {
-      case 'fulfilled':
-        return this.#value as T;
-      case 'pending':
-        throw new InvalidStateError('result(): the task is not done yet');
-      default:
-        throw this.#error;
-    }
+    if (this.#state === 'pending') throw new InvalidStateError('result(): the task is not done yet');
+    if (this.#state !== 'fulfilled') throw this.#error;
+    return this.#value as T;
   }
 
   /**
@@ -205,16 +195,9 @@ export class Task<T> extends Observable<T> {
    * cancelled, `InvalidStateError` if it is not done yet.
    */
   exception(): unknown {
-    switch (this.#state) {
-      case 'fulfilled':
-        return undefined;
-      case 'rejected':
-        return this.#error;
-      case 'cancelled':
-        throw this.#error;
-      default:
-        throw new InvalidStateError('exception(): the task is not done yet');
-    }
+    if (this.#state === 'pending') throw new InvalidStateError('exception(): the task is not done yet');
+    if (this.#state === 'cancelled') throw this.#error;
+    return this.#state === 'rejected' ? this.#error : undefined;
   }
 }
 

@@ -19,24 +19,19 @@ import { checkBoolean, checkConcurrency, checkDuration, checkFunction, readOptio
 
 const FANOUT_OPTIONS = ['concurrency', 'timeout', 'returnExceptions', 'onProgress'];
 
-/** The options of gather, asCompleted and their operators, checked. */
-export interface FanoutOptions {
-  readonly concurrency: number;
-  readonly timeout: number | undefined;
-  readonly returnExceptions: boolean;
-  readonly onProgress: ((progress: Progress) => void) | undefined;
-}
-
 /** Checks the options of gather, asCompleted and their operators at call time. */
-export function readFanoutOptions(fn: string, options: PoolOptions | undefined): FanoutOptions {
+export function readFanoutOptions(fn: string, options: PoolOptions | undefined) {
   const o = readOptions(fn, 'options', options, FANOUT_OPTIONS);
   return {
     concurrency: o.concurrency === undefined ? Infinity : checkConcurrency(fn, 'options.concurrency', o.concurrency),
     timeout: o.timeout === undefined ? undefined : checkDuration(fn, 'options.timeout', o.timeout),
     returnExceptions: o.returnExceptions === undefined ? false : checkBoolean(fn, 'options.returnExceptions', o.returnExceptions),
-    onProgress: o.onProgress === undefined ? undefined : checkFunction(fn, 'options.onProgress', o.onProgress),
+    onProgress: o.onProgress === undefined ? undefined : checkFunction<(progress: Progress) => void>(fn, 'options.onProgress', o.onProgress),
   };
 }
+
+/** The options of gather, asCompleted and their operators, checked. */
+export type FanoutOptions = Readonly<ReturnType<typeof readFanoutOptions>>;
 
 /** What a fan-out does with results: gather keeps them for the end, asCompleted emits each. */
 export interface Collect {

@@ -38,24 +38,21 @@ export interface WaitOptions {
   readonly onProgress?: (progress: Progress) => void;
 }
 
-export interface WatchOptions {
-  readonly returnWhen: ReturnWhen;
-  readonly timeout: number | undefined;
-  readonly onProgress: ((progress: Progress) => void) | undefined;
-}
-
 export function checkReturnWhen(fn: string, param: string, value: unknown): ReturnWhen {
   return checkOneOf(fn, param, value, RETURN_WHEN);
 }
 
-export function readWatchOptions(fn: string, options: WaitOptions | undefined, known: readonly string[]): WatchOptions {
+export function readWatchOptions(fn: string, options: WaitOptions | undefined, known: readonly string[]) {
   const o = readOptions(fn, 'options', options, known);
   return {
     returnWhen: o.returnWhen === undefined ? ALL_COMPLETED : checkReturnWhen(fn, 'options.returnWhen', o.returnWhen),
     timeout: o.timeout === undefined ? undefined : checkDuration(fn, 'options.timeout', o.timeout),
-    onProgress: o.onProgress === undefined ? undefined : checkFunction(fn, 'options.onProgress', o.onProgress),
+    onProgress: o.onProgress === undefined ? undefined : checkFunction<(progress: Progress) => void>(fn, 'options.onProgress', o.onProgress),
   };
 }
+
+/** The options of `wait` and `waitUntil`, checked. */
+export type WatchOptions = Readonly<ReturnType<typeof readWatchOptions>>;
 
 /**
  * The tasks of one subscription to `wait` or `waitUntil`, and the rule for when to
