@@ -262,9 +262,7 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
    */
   private fail(err: unknown, grouped = true): void {
     if (grouped) this.record(err);
-    this.phase = STOPPING;
     this.stopAll();
-    this.phase = ENDED;
     if (!grouped) this.subscriber.error(err);
     else if (this.errors.length > 0) this.subscriber.error(new TaskGroupError(this.errors));
     else this.subscriber.error(this.cancelled);
@@ -286,10 +284,11 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
 
   /**
    * Cancels the body, then every task, newest first (a task queued for a shared permit
-   * leaves the queue before an older one frees it). What a teardown throws is recorded
-   * as a failure.
+   * leaves the queue before an older one frees it), STOPPING meanwhile, then ENDED. What
+   * a teardown throws is recorded as a failure.
    */
   private stopAll(): void {
+    this.phase = STOPPING;
     this.bodyRunning = false;
     const body = this.body;
     this.body = undefined;
@@ -307,14 +306,13 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
         this.record(err);
       }
     }
+    this.phase = ENDED;
   }
 
   /** Teardown: an unsubscription before the group ended cancels all of it (a teardown's error is rethrown). */
   unsubscribe(): void {
     if (this.phase !== RUNNING) return;
-    this.phase = STOPPING;
     this.stopAll();
-    this.phase = ENDED;
     if (this.errors.length > 0) throw this.errors[0];
   }
 }
