@@ -12,7 +12,7 @@ import { endWithTimeout, startDeadline, timeoutError } from './deadline';
 import type { Expiring } from './deadline';
 import { startInput } from './input';
 import type { InputRun, InputTarget } from './input';
-import { DONE, SourceFeed, WAIT, countOf, feedOf, nameIn } from './inputs';
+import { DONE, SourceFeed, WAIT, countOf, feedOf, nameIn, sourceValueName } from './inputs';
 import type { Feed, FeedOwner, InputList } from './inputs';
 import { List } from './list';
 import { checkBoolean, checkConcurrency, checkDuration, checkFunction, readOptions } from './validate';
@@ -222,15 +222,15 @@ export function fanoutOver(fn: string, subscriber: Subscriber<unknown>, options:
  */
 export function fanoutOverSource(fn: string, source: Observable<unknown>, subscriber: Subscriber<unknown>, options: FanoutOptions, collect: Collect): void {
   const feed = new SourceFeed(fn);
-  const fanout = new Fanout(
-    fn,
-    options,
-    subscriber,
-    collect,
-    undefined,
-    (index) => `source value #${index}`,
-    () => feed,
-  );
+  feedFromSource(source, subscriber, feed, new Fanout(fn, options, subscriber, collect, undefined, sourceValueName, () => feed));
+}
+
+/**
+ * Feeds an operator's source to `consumer` (a fan-out, a watch) through `feed`: each
+ * value is queued (a value that is not a task input fails the run) and the consumer
+ * pumped; completion ends the feed; an error fails the run.
+ */
+export function feedFromSource(source: Observable<unknown>, subscriber: Subscriber<unknown>, feed: SourceFeed, consumer: { pump(): void }): void {
   subscribeSource(source, subscriber, {
     next: (value) => {
       try {
@@ -239,12 +239,12 @@ export function fanoutOverSource(fn: string, source: Observable<unknown>, subscr
         subscriber.error(err);
         return;
       }
-      fanout.pump();
+      consumer.pump();
     },
     error: (err: unknown) => subscriber.error(err),
     complete: () => {
       feed.ended = true;
-      fanout.pump();
+      consumer.pump();
     },
   });
 }
@@ -254,7 +254,7 @@ export function fanoutOverSource(fn: string, source: Observable<unknown>, subscr
  * torn down, the source is unsubscribed at once, even in the middle of a synchronous
  * emission (so `from(generator)` stops pulling as soon as the run has ended).
  */
-export function subscribeSource<T>(source: Observable<T>, subscriber: Subscriber<unknown>, observer: Partial<Observer<T>>): void {
+function subscribeSource<T>(source: Observable<T>, subscriber: Subscriber<unknown>, observer: Partial<Observer<T>>): void {
   let sourceSubscriber: Subscriber<T> | undefined;
   subscriber.add(() => sourceSubscriber?.unsubscribe());
   new Observable<T>((s) => {

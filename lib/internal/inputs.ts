@@ -238,8 +238,13 @@ class AsyncIteratorFeed implements Feed {
   }
 }
 
+/** How messages name the `index`-th value of an operator's source. */
+export function sourceValueName(index: number): string {
+  return `source value #${index}`;
+}
+
 /**
- * The feed of an operator (gatherAll, asCompletedAll): the source's values wait here,
+ * The feed of an operator (gatherAll, asCompletedAll, waitUntil): the source's values wait here,
  * first in, first out, until the fan-out has room.
  */
 export class SourceFeed implements Feed {
@@ -253,7 +258,7 @@ export class SourceFeed implements Feed {
 
   /** A value of the source; throws if it is not a task input. */
   push(value: unknown): void {
-    if (!isTaskInput(value)) checkTaskInput(this.fn, `source value #${this.received}`, value);
+    if (!isTaskInput(value)) checkTaskInput(this.fn, sourceValueName(this.received), value);
     markHandled(value);
     this.items.push(value);
     this.received++;
