@@ -152,10 +152,6 @@ export class Fanout implements InputTarget, FeedOwner, Expiring, Unsubscribable 
     runInContext(this.context, pumpAgain, this);
   }
 
-  feedReady(): void {
-    this.pump();
-  }
-
   feedFailed(err: unknown): void {
     this.fail(err);
   }
@@ -230,7 +226,7 @@ export function fanoutOverSource(fn: string, source: Observable<unknown>, subscr
  * value is queued (a value that is not a task input fails the run) and the consumer
  * pumped; completion ends the feed; an error fails the run.
  */
-export function feedFromSource(source: Observable<unknown>, subscriber: Subscriber<unknown>, feed: SourceFeed, consumer: { pump(): void }): void {
+export function feedFromSource(source: Observable<unknown>, subscriber: Subscriber<unknown>, feed: SourceFeed, consumer: FeedOwner): void {
   subscribeSource(source, subscriber, {
     next: (value) => {
       try {

@@ -72,12 +72,13 @@ function mapName(key: unknown): string {
 
 /** What a feed's `pull()` returns when it has no more inputs, ever. */
 export const DONE: unique symbol = Symbol('DONE');
-/** What a feed's `pull()` returns when it has no input now but may have later: it calls `ready()` then. */
+/** What a feed's `pull()` returns when it has no input now but may have later: it calls its owner's `pump()` then. */
 export const WAIT: unique symbol = Symbol('WAIT');
 
-/** Whom a feed tells that it may have inputs again, or that it failed. */
+/** Whom a feed tells that it may have inputs again (a fan-out, a watch), or that it failed. */
 export interface FeedOwner {
-  feedReady(): void;
+  /** Takes what the feed has now. */
+  pump(): void;
   feedFailed(err: unknown): void;
 }
 
@@ -218,7 +219,7 @@ class AsyncIteratorFeed implements Feed {
           markHandled(value);
           this.ready = { value };
         }
-        this.owner.feedReady();
+        this.owner.pump();
       },
       (err: unknown) => {
         this.pending = false;

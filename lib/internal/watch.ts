@@ -121,10 +121,6 @@ export class Watch<T> implements Expiring, FeedOwner, Unsubscribable {
     }
   }
 
-  feedReady(): void {
-    this.pump();
-  }
-
   feedFailed(err: unknown): void {
     this.subscriber.error(err);
   }
