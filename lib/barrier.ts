@@ -1,8 +1,7 @@
 import { Observable } from 'rxjs';
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import { BrokenBarrierError } from './errors';
-import type { Context } from './internal/context';
-import { Gate } from './internal/gate';
+import { BaseWaiter, Gate } from './internal/gate';
 import type { Room, Waiter } from './internal/gate';
 import { checkPositiveInteger } from './internal/validate';
 
@@ -172,18 +171,16 @@ class Round implements Room {
 }
 
 /** One subscription waiting at a barrier. */
-class Arrival implements Waiter, Unsubscribable {
-  list: Waiter['list'] = undefined;
-  prevItem: Waiter | undefined = undefined;
-  nextItem: Waiter | undefined = undefined;
-  context: Context | undefined = undefined;
+class Arrival extends BaseWaiter implements Unsubscribable {
   /** Its arrival index, given as its round is let through. */
   index = 0;
 
   constructor(
     private readonly round: Round,
     private readonly subscriber: Subscriber<number>,
-  ) {}
+  ) {
+    super();
+  }
 
   admit(): void {
     this.subscriber.next(this.index);

@@ -2,9 +2,8 @@ import { Observable } from 'rxjs';
 import type { ObservableInput, Observer, Subscriber, Subscription, Unsubscribable } from 'rxjs';
 import { Lock, lockPermit } from './lock';
 import type { Limiter, TaskInput } from './types';
-import type { Context } from './internal/context';
-import { Gate } from './internal/gate';
-import type { Room, Waiter } from './internal/gate';
+import { BaseWaiter, Gate } from './internal/gate';
+import type { Room } from './internal/gate';
 import { inputObservable } from './internal/inputObservable';
 import type { Permits } from './internal/permits';
 import { checkFunction, checkNonNegativeInteger, checkTaskInput, fail } from './internal/validate';
@@ -65,6 +64,8 @@ import { checkFunction, checkNonNegativeInteger, checkTaskInput, fail } from './
  * @see {@link Event} for a plain flag.
  */
 export class Condition implements Limiter {
+  readonly #lock: Lock;
+  /** The lock's permit, which every run of the condition takes. */
   readonly #permit: Permits;
   readonly #sleepers = new Sleepers();
 
@@ -74,12 +75,13 @@ export class Condition implements Limiter {
    */
   constructor(lock?: Lock) {
     if (lock !== undefined && !(lock instanceof Lock)) fail('type', 'Condition', 'lock', 'a Lock', lock);
-    this.#permit = lockPermit(lock ?? new Lock());
+    this.#lock = lock ?? new Lock();
+    this.#permit = lockPermit(this.#lock);
   }
 
   /** Whether an input holds the condition's lock right now. */
   locked(): boolean {
-    return this.#permit.available === 0;
+    return this.#lock.locked();
   }
 
   /** Subscriptions asleep right now, waiting for a notification. */
@@ -113,7 +115,6 @@ export class Condition implements Limiter {
    * @throws TypeError at call time if `input` is not a task input.
    */
   run<T>(input: TaskInput<T>): Observable<T> {
-    checkTaskInput<T>('Condition.run', 'input', input);
     return inputObservable(input, 'Condition.run', 'input', this.#permit);
   }
 
@@ -206,11 +207,7 @@ const NOT_YET: unique symbol = Symbol('not yet');
  * `inputObservable`) that checks the predicate first; between two attempts, a sleeper at the
  * condition's gate.
  */
-class Sleeper implements Waiter, Unsubscribable {
-  list: Waiter['list'] = undefined;
-  prevItem: Waiter | undefined = undefined;
-  nextItem: Waiter | undefined = undefined;
-  context: Context | undefined = undefined;
+class Sleeper extends BaseWaiter implements Unsubscribable {
   /** Woken by a notification and not yet checked the predicate again: leaving passes it on. */
   private woken = false;
   /** The attempt in progress: waiting for the lock, or running the input. */
@@ -226,6 +223,7 @@ class Sleeper implements Waiter, Unsubscribable {
     private readonly input: TaskInput<unknown>,
     private readonly subscriber: Subscriber<unknown>,
   ) {
+    super();
     this.attempts = inputObservable(() => this.check(), 'Condition.runWhen', 'input', permit);
     this.observer = {
       next: (value) => subscriber.next(value),

@@ -2,10 +2,9 @@ import type { Observable } from 'rxjs';
 import type { Limiter, TaskInput } from './types';
 import { inputObservable } from './internal/inputObservable';
 import { Permits } from './internal/permits';
-import { checkTaskInput } from './internal/validate';
 
-/** Reads a lock's permit (for a `Condition` built on it). */
-let permitOf: (lock: Lock) => Permits;
+/** The permit of `lock`: what a `Condition` on that lock takes. */
+export let lockPermit: (lock: Lock) => Permits;
 
 /**
  * Lets one input run at a time, across every stream that shares it (asyncio.Lock, used
@@ -60,7 +59,7 @@ export class Lock implements Limiter {
   readonly #permit = new Permits(1);
 
   static {
-    permitOf = (lock) => lock.#permit;
+    lockPermit = (lock) => lock.#permit;
   }
 
   /** Whether an input holds the lock right now. */
@@ -100,12 +99,6 @@ export class Lock implements Limiter {
    * @throws TypeError at call time if `input` is not a task input.
    */
   run<T>(input: TaskInput<T>): Observable<T> {
-    checkTaskInput<T>('Lock.run', 'input', input);
     return inputObservable(input, 'Lock.run', 'input', this.#permit);
   }
-}
-
-/** The permit of `lock`: what a `Condition` on that lock takes. */
-export function lockPermit(lock: Lock): Permits {
-  return permitOf(lock);
 }

@@ -1,16 +1,14 @@
-import { Observable } from 'rxjs';
-import type { Subscriber, Unsubscribable } from 'rxjs';
+import type { Observable, Subscriber, Unsubscribable } from 'rxjs';
 import { InvalidStateError, QueueEmptyError, QueueFullError, QueueShutDownError } from './errors';
-import type { Context } from './internal/context';
 import { Flag } from './internal/flag';
-import { Gate } from './internal/gate';
-import type { Room, Waiter } from './internal/gate';
+import { BaseWaiter, Gate } from './internal/gate';
+import type { Room } from './internal/gate';
 import { FifoStore } from './internal/stores';
 import type { Store } from './internal/stores';
 import { checkBoolean, checkConcurrency } from './internal/validate';
 
 /** Gives a subclass's store and name to a queue it is constructing (PriorityQueue, LifoQueue). */
-let configure: <T>(queue: Queue<T>, name: string, store: Store<T>) => void;
+export let configureQueue: <T>(queue: Queue<T>, name: string, store: Store<T>) => void;
 
 /**
  * A first-in, first-out queue between streams that produce items and streams that
@@ -67,7 +65,7 @@ export class Queue<T> {
   readonly #core: QueueCore<T>;
 
   static {
-    configure = (queue, name, store) => {
+    configureQueue = (queue, name, store) => {
       queue.#core.name = name;
       queue.#core.store = store;
     };
@@ -125,11 +123,7 @@ export class Queue<T> {
    */
   put(item: T): Observable<void> {
     const core = this.#core;
-    return new Observable<void>((subscriber) => {
-      const putter = new Putter(core, item, subscriber);
-      subscriber.add(putter);
-      core.putters.enter(putter);
-    });
+    return core.putters.observe((subscriber) => new Putter(core, item, subscriber));
   }
 
   /**
@@ -274,11 +268,6 @@ export class Queue<T> {
   }
 }
 
-/** Gives a subclass's store and name to the queue it is constructing. */
-export function configureQueue<T>(queue: Queue<T>, name: string, store: Store<T>): void {
-  configure(queue, name, store);
-}
-
 /** The state of one queue, and its three lines of waiters: gets, puts and joins. */
 class QueueCore<T> {
   /** The class name, for messages. */
@@ -314,11 +303,7 @@ class QueueCore<T> {
   }
 
   getting(repeat: boolean): Observable<T> {
-    return new Observable<T>((subscriber) => {
-      const getter = new Getter(this, subscriber, repeat);
-      subscriber.add(getter);
-      this.getters.enter(getter);
-    });
+    return this.getters.observe((subscriber) => new Getter(this, subscriber, repeat));
   }
 
   done(): void {
@@ -337,18 +322,8 @@ class QueueCore<T> {
   }
 }
 
-/** A waiter of a queue: its links, and the async context it asked in. */
-abstract class QueueWaiter implements Waiter, Unsubscribable {
-  list: Waiter['list'] = undefined;
-  prevItem: Waiter | undefined = undefined;
-  nextItem: Waiter | undefined = undefined;
-  context: Context | undefined = undefined;
-  abstract admit(): void;
-  abstract unsubscribe(): void;
-}
-
 /** One subscription to `get()` (once) or `items()` (again after each item). */
-class Getter<T> extends QueueWaiter {
+class Getter<T> extends BaseWaiter implements Unsubscribable {
   constructor(
     private readonly core: QueueCore<T>,
     private readonly subscriber: Subscriber<T>,
@@ -384,7 +359,7 @@ class Getter<T> extends QueueWaiter {
 }
 
 /** One subscription to `put(item)`. */
-class Putter<T> extends QueueWaiter {
+class Putter<T> extends BaseWaiter implements Unsubscribable {
   constructor(
     private readonly core: QueueCore<T>,
     private readonly item: T,

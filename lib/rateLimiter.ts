@@ -6,7 +6,7 @@ import type { Room } from './internal/gate';
 import { inputObservable } from './internal/inputObservable';
 import type { Admission } from './internal/inputObservable';
 import { monotonicNow } from './internal/rxjs';
-import { checkInterval, checkPositiveInteger, checkTaskInput, readOptions } from './internal/validate';
+import { checkInterval, checkPositiveInteger, readOptions } from './internal/validate';
 
 /** Options of {@link RateLimiter}. */
 export interface RateLimiterOptions {
@@ -123,7 +123,6 @@ export class RateLimiter implements Limiter {
    * @throws TypeError at call time if `input` is not a task input.
    */
   run<T>(input: TaskInput<T>): Observable<T> {
-    checkTaskInput<T>('RateLimiter.run', 'input', input);
     return inputObservable(input, 'RateLimiter.run', 'input', this.window);
   }
 }

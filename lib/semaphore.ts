@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import type { Limiter, TaskInput } from './types';
 import { inputObservable } from './internal/inputObservable';
 import { Permits } from './internal/permits';
-import { checkPositiveInteger, checkTaskInput } from './internal/validate';
+import { checkPositiveInteger } from './internal/validate';
 
 /**
  * Limits how many inputs run at once, across every stream that shares it
@@ -124,7 +124,6 @@ export class Semaphore implements Limiter {
    * @throws TypeError at call time if `input` is not a task input.
    */
   run<T>(input: TaskInput<T>): Observable<T> {
-    checkTaskInput<T>('Semaphore.run', 'input', input);
     return inputObservable(input, 'Semaphore.run', 'input', this.room);
   }
 }

@@ -11,10 +11,17 @@ type TaskState = 'pending' | 'fulfilled' | 'rejected' | 'cancelled';
 
 /** Tasks ended so far, in this process: the next task to end gets this number plus one. */
 let endings = 0;
-/** Reads a task's place in the order tasks ended (see `completionOrder`). */
-let endedAs: <T>(task: Task<T>) => number;
-/** Gives a pending task its owner (see `ownTask`). */
-let setOwner: <T>(task: Task<T>, owner: TaskOwner) => void;
+/**
+ * A task's place in the order tasks ended, in this process: a task that ended earlier
+ * has a smaller number; 0 while it is pending. So any list of tasks can be put in
+ * completion order (`wait` does), even those that ended in the same instant.
+ */
+export let completionOrder: <T>(task: Task<T>) => number;
+/**
+ * Makes `owner` hear of the end of `task`, which must still be pending (a task group
+ * owns the tasks it creates).
+ */
+export let ownTask: <T>(task: Task<T>, owner: TaskOwner) => void;
 /** What rxjs calls on each subscription to a task (see `subscribeWithThis` in internal/rxjs.ts). */
 let subscribeTask: <T>(this: Task<T>, subscriber: Subscriber<T>) => TeardownLogic;
 
@@ -70,17 +77,15 @@ export class Task<T> extends Observable<T> {
   readonly #param: string;
 
   static {
-    endedAs = (task) => task.#ended;
-    setOwner = (task, owner) => (task.#owner = owner);
+    completionOrder = (task) => task.#ended;
+    ownTask = (task, owner) => (task.#owner = owner);
     subscribeTask = function (subscriber) {
       return this.#subscribe(subscriber);
     };
     // A task is the InputTarget of its own input (lib/internal/input.ts), so starting one
     // allocates no target object. The target's members are on the prototype, not
     // enumerable and not in the type: they are no part of the Task API.
-    const target: Record<keyof InputTarget, PropertyDescriptor> = {
-      mirror: { value: false },
-      inputValue: { value: () => undefined },
+    const target: { [K in keyof InputTarget]: PropertyDescriptor } = {
       inputRunning: {
         value(this: Task<unknown>, _index: number, run: InputRun): void {
           this.#run = run;
@@ -114,35 +119,35 @@ export class Task<T> extends Observable<T> {
 
   /** A subscriber: the outcome at once if the task is done, else when it comes. */
   #subscribe(subscriber: Subscriber<T>): TeardownLogic {
-    switch (this.#state) {
-      case 'pending':
-        return (this.#outcome ??= new AsyncSubject<T>()).subscribe(subscriber);
-      case 'fulfilled':
-        subscriber.next(this.#value as T);
-        subscriber.complete();
-        return undefined;
-      default:
-        subscriber.error(this.#error);
-        return undefined;
-    }
+    if (this.#state === 'pending') return (this.#outcome ??= new AsyncSubject<T>()).subscribe(subscriber);
+    if (this.#state === 'fulfilled') {
+      subscriber.next(this.#value as T);
+      subscriber.complete();
+    } else subscriber.error(this.#error);
+    return undefined;
   }
 
   #end(ok: boolean, value: unknown): void {
     if (this.#state !== 'pending') return;
     this.#run = undefined;
     this.#ended = ++endings;
-    if (ok) {
-      this.#state = 'fulfilled';
-      this.#value = value as T;
-      this.#outcome?.next(value as T);
-      this.#outcome?.complete();
-    } else {
-      // Cancellation passes through: a task that failed because what it waited on was cancelled is cancelled.
-      this.#state = value instanceof CancelledError ? 'cancelled' : 'rejected';
-      this.#error = value;
-      this.#outcome?.error(value);
-    }
+    // Cancellation passes through: a task that failed because what it waited on was cancelled is cancelled.
+    this.#state = ok ? 'fulfilled' : value instanceof CancelledError ? 'cancelled' : 'rejected';
+    this.#tell(value);
+  }
+
+  /** Keeps the outcome the state says (`value`: the result or the error), and tells the subscribers, then the owner. */
+  #tell(value: unknown): void {
+    const outcome = this.#outcome;
     this.#outcome = undefined;
+    if (this.#state === 'fulfilled') {
+      this.#value = value as T;
+      outcome?.next(value as T);
+      outcome?.complete();
+    } else {
+      this.#error = value;
+      outcome?.error(value);
+    }
     this.#owner?.taskEnded(this);
   }
 
@@ -160,10 +165,7 @@ export class Task<T> extends Observable<T> {
       run?.unsubscribe();
     } finally {
       // A teardown that threw still leaves the task cancelled, and its subscribers told.
-      this.#error = new CancelledError();
-      this.#outcome?.error(this.#error);
-      this.#outcome = undefined;
-      this.#owner?.taskEnded(this);
+      this.#tell(new CancelledError());
     }
     return true;
   }
@@ -183,14 +185,9 @@ export class Task<T> extends Observable<T> {
    * cancelled, `InvalidStateError` if it is not done yet.
    */
   result(): T {
-    switch (this.#state) {
-      case 'fulfilled':
-        return this.#value as T;
-      case 'pending':
-        throw new InvalidStateError('result(): the task is not done yet');
-      default:
-        throw this.#error;
-    }
+    if (this.#state === 'pending') throw new InvalidStateError('result(): the task is not done yet');
+    if (this.#state !== 'fulfilled') throw this.#error;
+    return this.#value as T;
   }
 
   /**
@@ -198,16 +195,9 @@ export class Task<T> extends Observable<T> {
    * cancelled, `InvalidStateError` if it is not done yet.
    */
   exception(): unknown {
-    switch (this.#state) {
-      case 'fulfilled':
-        return undefined;
-      case 'rejected':
-        return this.#error;
-      case 'cancelled':
-        throw this.#error;
-      default:
-        throw new InvalidStateError('exception(): the task is not done yet');
-    }
+    if (this.#state === 'pending') throw new InvalidStateError('exception(): the task is not done yet');
+    if (this.#state === 'cancelled') throw this.#error;
+    return this.#state === 'rejected' ? this.#error : undefined;
   }
 }
 
@@ -239,21 +229,4 @@ export class Task<T> extends Observable<T> {
  */
 export function createTask<T>(input: TaskInput<T>): Task<T> {
   return new Task(input, 'createTask');
-}
-
-/**
- * A task's place in the order tasks ended, in this process: a task that ended earlier
- * has a smaller number; 0 while it is pending. So any list of tasks can be put in
- * completion order (`wait` does), even those that ended in the same instant.
- */
-export function completionOrder<T>(task: Task<T>): number {
-  return endedAs(task);
-}
-
-/**
- * Makes `owner` hear of the end of `task`, which must still be pending (a task group
- * owns the tasks it creates).
- */
-export function ownTask<T>(task: Task<T>, owner: TaskOwner): void {
-  setOwner(task, owner);
 }

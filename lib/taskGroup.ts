@@ -155,7 +155,6 @@ const ENDED = 2;
  * One subscription to a task group: its body, its tasks, and the failures seen.
  */
 class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
-  readonly mirror = false;
   private phase = RUNNING;
   /**
    * The tasks, oldest first, among them those that ended since the last compaction: an
@@ -237,8 +236,6 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
     this.body = run;
   }
 
-  inputValue(): void {}
-
   inputEnded(_index: number, ok: boolean, value: unknown): void {
     this.bodyEnded(ok, value);
   }
@@ -265,9 +262,7 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
    */
   private fail(err: unknown, grouped = true): void {
     if (grouped) this.record(err);
-    this.phase = STOPPING;
     this.stopAll();
-    this.phase = ENDED;
     if (!grouped) this.subscriber.error(err);
     else if (this.errors.length > 0) this.subscriber.error(new TaskGroupError(this.errors));
     else this.subscriber.error(this.cancelled);
@@ -289,10 +284,11 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
 
   /**
    * Cancels the body, then every task, newest first (a task queued for a shared permit
-   * leaves the queue before an older one frees it). What a teardown throws is recorded
-   * as a failure.
+   * leaves the queue before an older one frees it), STOPPING meanwhile, then ENDED. What
+   * a teardown throws is recorded as a failure.
    */
   private stopAll(): void {
+    this.phase = STOPPING;
     this.bodyRunning = false;
     const body = this.body;
     this.body = undefined;
@@ -310,14 +306,13 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
         this.record(err);
       }
     }
+    this.phase = ENDED;
   }
 
   /** Teardown: an unsubscription before the group ended cancels all of it (a teardown's error is rethrown). */
   unsubscribe(): void {
     if (this.phase !== RUNNING) return;
-    this.phase = STOPPING;
     this.stopAll();
-    this.phase = ENDED;
     if (this.errors.length > 0) throw this.errors[0];
   }
 }

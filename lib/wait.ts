@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { DONE, WAIT, countOf, feedOf, nameIn, readInputs } from './internal/inputs';
+import { countOf, feedOf, nameIn, readInputs } from './internal/inputs';
 import { Watch, readWatchOptions } from './internal/watch';
 import type { WaitOptions, WaitResult } from './internal/watch';
 import type { ResultOf, TaskInput } from './types';
@@ -58,24 +58,7 @@ export function wait<I extends TaskInput<unknown>>(
   const list = readInputs('wait', inputs, false);
   const parsed = readWatchOptions('wait', options, ['returnWhen', 'timeout', 'onProgress']);
   return new Observable<WaitResult<ResultOf<I>>>((subscriber) => {
-    const watch = new Watch<ResultOf<I>>('wait', subscriber, parsed, countOf(list), false);
-    let index = 0;
-    // wait starts every input, so it takes the whole list (an async one as it comes) before it can emit.
-    const take = (): void => {
-      for (;;) {
-        if (subscriber.closed) return;
-        const input = feed.pull();
-        if (input === WAIT) return;
-        if (input === DONE) return watch.end();
-        watch.add(input, nameIn(list, index++));
-      }
-    };
-    const feed = feedOf('wait', list, { feedReady: take, feedFailed: (err) => subscriber.error(err) });
-    subscriber.add(() => feed.release());
-    try {
-      take();
-    } catch (err) {
-      subscriber.error(err);
-    }
+    const name = (index: number): string => nameIn(list, index);
+    new Watch<ResultOf<I>>('wait', subscriber, parsed, countOf(list), false, name, (owner) => feedOf('wait', list, owner)).pump();
   });
 }

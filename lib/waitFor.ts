@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import { withDeadline } from './internal/deadline';
 import { inputObservable } from './internal/inputObservable';
-import { checkDuration, checkTaskInput } from './internal/validate';
+import { checkDuration } from './internal/validate';
 import { Task } from './task';
 import type { ResultOf, TaskInput } from './types';
 
@@ -31,9 +31,8 @@ import type { ResultOf, TaskInput } from './types';
  * @see deadline
  */
 export function waitFor<I extends TaskInput<unknown>>(input: I, timeoutMs: number): Observable<ResultOf<I>> {
-  checkTaskInput('waitFor', 'input', input);
-  checkDuration('waitFor', 'timeoutMs', timeoutMs);
   const source = inputObservable(input as TaskInput<ResultOf<I>>, 'waitFor');
+  checkDuration('waitFor', 'timeoutMs', timeoutMs);
   const cancel = input instanceof Task ? () => void input.cancel() : undefined;
   return withDeadline(source, timeoutMs, () => `waitFor: input did not complete within ${timeoutMs} ms`, cancel);
 }

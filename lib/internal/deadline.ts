@@ -48,29 +48,23 @@ export class Deadlines {
     const virtual = isVirtualTime(scheduled);
     const lines = virtual ? this.virtual : this.real;
     let line = lines.get(ms);
-    if (line === undefined) lines.set(ms, (line = new DeadlineLine(ms, virtual)));
+    if (line === undefined) lines.set(ms, (line = new DeadlineLine(ms)));
     return line.add(target, virtual ? scheduled : performance.now());
   }
 }
 
-/** The deadlines of one duration, oldest (so first due) first, and the timer set for the first. */
+/**
+ * The deadlines of one duration, oldest (so first due) first, and the timer set for the
+ * first. What is due is read from {@link monotonicNow}: the virtual frame for a line in
+ * virtual time (its timer fires only there), else the monotonic clock, so that a step of
+ * the wall clock neither ends its deadlines early nor holds them for the size of the step
+ * (the timer is relative; what is due is read from this clock).
+ */
 class DeadlineLine implements Expiring {
   private readonly pending = new List<PendingDeadline>();
   private timer: Subscription | undefined;
 
-  /**
-   * `virtual`: the line reads the virtual frame; else the monotonic clock, so that a step
-   * of the wall clock neither ends its deadlines early nor holds them for the size of the
-   * step (the timer is relative; what is due is read from this clock).
-   */
-  constructor(
-    readonly ms: number,
-    private readonly virtual: boolean,
-  ) {}
-
-  private now(): number {
-    return this.virtual ? asyncScheduler.now() : performance.now();
-  }
+  constructor(readonly ms: number) {}
 
   add(target: Expiring, now: number): PendingDeadline {
     const deadline = new PendingDeadline(this, target, now + this.ms);
@@ -88,12 +82,12 @@ class DeadlineLine implements Expiring {
   /** The timer fired: every deadline due ends, oldest first; the timer is set for the next. */
   expire(): void {
     this.timer = undefined;
-    const now = this.now();
+    const now = monotonicNow();
     for (let first = this.pending.first; first !== undefined && first.at <= now; first = this.pending.first) {
       this.pending.remove(first);
       first.target.expire();
     }
-    if (this.timer === undefined && this.pending.size > 0) this.arm(this.now());
+    if (this.timer === undefined && this.pending.size > 0) this.arm(monotonicNow());
   }
 
   private arm(now: number): void {

@@ -12,31 +12,26 @@ import { endWithTimeout, startDeadline, timeoutError } from './deadline';
 import type { Expiring } from './deadline';
 import { startInput } from './input';
 import type { InputRun, InputTarget } from './input';
-import { DONE, SourceFeed, WAIT, countOf, feedOf, nameIn } from './inputs';
+import { DONE, SourceFeed, WAIT, countOf, feedOf, nameIn, sourceValueName } from './inputs';
 import type { Feed, FeedOwner, InputList } from './inputs';
 import { List } from './list';
 import { checkBoolean, checkConcurrency, checkDuration, checkFunction, readOptions } from './validate';
 
 const FANOUT_OPTIONS = ['concurrency', 'timeout', 'returnExceptions', 'onProgress'];
 
-/** The options of gather, asCompleted and their operators, checked. */
-export interface FanoutOptions {
-  readonly concurrency: number;
-  readonly timeout: number | undefined;
-  readonly returnExceptions: boolean;
-  readonly onProgress: ((progress: Progress) => void) | undefined;
-}
-
 /** Checks the options of gather, asCompleted and their operators at call time. */
-export function readFanoutOptions(fn: string, options: PoolOptions | undefined): FanoutOptions {
+export function readFanoutOptions(fn: string, options: PoolOptions | undefined) {
   const o = readOptions(fn, 'options', options, FANOUT_OPTIONS);
   return {
     concurrency: o.concurrency === undefined ? Infinity : checkConcurrency(fn, 'options.concurrency', o.concurrency),
     timeout: o.timeout === undefined ? undefined : checkDuration(fn, 'options.timeout', o.timeout),
     returnExceptions: o.returnExceptions === undefined ? false : checkBoolean(fn, 'options.returnExceptions', o.returnExceptions),
-    onProgress: o.onProgress === undefined ? undefined : checkFunction(fn, 'options.onProgress', o.onProgress),
+    onProgress: o.onProgress === undefined ? undefined : checkFunction<(progress: Progress) => void>(fn, 'options.onProgress', o.onProgress),
   };
 }
+
+/** The options of gather, asCompleted and their operators, checked. */
+export type FanoutOptions = Readonly<ReturnType<typeof readFanoutOptions>>;
 
 /** What a fan-out does with results: gather keeps them for the end, asCompleted emits each. */
 export interface Collect {
@@ -62,7 +57,6 @@ export const EMIT_EACH: Collect = { results: undefined, finish: () => undefined 
  * then does the subscriber hear of the failure or the timeout.
  */
 export class Fanout implements InputTarget, FeedOwner, Expiring, Unsubscribable {
-  readonly mirror = false;
   /** Inputs started and not yet ended. */
   private active = 0;
   /** Inputs taken from the feed so far; also the next input's index. */
@@ -129,8 +123,6 @@ export class Fanout implements InputTarget, FeedOwner, Expiring, Unsubscribable 
     this.running.push(run);
   }
 
-  inputValue(): void {}
-
   inputEnded(index: number, ok: boolean, value: unknown): void {
     this.active--;
     if (this.closed) return;
@@ -158,10 +150,6 @@ export class Fanout implements InputTarget, FeedOwner, Expiring, Unsubscribable 
     }
     // An input that ended on its own, later: the next ones start in the subscription's context.
     runInContext(this.context, pumpAgain, this);
-  }
-
-  feedReady(): void {
-    this.pump();
   }
 
   feedFailed(err: unknown): void {
@@ -230,15 +218,15 @@ export function fanoutOver(fn: string, subscriber: Subscriber<unknown>, options:
  */
 export function fanoutOverSource(fn: string, source: Observable<unknown>, subscriber: Subscriber<unknown>, options: FanoutOptions, collect: Collect): void {
   const feed = new SourceFeed(fn);
-  const fanout = new Fanout(
-    fn,
-    options,
-    subscriber,
-    collect,
-    undefined,
-    (index) => `source value #${index}`,
-    () => feed,
-  );
+  feedFromSource(source, subscriber, feed, new Fanout(fn, options, subscriber, collect, undefined, sourceValueName, () => feed));
+}
+
+/**
+ * Feeds an operator's source to `consumer` (a fan-out, a watch) through `feed`: each
+ * value is queued (a value that is not a task input fails the run) and the consumer
+ * pumped; completion ends the feed; an error fails the run.
+ */
+export function feedFromSource(source: Observable<unknown>, subscriber: Subscriber<unknown>, feed: SourceFeed, consumer: FeedOwner): void {
   subscribeSource(source, subscriber, {
     next: (value) => {
       try {
@@ -247,12 +235,12 @@ export function fanoutOverSource(fn: string, source: Observable<unknown>, subscr
         subscriber.error(err);
         return;
       }
-      fanout.pump();
+      consumer.pump();
     },
     error: (err: unknown) => subscriber.error(err),
     complete: () => {
       feed.ended = true;
-      fanout.pump();
+      consumer.pump();
     },
   });
 }
@@ -262,7 +250,7 @@ export function fanoutOverSource(fn: string, source: Observable<unknown>, subscr
  * torn down, the source is unsubscribed at once, even in the middle of a synchronous
  * emission (so `from(generator)` stops pulling as soon as the run has ended).
  */
-export function subscribeSource<T>(source: Observable<T>, subscriber: Subscriber<unknown>, observer: Partial<Observer<T>>): void {
+function subscribeSource<T>(source: Observable<T>, subscriber: Subscriber<unknown>, observer: Partial<Observer<T>>): void {
   let sourceSubscriber: Subscriber<T> | undefined;
   subscriber.add(() => sourceSubscriber?.unsubscribe());
   new Observable<T>((s) => {

@@ -1,7 +1,5 @@
-import { Observable } from 'rxjs';
-import type { Subscriber, Unsubscribable } from 'rxjs';
-import type { Context } from './context';
-import { Gate } from './gate';
+import type { Observable, Subscriber, Unsubscribable } from 'rxjs';
+import { BaseWaiter, Gate } from './gate';
 import type { Room, Waiter } from './gate';
 
 /**
@@ -41,20 +39,12 @@ export class Flag implements Room {
    * flag is raised (at once if it is). Unsubscribing while waiting leaves the queue.
    */
   wait<V>(value: V): Observable<V> {
-    return new Observable<V>((subscriber) => {
-      const waiter = new FlagWaiter(this, subscriber as Subscriber<unknown>, value);
-      subscriber.add(waiter);
-      this.gate.enter(waiter);
-    });
+    return this.gate.observe((subscriber) => new FlagWaiter(this, subscriber, value));
   }
 }
 
 /** One subscription waiting on a {@link Flag}. */
-class FlagWaiter<V> implements Waiter, Unsubscribable {
-  list: Waiter['list'] = undefined;
-  prevItem: Waiter | undefined = undefined;
-  nextItem: Waiter | undefined = undefined;
-  context: Context | undefined = undefined;
+class FlagWaiter<V> extends BaseWaiter implements Unsubscribable {
   /** The flag's raise count when this waiter entered. */
   readonly round: number;
 
@@ -63,6 +53,7 @@ class FlagWaiter<V> implements Waiter, Unsubscribable {
     private readonly subscriber: Subscriber<V>,
     private readonly value: V,
   ) {
+    super();
     this.round = flag.raises;
   }
 

@@ -1,3 +1,5 @@
+import { Observable } from 'rxjs';
+import type { Subscriber, Unsubscribable } from 'rxjs';
 import { captureContext, runInContext } from './context';
 import type { Context } from './context';
 import { List } from './list';
@@ -9,6 +11,15 @@ export interface Waiter extends Link<Waiter> {
   admit(): void;
   /** The async context it asked in, captured by the gate when it had to queue. */
   context: Context | undefined;
+}
+
+/** The fields of a {@link Waiter}, for a waiter class to extend: no links and no context until it queues. */
+export abstract class BaseWaiter implements Waiter {
+  list: Waiter['list'] = undefined;
+  prevItem: Waiter | undefined = undefined;
+  nextItem: Waiter | undefined = undefined;
+  context: Context | undefined = undefined;
+  abstract admit(): void;
 }
 
 /** A gate's rule for room: a count of permits, a window of recent starts, free sockets, items in a queue. */
@@ -75,6 +86,18 @@ export class Gate {
     // While admitting, the running loop looks at the queue again (and says blocked at its end).
     if (!this.pumping) this.room.blocked?.();
     return false;
+  }
+
+  /**
+   * A cold Observable whose every subscription is a waiter at this gate: `make` makes
+   * it for the subscriber, it is the subscription's teardown, and it enters at once.
+   */
+  observe<T>(make: (subscriber: Subscriber<T>) => Waiter & Unsubscribable): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      const waiter = make(subscriber);
+      subscriber.add(waiter);
+      this.enter(waiter);
+    });
   }
 
   /** Takes a waiter out of the queue; returns whether it was queued. */

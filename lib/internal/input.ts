@@ -15,13 +15,11 @@ import { describe, isObservableInput } from './validate';
  */
 export interface InputTarget {
   /**
-   * Whether every value is passed on (`inputValue`), as `semaphore.run` mirrors its
-   * input; otherwise only the last value is kept, as a task's result, and an input that
-   * completes without one fails with `EmptyError`.
+   * A target with `inputValue` mirrors its inputs: every value is passed on to it, as
+   * `semaphore.run` mirrors its input. Without it only the last value is kept, as a
+   * task's result, and an input that completes without one fails with `EmptyError`.
    */
-  readonly mirror: boolean;
-  /** A value of a mirrored input. */
-  inputValue(index: number, value: unknown): void;
+  inputValue?(index: number, value: unknown): void;
   /** An Observable input is about to be subscribed: `run` is how to stop it. */
   inputRunning(index: number, run: InputRun): void;
   /**
@@ -121,11 +119,11 @@ export class InputRun extends EngineSubscriber<unknown> implements Link<InputRun
     private readonly fn: string,
   ) {
     super();
-    this.mirror = target.mirror;
+    this.mirror = target.inputValue !== undefined;
   }
 
   protected override _next(value: unknown): void {
-    if (this.mirror) this.target.inputValue(this.index, value);
+    if (this.mirror) this.target.inputValue!(this.index, value);
     else {
       this.state |= HAS_VALUE;
       this.last = value;
@@ -162,7 +160,7 @@ function awaitPromise(promise: PromiseLike<unknown>, target: InputTarget, index:
   try {
     promise.then(
       (value) => {
-        if (target.mirror) target.inputValue(index, value);
+        target.inputValue?.(index, value);
         target.inputEnded(index, true, value);
       },
       (err: unknown) => target.inputEnded(index, false, err),

@@ -1,10 +1,11 @@
 import { Observable } from 'rxjs';
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import type { TaskInput } from '../types';
-import type { Context } from './context';
-import type { Gate, Waiter } from './gate';
+import { BaseWaiter } from './gate';
+import type { Gate } from './gate';
 import type { InputRun, InputTarget } from './input';
 import { markHandled, startInput } from './input';
+import { checkTaskInput } from './validate';
 
 /** Where an input waits before it starts (a limiter's gate), and how it gives back what it held when it ends (a Semaphore's permit). */
 export interface Admission {
@@ -18,9 +19,11 @@ export interface Admission {
  * `startInput`; unsubscribing stops it. With an `admission`, each subscription first
  * waits at its gate, and calls `release()` once the input has ended and its
  * teardown has run: `limiter.run(input)` for every limiter built on a {@link Gate}.
- * `param` names the input in error messages.
+ * `param` names the input in error messages; an input that is not a task input is a
+ * TypeError now, at call time.
  */
 export function inputObservable<T>(input: TaskInput<T>, fn: string, param = 'input', admission?: Admission): Observable<T> {
+  checkTaskInput(fn, param, input);
   return new Observable<T>((subscriber) => {
     const run = new InputSubscription(admission, input, subscriber as Subscriber<unknown>, fn, param);
     // Chained first, so that a consumer that lets go during a synchronous first value
@@ -52,12 +55,7 @@ const ENDED = 2;
  * cannot be stopped, so one that is still running when its subscriber lets go keeps
  * its permit until it settles: its work still counts against the limit.
  */
-class InputSubscription implements Waiter, InputTarget, Unsubscribable {
-  readonly mirror = true;
-  list: Waiter['list'] = undefined;
-  prevItem: Waiter | undefined = undefined;
-  nextItem: Waiter | undefined = undefined;
-  context: Context | undefined = undefined;
+class InputSubscription extends BaseWaiter implements InputTarget, Unsubscribable {
   private phase = WAITING;
   /** The running Observable input, if it is one. */
   private run: InputRun | undefined;
@@ -74,7 +72,9 @@ class InputSubscription implements Waiter, InputTarget, Unsubscribable {
     private readonly subscriber: Subscriber<unknown>,
     private readonly fn: string,
     private readonly param: string,
-  ) {}
+  ) {
+    super();
+  }
 
   admit(): void {
     this.phase = RUNNING;

@@ -4,7 +4,8 @@
  */
 import { Observable } from 'rxjs';
 import { markHandled } from './input';
-import { checkTaskInput, describe, fail, isTaskInput } from './validate';
+import { FifoStore } from './stores';
+import { checkTaskInput, describe, fail, isPlainObject, isTaskInput } from './validate';
 
 /**
  * The inputs of one call, read at call time: an array (checked element by element
@@ -41,11 +42,9 @@ export function readInputs(fn: string, inputs: unknown, keyed: boolean): InputLi
   if (typeof (inputs as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function') {
     return { kind: 'async', iterable: inputs as AsyncIterable<unknown> };
   }
-  const proto: unknown = Object.getPrototypeOf(inputs);
-  if (keyed && (proto === Object.prototype || proto === null)) {
+  if (keyed && isPlainObject(inputs)) {
     const keys = Object.keys(inputs);
-    const record = inputs as Record<string, unknown>;
-    const items = keys.map((key) => checkTaskInput(fn, recordName(key), record[key]));
+    const items = keys.map((key) => checkTaskInput(fn, recordName(key), inputs[key]));
     return { kind: 'record', keys, items };
   }
   return fail('type', fn, 'inputs', expected, inputs);
@@ -73,12 +72,13 @@ function mapName(key: unknown): string {
 
 /** What a feed's `pull()` returns when it has no more inputs, ever. */
 export const DONE: unique symbol = Symbol('DONE');
-/** What a feed's `pull()` returns when it has no input now but may have later: it calls `ready()` then. */
+/** What a feed's `pull()` returns when it has no input now but may have later: it calls its owner's `pump()` then. */
 export const WAIT: unique symbol = Symbol('WAIT');
 
-/** Whom a feed tells that it may have inputs again, or that it failed. */
+/** Whom a feed tells that it may have inputs again (a fan-out, a watch), or that it failed. */
 export interface FeedOwner {
-  feedReady(): void;
+  /** Takes what the feed has now. */
+  pump(): void;
   feedFailed(err: unknown): void;
 }
 
@@ -219,7 +219,7 @@ class AsyncIteratorFeed implements Feed {
           markHandled(value);
           this.ready = { value };
         }
-        this.owner.feedReady();
+        this.owner.pump();
       },
       (err: unknown) => {
         this.pending = false;
@@ -239,14 +239,17 @@ class AsyncIteratorFeed implements Feed {
   }
 }
 
+/** How messages name the `index`-th value of an operator's source. */
+export function sourceValueName(index: number): string {
+  return `source value #${index}`;
+}
+
 /**
- * The feed of an operator (gatherAll, asCompletedAll): the source's values wait here
- * until the fan-out has room. An array with a moving head, compacted now and then, so
- * both ends are O(1).
+ * The feed of an operator (gatherAll, asCompletedAll, waitUntil): the source's values wait here,
+ * first in, first out, until the fan-out has room.
  */
 export class SourceFeed implements Feed {
-  private items: unknown[] = [];
-  private head = 0;
+  private readonly items = new FifoStore<unknown>();
   /** The source has completed: once the queue is empty, the feed is DONE. */
   ended = false;
   /** Inputs received from the source so far. */
@@ -256,27 +259,18 @@ export class SourceFeed implements Feed {
 
   /** A value of the source; throws if it is not a task input. */
   push(value: unknown): void {
-    if (!isTaskInput(value)) checkTaskInput(this.fn, `source value #${this.received}`, value);
+    if (!isTaskInput(value)) checkTaskInput(this.fn, sourceValueName(this.received), value);
     markHandled(value);
     this.items.push(value);
     this.received++;
   }
 
   pull(): unknown {
-    if (this.head < this.items.length) {
-      const value = this.items[this.head];
-      this.items[this.head++] = undefined;
-      if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-        this.items = this.items.slice(this.head);
-        this.head = 0;
-      }
-      return value;
-    }
+    if (this.items.size > 0) return this.items.pop();
     return this.ended ? DONE : WAIT;
   }
 
   release(): void {
-    this.items = [];
-    this.head = 0;
+    this.items.clear();
   }
 }

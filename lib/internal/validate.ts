@@ -11,27 +11,15 @@ import type { Limiter, TaskInput } from '../types';
 
 /** A short, readable rendering of any value for an error message. */
 export function describe(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-    case 'number':
-      return Object.is(value, -0) ? '-0' : String(value);
-    case 'bigint':
-      return `${value}n`;
-    case 'symbol':
-      return value.toString();
-    case 'function':
-      return `function ${value.name || '(anonymous)'}`;
-    case 'undefined':
-      return 'undefined';
-    case 'boolean':
-      return String(value);
-  }
-  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  // A symbol, a boolean, undefined and null read as they are written.
+  if (typeof value !== 'object' || value === null) return String(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) {
-    const keys = Object.keys(value as object);
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value);
     if (keys.length === 0) return '{}';
     const shown = keys.slice(0, 5).join(', ');
     return keys.length > 5 ? `{ ${shown}, ... }` : `{ ${shown} }`;
@@ -85,54 +73,39 @@ export function readOptions<O extends object>(
 export const MAX_DELAY = 2 ** 31 - 1;
 const TOO_LONG = `at most ${MAX_DELAY} ms (a longer timer fires after 1 ms)`;
 
-/** What a numeric parameter accepts: said in words, and tested. */
-interface NumberRule {
-  readonly expected: string;
-  /** Whether a number in range is accepted. */
-  accepts(n: number): boolean;
-  /** A more precise message for a number that is too large, if any. */
-  readonly tooLarge?: string;
-}
-
-const CONCURRENCY: NumberRule = { expected: 'a positive integer or Infinity', accepts: (n) => n === Infinity || (Number.isInteger(n) && n >= 1) };
-const POSITIVE_INTEGER: NumberRule = { expected: 'a positive integer', accepts: (n) => Number.isInteger(n) && n >= 1 };
-const NON_NEGATIVE_INTEGER: NumberRule = { expected: 'a non-negative integer', accepts: (n) => Number.isInteger(n) && n >= 0 };
-const BYTE_LIMIT: NumberRule = {
-  expected: 'a non-negative integer number of bytes or Infinity',
-  accepts: (n) => n === Infinity || (Number.isSafeInteger(n) && n >= 0),
-};
-const DURATION: NumberRule = {
-  expected: 'a non-negative number of milliseconds',
-  accepts: (n) => n === Infinity || (n >= 0 && n <= MAX_DELAY),
-  tooLarge: `${TOO_LONG} or Infinity`,
-};
-const TIMEOUT: NumberRule = {
-  expected: `a positive number of milliseconds (at most ${MAX_DELAY}) or Infinity`,
-  accepts: (n) => n === Infinity || (n > 0 && n <= MAX_DELAY),
-};
-const INTERVAL: NumberRule = { expected: 'a positive, finite number of milliseconds', accepts: (n) => n > 0 && n <= MAX_DELAY, tooLarge: TOO_LONG };
-
-function checkNumber(fn: string, param: string, value: unknown, rule: NumberRule): number {
-  if (typeof value !== 'number') return fail('type', fn, param, rule.expected, value);
-  if (rule.accepts(value)) return value;
-  const tooLarge = rule.tooLarge !== undefined && value > MAX_DELAY && Number.isFinite(value);
-  return fail('range', fn, param, tooLarge ? rule.tooLarge! : rule.expected, value);
+/**
+ * A check of a numeric parameter: a number `accepts` takes, said in words as `expected`;
+ * `tooLarge`, if given, is the more precise message for a finite number above MAX_DELAY.
+ */
+function numberCheck(expected: string, accepts: (n: number) => boolean, tooLarge?: string): (fn: string, param: string, value: unknown) => number {
+  return (fn, param, value) => {
+    if (typeof value !== 'number') return fail('type', fn, param, expected, value);
+    if (accepts(value)) return value;
+    return fail('range', fn, param, tooLarge !== undefined && value > MAX_DELAY && Number.isFinite(value) ? tooLarge : expected, value);
+  };
 }
 
 /** A positive integer, or `Infinity` (a concurrency limit, a number of sockets). */
-export const checkConcurrency = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, CONCURRENCY);
+export const checkConcurrency = numberCheck('a positive integer or Infinity', (n) => n === Infinity || (Number.isInteger(n) && n >= 1));
 /** A positive integer (permits, counts). */
-export const checkPositiveInteger = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, POSITIVE_INTEGER);
+export const checkPositiveInteger = numberCheck('a positive integer', (n) => Number.isInteger(n) && n >= 1);
 /** A non-negative integer (a redirect limit). */
-export const checkNonNegativeInteger = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, NON_NEGATIVE_INTEGER);
+export const checkNonNegativeInteger = numberCheck('a non-negative integer', (n) => Number.isInteger(n) && n >= 0);
 /** A size in bytes: a non-negative integer, or `Infinity` for no limit (a body's largest size). */
-export const checkByteLimit = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, BYTE_LIMIT);
+export const checkByteLimit = numberCheck('a non-negative integer number of bytes or Infinity', (n) => n === Infinity || (Number.isSafeInteger(n) && n >= 0));
 /** A deadline in ms: non-negative, at most what a timer takes; `Infinity` for none. */
-export const checkDuration = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, DURATION);
+export const checkDuration = numberCheck(
+  'a non-negative number of milliseconds',
+  (n) => n === Infinity || (n >= 0 && n <= MAX_DELAY),
+  `${TOO_LONG} or Infinity`,
+);
 /** A request timeout in ms: positive, at most what a timer takes; `Infinity` for none. */
-export const checkTimeout = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, TIMEOUT);
+export const checkTimeout = numberCheck(
+  `a positive number of milliseconds (at most ${MAX_DELAY}) or Infinity`,
+  (n) => n === Infinity || (n > 0 && n <= MAX_DELAY),
+);
 /** A window of time in ms: positive and finite (a rate limiter's interval). */
-export const checkInterval = (fn: string, param: string, value: unknown): number => checkNumber(fn, param, value, INTERVAL);
+export const checkInterval = numberCheck('a positive, finite number of milliseconds', (n) => n > 0 && n <= MAX_DELAY, TOO_LONG);
 
 export function checkBoolean(fn: string, param: string, value: unknown): boolean {
   if (typeof value !== 'boolean') fail('type', fn, param, 'a boolean', value);

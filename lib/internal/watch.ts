@@ -7,6 +7,8 @@ import { Task, completionOrder } from '../task';
 import type { Progress } from '../types';
 import { startDeadline } from './deadline';
 import type { Expiring } from './deadline';
+import { DONE, WAIT } from './inputs';
+import type { Feed, FeedOwner } from './inputs';
 import { checkDuration, checkFunction, checkOneOf, readOptions } from './validate';
 
 /** `wait` returns when every task is done (the default). */
@@ -38,24 +40,21 @@ export interface WaitOptions {
   readonly onProgress?: (progress: Progress) => void;
 }
 
-export interface WatchOptions {
-  readonly returnWhen: ReturnWhen;
-  readonly timeout: number | undefined;
-  readonly onProgress: ((progress: Progress) => void) | undefined;
-}
-
 export function checkReturnWhen(fn: string, param: string, value: unknown): ReturnWhen {
   return checkOneOf(fn, param, value, RETURN_WHEN);
 }
 
-export function readWatchOptions(fn: string, options: WaitOptions | undefined, known: readonly string[]): WatchOptions {
+export function readWatchOptions(fn: string, options: WaitOptions | undefined, known: readonly string[]) {
   const o = readOptions(fn, 'options', options, known);
   return {
     returnWhen: o.returnWhen === undefined ? ALL_COMPLETED : checkReturnWhen(fn, 'options.returnWhen', o.returnWhen),
     timeout: o.timeout === undefined ? undefined : checkDuration(fn, 'options.timeout', o.timeout),
-    onProgress: o.onProgress === undefined ? undefined : checkFunction(fn, 'options.onProgress', o.onProgress),
+    onProgress: o.onProgress === undefined ? undefined : checkFunction<(progress: Progress) => void>(fn, 'options.onProgress', o.onProgress),
   };
 }
+
+/** The options of `wait` and `waitUntil`, checked. */
+export type WatchOptions = Readonly<ReturnType<typeof readWatchOptions>>;
 
 /**
  * The tasks of one subscription to `wait` or `waitUntil`, and the rule for when to
@@ -64,8 +63,11 @@ export function readWatchOptions(fn: string, options: WaitOptions | undefined, k
  * same instant as the one that met the condition is in `done`, and every task is in
  * exactly one list. Emitting completes the subscriber; a teardown before that cancels
  * the tasks this watch started itself.
+ *
+ * It takes every input its feed has as soon as the feed has it (a watch starts every
+ * input, so `wait` takes the whole list, an async one as it comes, before it can emit).
  */
-export class Watch<T> implements Expiring, Unsubscribable {
+export class Watch<T> implements Expiring, FeedOwner, Unsubscribable {
   /** Every task, in submission order. */
   private readonly tasks: Task<T>[] = [];
   /** Which of `tasks` this watch started (and so may cancel), by index. */
@@ -80,6 +82,8 @@ export class Watch<T> implements Expiring, Unsubscribable {
   /** The result was emitted (or the run failed): tasks are no longer ours to cancel. */
   private finished = false;
   private readonly deadline: Subscription | undefined;
+  /** Where the inputs come from. */
+  private readonly feed: Feed;
 
   constructor(
     private readonly fn: string,
@@ -92,13 +96,37 @@ export class Watch<T> implements Expiring, Unsubscribable {
      * `waitUntil` emits as soon as it can.
      */
     private readonly eager: boolean,
+    /** How messages name input `index`. */
+    private readonly inputName: (index: number) => string,
+    feed: (owner: FeedOwner) => Feed,
   ) {
+    this.feed = feed(this);
     this.deadline = startDeadline(options.timeout, this);
     subscriber.add(this);
   }
 
+  /** Takes what the feed has now; once it is DONE, the watch can tell when all are done. */
+  pump(): void {
+    try {
+      for (;;) {
+        if (this.subscriber.closed) return;
+        const input = this.feed.pull();
+        if (input === WAIT) return;
+        if (input === DONE) return this.end();
+        this.add(input, this.inputName(this.tasks.length));
+      }
+    } catch (err) {
+      // The list itself failed (an iterator threw, or gave something that is not an input).
+      this.subscriber.error(err);
+    }
+  }
+
+  feedFailed(err: unknown): void {
+    this.subscriber.error(err);
+  }
+
   /** Adds an input: a Task is watched as it is, anything else is started as a Task. */
-  add(input: unknown, param: string): void {
+  private add(input: unknown, param: string): void {
     const own = !(input instanceof Task);
     const task = own ? new Task<T>(input as never, this.fn, param) : (input as Task<T>);
     this.tasks.push(task);
@@ -117,7 +145,7 @@ export class Watch<T> implements Expiring, Unsubscribable {
   }
 
   /** No more tasks will be added: the watch can now tell when all are done. */
-  end(): void {
+  private end(): void {
     this.complete = true;
     this.check();
   }
@@ -169,10 +197,12 @@ export class Watch<T> implements Expiring, Unsubscribable {
     this.deadline?.unsubscribe();
     for (const listener of this.listeners) listener.unsubscribe();
     this.listeners.clear();
-    if (this.finished) return;
-    // Torn down before emitting: the caller no longer wants these tasks.
-    this.finished = true;
-    // Newest first, so a task queued for a shared permit leaves before an older one frees it.
-    for (let i = this.tasks.length - 1; i >= 0; i--) if (this.own[i]) this.tasks[i]!.cancel();
+    if (!this.finished) {
+      // Torn down before emitting: the caller no longer wants these tasks.
+      this.finished = true;
+      // Newest first, so a task queued for a shared permit leaves before an older one frees it.
+      for (let i = this.tasks.length - 1; i >= 0; i--) if (this.own[i]) this.tasks[i]!.cancel();
+    }
+    this.feed.release();
   }
 }

@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import type { OperatorFunction } from 'rxjs';
-import { subscribeSource } from '../internal/fanout';
-import { checkTaskInput } from '../internal/validate';
+import { feedFromSource } from '../internal/fanout';
+import { SourceFeed, sourceValueName } from '../internal/inputs';
 import { ALL_COMPLETED, Watch, checkReturnWhen, readWatchOptions } from '../internal/watch';
 import type { ReturnWhen, WaitResult } from '../internal/watch';
 import type { Progress, ResultOf, TaskInput } from '../types';
@@ -53,21 +53,7 @@ export function waitUntil<I extends TaskInput<unknown>>(
   const parsed = { ...readWatchOptions('waitUntil', options, ['timeout', 'onProgress']), returnWhen: when };
   return (source) =>
     new Observable<WaitResult<ResultOf<I>>>((subscriber) => {
-      const watch = new Watch<ResultOf<I>>('waitUntil', subscriber, parsed, undefined, true);
-      let received = 0;
-      subscribeSource(source, subscriber, {
-        next: (input) => {
-          const param = `source value #${received++}`;
-          try {
-            checkTaskInput('waitUntil', param, input);
-          } catch (err) {
-            subscriber.error(err);
-            return;
-          }
-          watch.add(input, param);
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => watch.end(),
-      });
+      const feed = new SourceFeed('waitUntil');
+      feedFromSource(source, subscriber, feed, new Watch<ResultOf<I>>('waitUntil', subscriber, parsed, undefined, true, sourceValueName, () => feed));
     });
 }
