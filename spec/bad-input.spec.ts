@@ -758,18 +758,30 @@ row(
   'createSession: options.transport must be a function, got {}',
 );
 
-const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'text', 'json', 'status'] as const;
+const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'text', 'json', 'bytes', 'status'] as const;
 type Method = (typeof METHODS)[number];
 /** Calls a session method with a URL and a config, whatever its signature (post, put and patch take data first). */
 function callMethod(s: ClientSession, method: Method, url: unknown, config?: unknown): Observable<unknown> {
   const m = s[method] as (...args: unknown[]) => Observable<unknown>;
   return method === 'post' || method === 'put' || method === 'patch' ? m.call(s, url, {}, config) : m.call(s, url, config);
 }
-const VERB: Record<Method, string> = { get: 'GET', post: 'POST', put: 'PUT', patch: 'PATCH', delete: 'DELETE', text: 'GET', json: 'GET', status: 'GET' };
+const VERB: Record<Method, string> = {
+  get: 'GET',
+  post: 'POST',
+  put: 'PUT',
+  patch: 'PATCH',
+  delete: 'DELETE',
+  head: 'HEAD',
+  options: 'OPTIONS',
+  text: 'GET',
+  json: 'GET',
+  bytes: 'GET',
+  status: 'GET',
+};
 
 for (const method of METHODS) {
   const fn = `session.${method}`;
-  const keys = method === 'text' || method === 'json' || method === 'status' ? SHORTCUT_KEYS : CONFIG_KEYS;
+  const keys = method === 'text' || method === 'json' || method === 'bytes' || method === 'status' ? SHORTCUT_KEYS : CONFIG_KEYS;
   for (const [kind, value, shown] of [
     ['wrong type', 42, '42'],
     ['missing', undefined, 'undefined'],

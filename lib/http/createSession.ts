@@ -222,6 +222,34 @@ export class ClientSession implements Unsubscribable {
   }
 
   /**
+   * A HEAD request: emits the response (its headers; `data` is empty), then completes.
+   *
+   * @example
+   * ```ts
+   * session.head('/get').subscribe((res) => console.log(res.status, res.headers['content-type']));
+   * // Logs:
+   * // 200 application/json
+   * ```
+   */
+  head<T = unknown>(url: string | URL, config?: RequestConfig): Observable<HttpResponse<T>> {
+    return this.send<T>('session.head', 'HEAD', url, config, CONFIG_KEYS);
+  }
+
+  /**
+   * An OPTIONS request: emits the response (an `Allow` header, say), then completes.
+   *
+   * @example
+   * ```ts
+   * session.options('/get').subscribe((res) => console.log(res.status, res.headers.allow));
+   * // Logs:
+   * // 200 GET, HEAD, OPTIONS
+   * ```
+   */
+  options<T = unknown>(url: string | URL, config?: RequestConfig): Observable<HttpResponse<T>> {
+    return this.send<T>('session.options', 'OPTIONS', url, config, CONFIG_KEYS);
+  }
+
+  /**
    * A request of any method, all of it in one config: `url` is required, `method`
    * (any case) defaults to GET. Emits the response, then completes.
    *
@@ -269,6 +297,21 @@ export class ClientSession implements Unsubscribable {
    */
   json<T = unknown>(url: string | URL, config?: ShortcutConfig): Observable<T> {
     return this.send<unknown>('session.json', 'GET', url, config, SHORTCUT_KEYS, undefined, 'text').pipe(map((res) => parseJson<T>(res)));
+  }
+
+  /**
+   * GETs `url` and emits its body as bytes (a `Uint8Array`, decompressed, never decoded
+   * as text), then completes.
+   *
+   * @example
+   * ```ts
+   * session.bytes('/bytes/16').subscribe((bytes) => console.log(bytes.length));
+   * // Logs:
+   * // 16
+   * ```
+   */
+  bytes(url: string | URL, config?: ShortcutConfig): Observable<Uint8Array> {
+    return this.send<Uint8Array>('session.bytes', 'GET', url, config, SHORTCUT_KEYS, undefined, 'arraybuffer').pipe(map((res) => res.data));
   }
 
   /**
@@ -677,8 +720,8 @@ function parseJson<T>(res: HttpResponse): T {
  * connection pool, default headers, a per-request deadline, limits on what a server may
  * send and a status policy, shared by every request made through it.
  *
- * Every request method (`get`, `post`, `put`, `patch`, `delete`, `request`, and the
- * shortcuts `text`, `json`, `status`) checks its arguments at once and returns a cold
+ * Every request method (`get`, `post`, `put`, `patch`, `delete`, `head`, `options`,
+ * `request`, and the shortcuts `text`, `json`, `bytes`, `status`) checks its arguments at once and returns a cold
  * Observable: nothing is sent before subscription, and each subscription sends one
  * request. With a `semaphore`, each request first waits for a permit.
  *

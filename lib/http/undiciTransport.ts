@@ -570,11 +570,21 @@ function dispatchOptions(hop: Hop): Dispatcher.DispatchOptions {
   if (hash >= 0) path = path.slice(0, hash);
   if ((data === undefined || data === null) && isEmpty(headers)) {
     // The common GET: undici only reads the headers object, so the defaults are shared.
-    return { origin, path, method, headers: DEFAULT_HEADERS };
+    return { origin, path, method, headers: DEFAULT_HEADERS, reset: keepAfter(method) };
   }
   const out: Record<string, string> = { ...DEFAULT_HEADERS, ...headers };
   const body = encodeBody(data, out);
-  return { origin, path, method, headers: out, body };
+  return { origin, path, method, headers: out, body, reset: keepAfter(method) };
+}
+
+/**
+ * undici's `reset` for a method: `false` after a HEAD, which undici otherwise closes the
+ * connection after (in case a server sends a body anyway) where node:http, and so the
+ * axios transport, keeps it; the API promises both transports reuse connections for every
+ * method. Otherwise undici decides (from the response's keep-alive).
+ */
+function keepAfter(method: string): false | undefined {
+  return method === 'HEAD' ? false : undefined;
 }
 
 type Body = Dispatcher.DispatchOptions['body'];

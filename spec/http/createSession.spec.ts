@@ -109,6 +109,24 @@ describe.each(TRANSPORTS)('createSession on %s', (_transport, makeTransport) => 
     });
   });
 
+  describe('head and options', () => {
+    it('head emits the status and headers with an empty body, on one kept-alive connection', async () => {
+      const session = t.session();
+      for (let i = 0; i < 5; i++) {
+        const res = await firstValueFrom(session.head('/get'));
+        expect([res.status, res.headers['content-type'], res.data]).toEqual([200, 'application/json', '']);
+      }
+      expect(t.httpbin.requests).toBe(5);
+      expect(t.httpbin.connections).toBe(1);
+    });
+
+    it('options emits the Allow header the server answers with', async () => {
+      const res = await firstValueFrom(t.session().options('/get'));
+      expect(res.status).toBe(200);
+      expect(res.headers.allow?.split(', ').sort()).toEqual(['GET', 'HEAD', 'OPTIONS']);
+    });
+  });
+
   describe('response types', () => {
     it('parses a JSON body by default, and gives any other body as its text', async () => {
       const session = t.session();
@@ -146,6 +164,17 @@ describe.each(TRANSPORTS)('createSession on %s', (_transport, makeTransport) => 
       expect(err).toBeInstanceOf(SyntaxError);
       expect(err.message).toMatch(new RegExp(`^GET ${t.httpbin.url}/nope: the body is not valid JSON: `));
       expect(err.cause).toBeInstanceOf(SyntaxError);
+    });
+
+    it('bytes emits the body as a Uint8Array, byte for byte (no text decoding)', async () => {
+      const session = t.session();
+      const bytes = await lastValueFrom(session.bytes('/bytes/256?seed=7'));
+      expect(bytes).toBeInstanceOf(Uint8Array);
+      expect(bytes).toHaveLength(256);
+      // The same bytes as the response's own data read as bytes; not one is replaced by U+FFFD.
+      const res = await firstValueFrom(session.get<Uint8Array>('/bytes/256?seed=7', { responseType: 'arraybuffer' }));
+      expect(Buffer.from(bytes).equals(Buffer.from(res.data))).toBe(true);
+      expect(bytes.some((byte) => byte >= 0x80)).toBe(true);
     });
 
     it('status emits the status code, whatever it is', async () => {
