@@ -15,7 +15,7 @@ import { fail } from '../internal/validate';
 import { textData } from '../http/body';
 import { ResponseTooLargeError } from '../http/errors/ResponseTooLargeError';
 import { NetworkError } from '../http/errors/NetworkError';
-import { poolTransport } from '../http/poolTransport';
+import { abortInFlight, poolTransport } from '../http/poolTransport';
 import type { PoolCall } from '../http/poolTransport';
 import { closedError } from '../http/response';
 import { Slots } from '../http/slots';
@@ -115,11 +115,7 @@ export function httpClientTransport(http?: HttpClient): PoolTransport {
   return poolTransport({
     slots: pool.slots,
     call: (request, subscriber) => new ClientCall(pool, request, subscriber),
-    close(): Promise<void> {
-      pool.closed = true;
-      for (const call of [...pool.inFlight]) call.abort(closedError());
-      return Promise.resolve();
-    },
+    close: () => abortInFlight(pool),
   });
 }
 

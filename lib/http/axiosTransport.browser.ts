@@ -15,7 +15,7 @@ import type { BodyOwner, BodyReader } from './body';
 import { loadAxios } from './loadAxios';
 import { isEmpty } from './request';
 import { closedError, headersFromStrings, readTimeoutError } from './response';
-import { maxSocketsOption, poolTransport } from './poolTransport';
+import { abortInFlight, maxSocketsOption, poolTransport } from './poolTransport';
 import { Slots } from './slots';
 import { statusText } from './statusText';
 import type { HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
@@ -42,11 +42,7 @@ export function createAxiosTransport(maxSockets: number): PoolTransport {
   return poolTransport({
     slots: pool.slots,
     call: (request, subscriber) => new FetchCall(pool, request, subscriber),
-    close(): Promise<void> {
-      pool.closed = true;
-      for (const call of [...pool.inFlight]) call.abort(closedError());
-      return Promise.resolve();
-    },
+    close: () => abortInFlight(pool),
   });
 }
 

@@ -60,3 +60,20 @@ export function poolTransport(driver: PoolDriver): PoolTransport {
     },
   });
 }
+
+/** The requests a driver whose connections are the browser's has sent, and whether it is closed. */
+export interface InFlight {
+  readonly inFlight: Set<{ abort(err: Error): void }>;
+  closed: boolean;
+}
+
+/**
+ * The `close()` of a driver whose connections are the browser's (axios over fetch,
+ * HttpClient): it has no socket of its own to close, so it aborts what is in flight with
+ * `closedError()` and is done at once.
+ */
+export function abortInFlight(pool: InFlight): Promise<void> {
+  pool.closed = true;
+  for (const call of [...pool.inFlight]) call.abort(closedError());
+  return Promise.resolve();
+}
