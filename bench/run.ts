@@ -28,7 +28,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileForBench } from './lib/compile';
-import { loadScenario } from './lib/scenario';
+import { discoverScenarios, loadScenario } from './lib/scenario';
 import type { Contender, RatioTarget, RunReport, Scenario } from './lib/scenario';
 import { formatMb, formatMs, formatRatio, summarise, table } from './lib/stats';
 import type { Summary } from './lib/stats';
@@ -73,15 +73,6 @@ function readConfig(): Config {
   };
 }
 
-/** Scenario names: the files in bench/scenarios/, without `.ts`. */
-function discover(): string[] {
-  return fs
-    .readdirSync(SCENARIO_DIR)
-    .filter((file) => file.endsWith('.ts'))
-    .map((file) => file.slice(0, -3))
-    .sort();
-}
-
 let runCounter = 0;
 
 /** How a child process is started: the child script, the node flags it needs, and the scenario file it loads. */
@@ -99,7 +90,15 @@ function launcher(config: Config): Launch {
 }
 
 /** One run of one contender in a fresh `node` process. */
-function runOnce(launch: Launch, file: string, scenario: Scenario<unknown>, contender: string, mode: string, budgetMs: number): Promise<RunReport> {
+function runOnce(
+  launch: Launch,
+  file: string,
+  name: string,
+  scenario: Scenario<unknown>,
+  contender: string,
+  mode: string,
+  budgetMs: number,
+): Promise<RunReport> {
   const resultFile = path.join(os.tmpdir(), `rxjs-asyncio-bench-${process.pid}-${runCounter++}.json`);
   const args = [
     ...launch.loader,
@@ -107,6 +106,7 @@ function runOnce(launch: Launch, file: string, scenario: Scenario<unknown>, cont
     ...(scenario.nodeArgs ?? []),
     launch.child,
     launch.scenarioFile(file),
+    name,
     contender,
     mode,
     resultFile,
@@ -161,9 +161,8 @@ interface Outcome {
   readonly measured: Measured;
 }
 
-async function benchScenario(name: string, config: Config, launch: Launch): Promise<Outcome> {
-  const file = path.join(SCENARIO_DIR, `${name}.ts`);
-  const scenario = loadScenario(file);
+async function benchScenario(name: string, file: string, config: Config, launch: Launch): Promise<Outcome> {
+  const scenario = loadScenario(file, name);
   const mode = config.quick ? 'quick' : 'full';
   const params = config.quick ? scenario.params.quick : scenario.params.full;
   const budgetMs = config.budgetOverride ?? (config.quick ? (scenario.budgetMs?.quick ?? 10_000) : (scenario.budgetMs?.full ?? 30_000));
@@ -182,7 +181,7 @@ async function benchScenario(name: string, config: Config, launch: Launch): Prom
     for (let round = -config.warmups; round < config.runs; round++) {
       const label = round < 0 ? 'warm-up' : `run ${round + 1}/${config.runs}`;
       for (const contender of rotation(contenders, round + config.warmups)) {
-        const report = skipped.get(contender.name) ?? (await runOnce(launch, file, scenario, contender.name, mode, budgetMs));
+        const report = skipped.get(contender.name) ?? (await runOnce(launch, file, name, scenario, contender.name, mode, budgetMs));
         if (report.status === 'skipped') {
           if (!skipped.has(contender.name)) console.log(`  ${label.padEnd(9)} ${contender.name.padEnd(16)} ${describeRun(report)}`);
           skipped.set(contender.name, report);
@@ -405,7 +404,8 @@ function targetsSummary(run: ReadonlyMap<string, Measured>, config: Config, took
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const available = discover();
+  const scenarios = discoverScenarios(SCENARIO_DIR);
+  const available = [...scenarios.keys()];
   const asked = process.argv.slice(2);
   const unknown = asked.filter((name) => !available.includes(name));
   if (unknown.length > 0) {
@@ -422,7 +422,7 @@ async function main(): Promise<void> {
   const run = new Map<string, Measured>();
   let ok = true;
   for (const name of selected) {
-    const outcome = await benchScenario(name, config, launch);
+    const outcome = await benchScenario(name, scenarios.get(name)!, config, launch);
     sections.set(name, outcome.markdown);
     run.set(name, outcome.measured);
     ok &&= outcome.ok;

@@ -1,7 +1,7 @@
 /**
  * One measured run, in a fresh process: `bench/run.ts` starts
  *
- *   node --import tsx --expose-gc bench/lib/child.ts <scenario file> <contender> <full|quick> <result file> <budget ms>
+ *   node --expose-gc .bench-build/bench/lib/child.js <scenario file> <scenario> <contender> <full|quick> <result file> <budget ms>
  *
  * and reads the JSON `RunReport` this writes to the result file. The file is written
  * synchronously, so a run cut off by its budget (from inside a microtask chain that
@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { Skip, isTimed, loadScenario } from './scenario';
 import type { Probe, RunReport } from './scenario';
 
-const [scenarioFile, contenderName, mode, resultFile, budgetArg] = process.argv.slice(2);
+const [scenarioFile, scenarioName, contenderName, mode, resultFile, budgetArg] = process.argv.slice(2);
 
 function report(result: RunReport, code: number): never {
   writeFileSync(resultFile!, JSON.stringify(result));
@@ -58,7 +58,7 @@ const probe: Probe = {
 
 async function main(): Promise<void> {
   if (gc === undefined) throw new Error('bench child: run node with --expose-gc');
-  const scenario = loadScenario(scenarioFile!);
+  const scenario = loadScenario(scenarioFile!, scenarioName!);
   const contender = scenario.contenders.find((c) => c.name === contenderName);
   if (contender === undefined) throw new Error(`bench child: no contender named ${JSON.stringify(contenderName)}`);
   const params = mode === 'quick' ? scenario.params.quick : scenario.params.full;

@@ -3,6 +3,7 @@
  * subscribers that collect results (class observers: the same for every contender, and
  * the cheapest way to subscribe).
  */
+import { defer, of } from 'rxjs';
 import type { Observable } from 'rxjs';
 import type { Probe } from './scenario';
 
@@ -23,6 +24,40 @@ export function makeJobs(n: number): Job[] {
 /** The same jobs, made one at a time as a generator is pulled. */
 export function* generateJobs(n: number): Generator<Job> {
   for (let i = 0; i < n; i++) yield () => Promise.resolve(i);
+}
+
+/** The kinds of Observable input: asynchronous (`defer(() => Promise.resolve(i))`, as real requests are) or synchronous (`of(i)`). */
+export type ObservableKind = 'defer' | 'of';
+
+/** `n` Observables of one kind, the i-th emitting `i`. */
+export function makeObservables(kind: ObservableKind, n: number): Observable<number>[] {
+  const inputs = new Array<Observable<number>>(n);
+  for (let i = 0; i < n; i++) inputs[i] = kind === 'of' ? of(i) : defer(() => Promise.resolve(i));
+  return inputs;
+}
+
+/**
+ * The floor for a bounded fan-out, written by hand: `concurrency` async workers, each
+ * taking the next input when its last one has settled; `each(index, value)` as each
+ * result arrives. No cancellation, no error handling beyond rejecting: what a library
+ * adds over this is what the bench weighs.
+ */
+export async function workerPool<I>(
+  inputs: readonly I[],
+  concurrency: number,
+  call: (input: I) => Promise<number>,
+  each: (index: number, value: number) => void,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < inputs.length) {
+      const index = next++;
+      each(index, await call(inputs[index]!));
+    }
+  };
+  const workers: Promise<void>[] = [];
+  for (let w = 0; w < Math.min(concurrency, inputs.length); w++) workers.push(worker());
+  await Promise.all(workers);
 }
 
 /** An ordered result's check: every `values[i]` must be `i`. */
@@ -116,6 +151,11 @@ export function collect(source: Observable<unknown>, probe: Probe): Promise<unkn
   return new Promise<unknown[]>((resolve, reject) => {
     source.subscribe(new Collector(probe, resolve, reject));
   });
+}
+
+/** `import('effect')` (Effect's runtime: `Effect.forEach` with `concurrency`). */
+export function loadEffect() {
+  return import('effect');
 }
 
 /** `import('p-map')` (ESM-only; the type is inferred from the import). */

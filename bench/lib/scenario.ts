@@ -9,6 +9,8 @@
  * and measures `run` alone: wall time, peak RSS, and the peak's growth over the
  * baseline.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** Handed to the contender by the child process that runs it. */
 export interface Probe {
@@ -154,14 +156,59 @@ export function defineScenario<P>(scenario: Scenario<P>): Scenario<P> {
   return scenario;
 }
 
-/** Loads a scenario file (a path) and returns its default export, checked. */
-export function loadScenario(file: string): Scenario<unknown> {
-  const mod = require(file) as { default?: Scenario<unknown> };
-  const scenario = mod.default;
-  if (scenario === undefined || !Array.isArray(scenario.contenders)) {
-    throw new Error(`${file}: the default export must be defineScenario({ ... })`);
+/**
+ * Scenarios that differ only in their parameters (sizes, the kind of input), in one file:
+ * its default export is `defineVariants({ 'gather-factories-1e4': ..., 'gather-factories-1e5': ... })`,
+ * and each variant is run, reported and named in RESULTS.md and the targets as a
+ * scenario of its own.
+ */
+export interface ScenarioVariants {
+  readonly variants: Readonly<Record<string, Scenario<unknown>>>;
+}
+
+/** The variants of one file (see {@link ScenarioVariants}), all with parameters of one type. */
+export function defineVariants<P>(variants: Readonly<Record<string, Scenario<P>>>): ScenarioVariants {
+  if (Object.keys(variants).length === 0) throw new Error('defineVariants: give at least one scenario');
+  // Each scenario only ever receives its own params back (the runner reads them from it).
+  return { variants: variants as unknown as Readonly<Record<string, Scenario<unknown>>> };
+}
+
+/**
+ * The scenarios of a file (a path), by name, checked: its one scenario under the file's
+ * name (`http-fanout.ts` is `http-fanout`), or its variants under theirs.
+ */
+export function loadScenarios(file: string): Map<string, Scenario<unknown>> {
+  const mod = require(file) as { default?: Scenario<unknown> | ScenarioVariants };
+  const exported = mod.default;
+  if (exported !== undefined && 'variants' in exported) return new Map(Object.entries(exported.variants));
+  if (exported === undefined || !Array.isArray(exported.contenders)) {
+    throw new Error(`${file}: the default export must be defineScenario({ ... }) or defineVariants({ ... })`);
   }
+  return new Map([[path.basename(file).replace(/\.[jt]s$/, ''), exported]]);
+}
+
+/** The scenario `name` of a file (see {@link loadScenarios}). */
+export function loadScenario(file: string, name: string): Scenario<unknown> {
+  const scenario = loadScenarios(file).get(name);
+  if (scenario === undefined) throw new Error(`${file}: no scenario named ${JSON.stringify(name)}`);
   return scenario;
+}
+
+/** Every scenario of the files in `dir` (bench/scenarios/), by name, with the file it is in; names sorted. */
+export function discoverScenarios(dir: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const entry of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
+    const file = path.join(dir, entry);
+    for (const name of loadScenarios(file).keys()) {
+      const other = found.get(name);
+      if (other !== undefined) throw new Error(`bench: the scenario ${JSON.stringify(name)} is in both ${other} and ${file}`);
+      found.set(name, file);
+    }
+  }
+  return new Map([...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** What the child process reports for one run, as JSON in the result file. */

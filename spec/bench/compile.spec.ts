@@ -38,7 +38,7 @@ describe('compileForBench', () => {
 
   it('gives a scenario that loads with the contenders of its source', () => {
     const source = path.join(ROOT, 'bench/scenarios/semaphore-vs-p-limit.ts');
-    const names = (file: string): string[] => loadScenario(file).contenders.map((c) => c.name);
+    const names = (file: string): string[] => loadScenario(file, 'semaphore-vs-p-limit').contenders.map((c) => c.name);
     expect(names(compiled(source))).toEqual(names(source));
   });
 });

@@ -2,9 +2,8 @@
  * The bench's targets summary (bench/targets.ts): the README's performance table is
  * written from it, so it must name real contenders and read bounds the right way round.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadScenario } from '../../bench/lib/scenario';
+import { discoverScenarios, loadScenario } from '../../bench/lib/scenario';
 import type { RunReport } from '../../bench/lib/scenario';
 import { summarise } from '../../bench/lib/stats';
 import { TARGETS, evaluateTargets, targetScenarios } from '../../bench/targets';
@@ -36,9 +35,9 @@ describe('bench targets', () => {
   it.each(TARGETS.map((t) => [t.what, t] as const))('%s names a scenario and its contenders', (_what, target) => {
     const refs = target.kind === 'rss' || target.kind === 'metric' ? [target.a] : [target.a, target.b];
     for (const [scenario, contender] of refs) {
-      const file = path.join(SCENARIOS, `${scenario}.ts`);
-      expect(fs.existsSync(file)).toBe(true);
-      expect(loadScenario(file).contenders.map((c) => c.name)).toContain(contender);
+      const file = discoverScenarios(SCENARIOS).get(scenario);
+      expect(file).toBeDefined();
+      expect(loadScenario(file!, scenario).contenders.map((c) => c.name)).toContain(contender);
     }
   });
 
