@@ -3,7 +3,7 @@
  *
  *   npx tsx bench/run.ts                     every scenario in bench/scenarios/
  *   npx tsx bench/run.ts generator-memory    only the named ones
- *   BENCH_QUICK=1 npx tsx bench/run.ts       a smoke run: small parameters, 2 runs, no warm-up
+ *   BENCH_QUICK=1 npx tsx bench/run.ts       a smoke run: small parameters, 2 runs, no warm-up (npm run bench:quick)
  *
  * Each scenario (see bench/lib/scenario.ts) has contenders doing the same work. Every
  * run of every contender is a fresh child process (bench/lib/child.ts), so one
@@ -12,7 +12,9 @@
  * contender once, the order rotated from round to round.
  *
  * Prints a table per scenario and writes it to bench/RESULTS.md, replacing that
- * scenario's section and keeping the others (quick runs are printed only).
+ * scenario's section and keeping the others (quick runs are printed only). After a run
+ * of every scenario the targets read, it evaluates them: printed, and written to
+ * RESULTS.md's targets section, which `npm run bench:readme` copies into the README.
  *
  * The children run lib/ and bench/ compiled to .bench-build/ (lib/compile.ts says why).
  *
@@ -21,7 +23,9 @@
  * per run, overriding the scenario's); BENCH_WRITE=1 (write RESULTS.md even when quick).
  *
  * Exits non-zero if a run crashed or a contender's result differed from the expected
- * one. A contender over its time budget, or missing a target, is a finding, not a failure.
+ * one. A contender over its time budget, skipped for want of a tool, or missing a
+ * target, is a finding, not a failure: so `npm run bench:quick` in CI fails only when
+ * a contender errs, never on noise.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -30,6 +34,7 @@ import * as path from 'node:path';
 import { compileForBench } from './lib/compile';
 import { discoverScenarios, loadScenario } from './lib/scenario';
 import type { Contender, RatioTarget, RunReport, Scenario } from './lib/scenario';
+import { replaceBlock } from './lib/blocks';
 import { formatMb, formatMs, formatRatio, summarise, table } from './lib/stats';
 import type { Summary } from './lib/stats';
 import { evaluateTargets, targetScenarios, targetsTable } from './targets';
@@ -40,7 +45,6 @@ const SCENARIO_DIR = path.join(__dirname, 'scenarios');
 const CHILD = path.join(__dirname, 'lib', 'child.ts');
 const RESULTS = path.join(__dirname, 'RESULTS.md');
 const BUILD = path.join(ROOT, '.bench-build');
-const README = path.join(ROOT, 'README.md');
 
 interface Config {
   readonly quick: boolean;
@@ -357,17 +361,6 @@ const PREAMBLE = [
   '',
 ].join('\n');
 
-/** `text` with the block between `<!-- marker -->` and `<!-- /marker -->` replaced by `markdown`, or with the block appended. */
-function replaceBlock(text: string, marker: string, markdown: string): string {
-  const open = `<!-- ${marker} -->`;
-  const close = `<!-- /${marker} -->`;
-  const block = `${open}\n${markdown}\n${close}`;
-  const start = text.indexOf(open);
-  const end = text.indexOf(close);
-  if (start >= 0 && end > start) return text.slice(0, start) + block + text.slice(end + close.length);
-  return `${text.trimEnd()}\n\n${block}\n`;
-}
-
 /** Replaces (or appends) each scenario's section in RESULTS.md, and the targets summary when there is one. */
 function writeResults(sections: ReadonlyMap<string, string>, targets: string | undefined): void {
   let text = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf8') : PREAMBLE;
@@ -378,28 +371,31 @@ function writeResults(sections: ReadonlyMap<string, string>, targets: string | u
 
 /**
  * The targets, once every scenario they read was measured in this invocation: the
- * section for RESULTS.md and the block for the README. Undefined after a partial run
- * (the summary must not mix runs), with the scenarios that are missing.
+ * section for RESULTS.md (whose body `npm run bench:readme` copies into the README).
+ * Undefined after a partial run (the summary must not mix runs), with the scenarios
+ * that are missing. A quick run evaluates them too, at its reduced sizes, for the
+ * console only: its ratios are a smoke test, not figures.
  */
-function targetsSummary(run: ReadonlyMap<string, Measured>, config: Config, took: string): { results: string; readme: string } | { missing: string[] } {
+function targetsSummary(run: ReadonlyMap<string, Measured>, config: Config, took: string): { section: string } | { missing: string[] } {
   const missing = targetScenarios().filter((name) => !run.has(name));
-  if (missing.length > 0 || config.quick) return { missing: config.quick ? ['full-size runs (this was a quick one)'] : missing };
+  if (missing.length > 0) return { missing };
   const evaluated = evaluateTargets(run);
   const met = evaluated.filter((e) => e.result === 'met').length;
   const how = config.tsx ? 'the TypeScript sources under tsx' : 'compiled as dist/ is';
   const when = `${new Date().toISOString().slice(0, 10)} on ${machine()}, ${how}; ${config.runs} measured runs per contender, ${took} in all`;
-  const rendered = targetsTable(evaluated);
-  const results = [
-    '## Targets',
-    '',
-    `Ratios of the medians in the scenario tables below, all from one invocation of the runner (measured ${when}). ` +
-      'Where a contender hit its time budget, its median is the budget and the ratio a bound. ' +
-      `${met} of ${evaluated.length} met.`,
-    '',
-    rendered,
-  ].join('\n');
-  const readme = [`${met} of ${evaluated.length} targets met by one \`npm run bench\` (${when}):`, '', rendered].join('\n');
-  return { results, readme };
+  const what = config.quick ? '`npm run bench:quick` (reduced sizes: a smoke test, not figures)' : '`npm run bench`';
+  return {
+    section: [
+      '## Targets',
+      '',
+      `${met} of ${evaluated.length} targets met by one ${what} (${when}):`,
+      '',
+      targetsTable(evaluated),
+      '',
+      'Ratios of the medians in the scenario tables of `bench/RESULTS.md`, all from that one invocation of the runner. ' +
+        'Where a contender hit its time budget, its median is the budget and the ratio a bound.',
+    ].join('\n'),
+  };
 }
 
 async function main(): Promise<void> {
@@ -432,17 +428,13 @@ async function main(): Promise<void> {
   if ('missing' in summary) {
     console.log(`\nTargets summary not written: it needs ${summary.missing.join(', ')} from this same run.`);
   } else {
-    console.log(`\n${summary.results}`);
+    console.log(`\n${summary.section}`);
   }
   if (config.write) {
-    writeResults(sections, 'results' in summary ? summary.results : undefined);
-    console.log(`\nWrote ${path.relative(ROOT, RESULTS)}`);
-    if ('readme' in summary) {
-      fs.writeFileSync(README, replaceBlock(fs.readFileSync(README, 'utf8'), 'bench:targets', summary.readme));
-      console.log(`Wrote the targets to ${path.relative(ROOT, README)}`);
-    }
+    writeResults(sections, 'section' in summary && !config.quick ? summary.section : undefined);
+    console.log(`\nWrote ${path.relative(ROOT, RESULTS)} (\`npm run bench:readme\` copies its targets into the README)`);
   } else {
-    console.log('\nQuick run: bench/RESULTS.md left as it was (BENCH_WRITE=1 writes it anyway).');
+    console.log('\nQuick run: bench/RESULTS.md left as it was (BENCH_WRITE=1 writes its scenario sections anyway).');
   }
   if (!ok) process.exitCode = 1;
 }

@@ -4,12 +4,10 @@
  * they wrap, Python's aiohttp running the asyncio guide's own pattern, and wrk as the
  * ceiling.
  *
- * The server is nginx (one worker) when it is installed, or can be: the setup runs
- * `apt-get install -y nginx wrk python3-aiohttp` once when one of them is missing
- * and it runs as root with apt-get (BENCH_NO_INSTALL=1 skips that). Otherwise it is
- * the embedded httpbin, in a process of its own; the results say which. A contender
- * whose tool is missing (wrk, Python with aiohttp) is reported as skipped, with why.
- * `npm test` needs none of this.
+ * The server is nginx (one worker) when it is installed (bench/setup.sh installs it,
+ * with wrk and python3-aiohttp), else the embedded httpbin, in a process of its own;
+ * the results say which. A contender whose tool is missing (wrk, Python with aiohttp)
+ * is reported as skipped, with why. `npm test` needs none of this.
  *
  * Every Node contender opens its connections and warms up with `warmup` requests of
  * the same kind (not timed), then times `n`; so does the Python script; wrk runs for
@@ -19,8 +17,6 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Observable } from 'rxjs';
 import { asCompleted } from '../../lib';
@@ -29,6 +25,8 @@ import type { ClientSession, HttpResponse } from '../../lib/http';
 import { projectRoot } from '../lib/root';
 import { Skip, defineScenario, timed } from '../lib/scenario';
 import type { Prepared, ScenarioSetup } from '../lib/scenario';
+import { startNginx, stop, waitForServer } from '../lib/servers';
+import { notInstalled, which } from '../lib/tools';
 
 interface FanoutParams {
   /** Timed requests. */
@@ -68,19 +66,6 @@ function target(): { url: string; bytes: number } {
 // ---------------------------------------------------------------------------
 // Setup: tools, then a server on a free port.
 
-function which(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).concat(['/usr/sbin', '/sbin'])) {
-    const file = path.join(dir, command);
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      return file;
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
-}
-
 /** A Python interpreter that imports aiohttp (Debian's python3-aiohttp is for /usr/bin/python3). */
 function pythonWithAiohttp(): string | undefined {
   for (const python of ['/usr/bin/python3', 'python3']) {
@@ -96,116 +81,6 @@ function missingTools(): string[] {
   if (!which('wrk')) missing.push('wrk');
   if (!pythonWithAiohttp()) missing.push('python3-aiohttp');
   return missing;
-}
-
-/** Installs the missing Debian packages where that is possible; returns what happened, in words. */
-function install(missing: readonly string[]): string {
-  if (missing.length === 0) return 'nginx, wrk and python3-aiohttp were installed already';
-  if (process.env.BENCH_NO_INSTALL === '1') return `not installed (BENCH_NO_INSTALL=1): ${missing.join(', ')}`;
-  if (!which('apt-get')) return `not installed (no apt-get): ${missing.join(', ')}`;
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) return `not installed (not root): ${missing.join(', ')}`;
-  const aptGet = (args: string[]): boolean =>
-    spawnSync('apt-get', args, { stdio: 'ignore', timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
-  console.log(`http-fanout: apt-get install -y ${missing.join(' ')}`);
-  // A fresh machine may have no package lists yet: update once if the first attempt fails.
-  const ok = aptGet(['install', '-y', ...missing]) || (aptGet(['update']) && aptGet(['install', '-y', ...missing]));
-  return ok ? `installed with apt-get: ${missing.join(', ')}` : `apt-get could not install ${missing.join(', ')}`;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** GETs `url` until it answers (a server starting), and returns the body. */
-async function waitForServer(url: string, child: ChildProcess, what: string): Promise<string> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`http-fanout: ${what} exited with code ${child.exitCode}`);
-    try {
-      return await new Promise<string>((resolve, reject) => {
-        http
-          .get(url, { agent: false }, (res) => {
-            let body = '';
-            res.setEncoding('latin1');
-            res.on('data', (chunk: string) => (body += chunk));
-            res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`status ${res.statusCode}`))));
-          })
-          .on('error', reject);
-      });
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`http-fanout: ${what} did not answer at ${url}: ${String(err)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
-
-function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    child.kill(signal);
-  });
-}
-
-/** nginx in the foreground (master and one worker) with a minimal config in a temp dir. */
-async function startNginx(nginx: string): Promise<{ url: string; version: string; stop(): Promise<void> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rxjs-asyncio-nginx-'));
-  // The worker runs as an unprivileged user when the master is root: let it read the file.
-  fs.chmodSync(dir, 0o755);
-  const port = await freePort();
-  fs.mkdirSync(path.join(dir, 'html'), { mode: 0o755 });
-  fs.writeFileSync(path.join(dir, 'html', 'small.json'), BODY, { mode: 0o644 });
-  const temp = (name: string): string => `${name}_temp_path ${path.join(dir, name)};`;
-  fs.writeFileSync(
-    path.join(dir, 'nginx.conf'),
-    [
-      'daemon off;',
-      'worker_processes 1;',
-      `pid ${path.join(dir, 'nginx.pid')};`,
-      `error_log ${path.join(dir, 'error.log')} warn;`,
-      'events { worker_connections 4096; }',
-      'http {',
-      '  access_log off;',
-      `  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join(' ')}`,
-      '  default_type application/json;',
-      '  keepalive_requests 1000000;',
-      '  keepalive_timeout 60s;',
-      '  server {',
-      `    listen 127.0.0.1:${port};`,
-      `    root ${path.join(dir, 'html')};`,
-      '  }',
-      '}',
-      '',
-    ].join('\n'),
-  );
-  const version = spawnSync(nginx, ['-v'], { encoding: 'utf8' })
-    .stderr.trim()
-    .replace(/^nginx version: /, '');
-  const child = spawn(nginx, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}/small.json`;
-  const stopNginx = async (): Promise<void> => {
-    // SIGQUIT: graceful shutdown of the master and its worker.
-    await stop(child, 'SIGQUIT');
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitForServer(url, child, 'nginx');
-  } catch (err) {
-    await stopNginx();
-    throw err;
-  }
-  return { url, version, stop: stopNginx };
 }
 
 /** The embedded httpbin in a process of its own (this file, run with `--serve-httpbin`). */
@@ -231,15 +106,16 @@ async function startHttpbinProcess(): Promise<{ url: string; stop(): Promise<voi
 }
 
 async function setup(_params: FanoutParams): Promise<ScenarioSetup> {
-  const installed = install(missingTools());
+  const missing = missingTools();
+  const installed = missing.length === 0 ? 'nginx, wrk and python3-aiohttp installed' : notInstalled(missing);
   const python = pythonWithAiohttp();
   if (python) process.env[ENV_PYTHON] = python;
-  else process.env[ENV_PYTHON_SKIP] = 'no Python with aiohttp (apt-get install python3-aiohttp)';
+  else process.env[ENV_PYTHON_SKIP] = `no Python with aiohttp: ${notInstalled(['python3-aiohttp'])}`;
   const nginx = process.env.BENCH_HTTP_SERVER === 'httpbin' ? undefined : which('nginx');
   let server: { url: string; stop(): Promise<void> };
   let note: string;
   if (nginx) {
-    const started = await startNginx(nginx);
+    const started = await startNginx(nginx, BODY);
     server = started;
     note = `Server: ${started.version} (one worker, a static ${BODY.length}-byte file, keep-alive) on 127.0.0.1; ${installed}.`;
   } else {
@@ -484,7 +360,7 @@ export default defineScenario<FanoutParams>({
       prepare: async ({ n, concurrency, wrkSeconds }) => {
         const { url, bytes } = target();
         const wrk = which('wrk');
-        if (!wrk) throw new Skip('wrk is not installed (apt-get install wrk)');
+        if (!wrk) throw new Skip(notInstalled(['wrk']));
         return {
           run: async () => {
             const child = spawn(wrk, ['-t1', `-c${concurrency}`, `-d${wrkSeconds}s`, url], { stdio: ['ignore', 'pipe', 'pipe'] });

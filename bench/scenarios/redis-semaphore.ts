@@ -14,8 +14,8 @@
  *   hand-off is from one job's end to the next job's start (the permit released by one
  *   instance, taken by the other through Redis). Its median is the `release→start p50`.
  *
- * The redis-server is started by the setup (installed with apt-get when missing and
- * possible, as http-fanout does for nginx); without it, the contenders are skipped.
+ * The redis-server is started by the setup (bench/setup.sh installs it); without it, the
+ * contenders are skipped.
  */
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,7 @@ import Redis from 'ioredis';
 import { RedisSemaphore } from '../../lib/redis';
 import { Skip, defineScenario, timed } from '../lib/scenario';
 import type { Prepared, ScenarioSetup } from '../lib/scenario';
+import { notInstalled, which } from '../lib/tools';
 
 interface Params {
   /** Jobs of the throughput phase. */
@@ -120,25 +121,16 @@ function pairOf<L>(
 }
 
 async function setup(): Promise<ScenarioSetup> {
-  const have = (): boolean => spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-  let installed = 'redis-server was installed already';
-  if (!have() && process.env.BENCH_NO_INSTALL !== '1' && typeof process.getuid === 'function' && process.getuid() === 0) {
-    console.log('redis-semaphore: apt-get install -y redis-server');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const apt = (args: string[]): boolean => spawnSync('apt-get', args, { stdio: 'ignore', env, timeout: 600_000 }).status === 0;
-    installed =
-      apt(['install', '-y', 'redis-server']) || (apt(['update']) && apt(['install', '-y', 'redis-server'])) ? 'installed with apt-get' : 'apt-get failed';
-  }
-  if (!have()) {
-    process.env.BENCH_REDIS_SKIP = `no redis-server (${installed})`;
-    return { note: `No redis-server: every contender skipped (${installed}).` };
+  if (which('redis-server') === undefined) {
+    process.env.BENCH_REDIS_SKIP = notInstalled(['redis-server']);
+    return { note: `Every contender skipped: ${process.env.BENCH_REDIS_SKIP}.` };
   }
   // The specs' helper: a redis-server on a free port, no persistence, its own directory.
   const { startRedisServer } = await import('../../spec/redis/redisServer.js');
   const server = await startRedisServer();
   process.env[ENV_PORT] = String(server.port);
   const version = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim().split(' ')[2] ?? '';
-  return { note: `Server: redis-server ${version.replace(/^v=/, '')} on 127.0.0.1, no persistence (${installed}).`, teardown: () => server.close() };
+  return { note: `Server: redis-server ${version.replace(/^v=/, '')} on 127.0.0.1, no persistence.`, teardown: () => server.close() };
 }
 
 export default defineScenario<Params>({
