@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { firstValueFrom, lastValueFrom, of } from 'rxjs';
 import { CookieJar } from 'tough-cookie';
 import { createSession } from '../../lib/http';
-import type { ClientSession, SessionOptions, Transport } from '../../lib/http';
+import type { ClientSession, HttpResponse, SessionOptions, Transport } from '../../lib/http';
 import { fakeTransport, startHttpbin } from '../../lib/testing';
 import type { Httpbin } from '../../lib/testing';
 import { TRANSPORTS, useHttpbin } from './helpers';
@@ -75,6 +75,14 @@ describe.each(TRANSPORTS)('the cookie jar on %s', (_name, make) => {
     return httpbin;
   };
   const jarOf = (session: ClientSession): Promise<Cookies> => lastValueFrom(session.json<Cookies>('/cookies'));
+  /** A GET of t.httpbin's redirect to `to` (an /anything) with a cookie and an authorization of the caller's: the response where it landed. */
+  const redirectedWithCredentials = async (session: ClientSession, to: string): Promise<HttpResponse<Anything>> => {
+    const res = await firstValueFrom(
+      session.get<Anything>(`/redirect-to?url=${encodeURIComponent(to)}`, { headers: { cookie: 'mine=1', authorization: 'Bearer t' } }),
+    );
+    expect(res.url).toBe(to);
+    return res;
+  };
 
   it('keeps a cookie set by a redirect and sends it on the next hop: /cookies/set?a=1 lands on /cookies with it', async () => {
     const session = t.session();
@@ -132,12 +140,7 @@ describe.each(TRANSPORTS)('the cookie jar on %s', (_name, make) => {
     const session = t.session();
     await lastValueFrom(session.get('/cookies/set?here=1'));
     await lastValueFrom(session.get(`${other.url}/cookies/set?there=2`));
-    const res = await firstValueFrom(
-      session.get<Anything>(`/redirect-to?url=${encodeURIComponent(`${other.url}/anything`)}`, {
-        headers: { cookie: 'mine=1', authorization: 'Bearer t' },
-      }),
-    );
-    expect(res.url).toBe(`${other.url}/anything`);
+    const res = await redirectedWithCredentials(session, `${other.url}/anything`);
     // The jar sends the other site its own cookie; the first site's and the caller's stay behind.
     expect(res.data.headers.Cookie).toBe('there=2');
     expect(res.data.headers.Authorization).toBeUndefined();
@@ -150,12 +153,7 @@ describe.each(TRANSPORTS)('the cookie jar on %s', (_name, make) => {
     const other = await another('127.0.0.1');
     const session = t.session();
     await lastValueFrom(session.get('/cookies/set?host=1'));
-    const res = await firstValueFrom(
-      session.get<Anything>(`/redirect-to?url=${encodeURIComponent(`${other.url}/anything`)}`, {
-        headers: { cookie: 'mine=1', authorization: 'Bearer t' },
-      }),
-    );
-    expect(res.url).toBe(`${other.url}/anything`);
+    const res = await redirectedWithCredentials(session, `${other.url}/anything`);
     // RFC 6265: cookies belong to a host, whatever its port.
     expect(res.data.headers.Cookie).toBe('host=1');
     expect(res.data.headers.Authorization).toBeUndefined();
