@@ -469,7 +469,7 @@ async function browserChecks(cwd: string): Promise<void> {
   const NO_AXIOS = ['rxjs', 'rxjs/*', '@angular/*', 'axios'];
 
   await check(
-    'esbuild --platform=browser of each entry but /redis: no node: module, createRequire or Buffer; axios only by import(); sizes within budget',
+    'esbuild --platform=browser of each entry but /redis: no node: module, createRequire or Buffer, no undici or tough-cookie; axios only by import(); sizes within budget',
     async () => {
       const problems: string[] = [];
       const lines: string[] = [];
@@ -477,7 +477,7 @@ async function browserChecks(cwd: string): Promise<void> {
         const everything = await bundle(`export * from '${entry}';`, NO_AXIOS);
         const inputs = Object.keys(everything.metafile.inputs);
         const imports = Object.values(everything.metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external));
-        for (const path of inputs.filter((path) => /^node:|node_modules\/(undici|ioredis|axios)\/|\/dist\/(?!browser\/)/.test(path)))
+        for (const path of inputs.filter((path) => /^node:|node_modules\/(undici|ioredis|axios|tough-cookie|tldts[^/]*)\/|\/dist\/(?!browser\/)/.test(path)))
           problems.push(`${entry} pulls in ${path}`);
         for (const i of imports) {
           if (/^node:/.test(i.path) || (i.path === 'axios' && i.kind !== 'dynamic-import')) problems.push(`${entry} imports ${i.path} (${i.kind})`);

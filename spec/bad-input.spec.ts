@@ -602,7 +602,7 @@ for (const [fn, make] of [
 // ---------------------------------------------------------------------------------
 
 const OPTION_KEYS =
-  'baseURL, headers, timeout, readTimeout, maxSockets, raiseForStatus, semaphore, rateLimiter, auth, maxContentLength, allowAbsoluteUrls, transport';
+  'baseURL, headers, timeout, readTimeout, maxSockets, raiseForStatus, semaphore, rateLimiter, maxRedirects, cookies, auth, maxContentLength, allowAbsoluteUrls, transport';
 const CONFIG_KEYS = 'params, headers, data, responseType, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, signal';
 const SHORTCUT_KEYS = 'params, headers, data, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, signal';
 const transport = fakeTransport(() => of({ status: 200, data: '' }));
@@ -724,6 +724,21 @@ row(
   TypeError,
   'createSession: options.raiseForStatus must be a boolean, got 1',
 );
+numeric('createSession', 'options.maxRedirects', 'a non-negative integer', (v) => createSession({ maxRedirects: v }), NON_NEGATIVE_INT);
+for (const [kind, value, shown] of [
+  ['wrong type', 1, '1'],
+  ['null', null, 'null'],
+  ['a string', 'true', '"true"'],
+  ['a jar', {}, '{}'],
+] as const) {
+  row(
+    'createSession',
+    `options.cookies ${kind}`,
+    () => createSession({ cookies: value as never }),
+    TypeError,
+    `createSession: options.cookies must be a boolean, got ${shown}`,
+  );
+}
 row(
   'createSession',
   'options.semaphore wrong type',

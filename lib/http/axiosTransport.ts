@@ -9,7 +9,7 @@ import { startSilence } from '../internal/deadline';
 import type { Expiring, Silence } from '../internal/deadline';
 import { readerFor, respond } from './body';
 import type { BodyOwner, BodyReader } from './body';
-import { nextHop } from './redirect';
+import { hopHeaders, keepCookies, nextHop } from './redirect';
 import type { Hop } from './redirect';
 import { isEmpty } from './request';
 import { ACCEPT_ENCODING, closedError, headersFromStrings, isTransportError, readTimeoutError, transportError, unexpectedUpgrade } from './response';
@@ -384,15 +384,17 @@ class AxiosCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
   private config(hop: Hop): InternalAxiosRequestConfig {
     const { pool } = this;
     const method = hop.method.toLowerCase();
-    const headers = AxiosHeaders.concat(pool.commonHeaders, isEmpty(hop.headers) ? undefined : hop.headers);
+    const own = hopHeaders(this.request, hop);
+    const headers = AxiosHeaders.concat(pool.commonHeaders, isEmpty(own) ? undefined : own);
     const config: InternalAxiosRequestConfig = { ...pool.base, method, url: hop.url, headers, signal: this };
-    if (hop.data !== undefined) {
+    if (hop.data !== undefined && hop.data !== null) {
       let data: unknown = hop.data;
       for (const transform of pool.transformRequest) data = transform.call(config, data, headers.normalize(false));
       config.data = data;
+      // As axios does for these methods: a form content type unless one is set. Not without a
+      // body, where axios sets it too: aiohttp and undici send no Content-Type then.
+      if (method === 'post' || method === 'put' || method === 'patch') headers.setContentType('application/x-www-form-urlencoded', false);
     }
-    // As axios does for these methods, body or not: a form content type unless one is set.
-    if (method === 'post' || method === 'put' || method === 'patch') headers.setContentType('application/x-www-form-urlencoded', false);
     return config;
   }
 
@@ -417,6 +419,7 @@ class AxiosCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
     this.statusText = res.statusText;
     const headers = responseHeaders(stream, res);
     this.headers = headers;
+    keepCookies(request, hop.url, headers);
     const body = readerFor(request, hop, status, headers, this);
     if (body instanceof Error) return this.failWith(body);
     this.body = body;

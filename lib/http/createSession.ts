@@ -5,9 +5,20 @@ import { Deadlines, endWithTimeout, timeoutError } from '../internal/deadline';
 import type { Expiring } from '../internal/deadline';
 import { List } from '../internal/list';
 import type { Link } from '../internal/list';
-import { checkBoolean, checkByteLimit, checkConcurrency, checkFunction, checkLimiter, checkTimeout, fail, readOptions } from '../internal/validate';
+import {
+  checkBoolean,
+  checkByteLimit,
+  checkConcurrency,
+  checkFunction,
+  checkLimiter,
+  checkNonNegativeInteger,
+  checkTimeout,
+  fail,
+  readOptions,
+} from '../internal/validate';
 import type { Limiter } from '../types';
 import { createAxiosTransport } from './axiosTransport';
+import { sessionCookies } from './cookieJar';
 import { HttpStatusError } from './errors/HttpStatusError';
 import { NetworkError } from './errors/NetworkError';
 import { SessionClosedError } from './errors/SessionClosedError';
@@ -30,7 +41,7 @@ import {
   withoutUserInfo,
 } from './request';
 import type { CheckedConfig, ResolvedUrl } from './request';
-import type { HttpMethod, HttpRequest, HttpResponse, RequestConfig, RequestOptions, ResponseType, SessionOptions, Transport } from './types';
+import type { HttpMethod, HttpRequest, HttpResponse, RequestConfig, RequestCookies, RequestOptions, ResponseType, SessionOptions, Transport } from './types';
 
 const OPTION_KEYS = [
   'baseURL',
@@ -41,6 +52,8 @@ const OPTION_KEYS = [
   'raiseForStatus',
   'semaphore',
   'rateLimiter',
+  'maxRedirects',
+  'cookies',
   'auth',
   'maxContentLength',
   'allowAbsoluteUrls',
@@ -51,6 +64,8 @@ const OPTION_KEYS = [
 const DEFAULT_TIMEOUT = 300_000;
 /** Default `maxContentLength`: 64 MiB. */
 const DEFAULT_MAX_CONTENT_LENGTH = 64 * 1024 * 1024;
+/** Default `maxRedirects`: aiohttp's. */
+const DEFAULT_MAX_REDIRECTS = 10;
 
 /** `Symbol.dispose` and `Symbol.asyncDispose`, or the names Node 20 gives them where the runtime lacks them. */
 const DISPOSE: symbol = Symbol.dispose ?? Symbol.for('nodejs.dispose');
@@ -60,9 +75,9 @@ const ASYNC_DISPOSE: symbol = Symbol.asyncDispose ?? Symbol.for('nodejs.asyncDis
 export type ShortcutConfig = Omit<RequestConfig, 'responseType'>;
 
 /**
- * An HTTP client session: a keep-alive connection pool, default headers and
- * policies shared by its requests (aiohttp's ClientSession). Made by
- * {@link createSession}.
+ * An HTTP client session: a keep-alive connection pool, default headers, a cookie jar
+ * and policies shared by its requests (aiohttp's ClientSession). Made by
+ * {@link createSession}. Each subscription is one request and the redirects it follows.
  *
  * Every request method checks its arguments at once and returns a cold Observable:
  * each subscription sends one request, emits one {@link HttpResponse} and completes.
@@ -97,6 +112,9 @@ export class ClientSession implements Unsubscribable {
   private readonly timeout: number;
   private readonly readTimeout: number;
   private readonly maxContentLength: number;
+  private readonly maxRedirects: number;
+  // The session's cookie jar: `undefined` with `cookies: false`, and in a browser (whose own jar applies).
+  private readonly cookies: RequestCookies | undefined;
   private readonly allowAbsoluteUrls: boolean;
   // The `Authorization` value of `auth` (or of the baseURL's credentials), and the origin
   // (with its slash) it is sent to: the baseURL's, or any when there is none.
@@ -116,28 +134,29 @@ export class ClientSession implements Unsubscribable {
   /** @internal Use {@link createSession}. */
   constructor(options: SessionOptions | undefined) {
     const o = readOptions('createSession', 'options', options, OPTION_KEYS);
-    const base = o.baseURL === undefined ? undefined : checkBaseUrl('createSession', 'options.baseURL', o.baseURL);
+    // Option `key`: `fallback` when left out, else checked (a bad one throws, naming `options.<key>`).
+    const option = <K extends (typeof OPTION_KEYS)[number], T>(key: K, fallback: T, check: (fn: string, param: string, value: unknown) => T): T =>
+      o[key] === undefined ? fallback : check('createSession', `options.${key}`, o[key]);
+    const base = option('baseURL', undefined, checkBaseUrl);
     this.baseURL = base?.url;
-    this.headers = o.headers === undefined ? NO_HEADERS : checkHeaders('createSession', 'options.headers', o.headers);
-    this.timeout = o.timeout === undefined ? DEFAULT_TIMEOUT : checkTimeout('createSession', 'options.timeout', o.timeout);
-    this.readTimeout = o.readTimeout === undefined ? Infinity : checkTimeout('createSession', 'options.readTimeout', o.readTimeout);
-    this.maxContentLength =
-      o.maxContentLength === undefined ? DEFAULT_MAX_CONTENT_LENGTH : checkByteLimit('createSession', 'options.maxContentLength', o.maxContentLength);
-    this.allowAbsoluteUrls = o.allowAbsoluteUrls === undefined ? true : checkBoolean('createSession', 'options.allowAbsoluteUrls', o.allowAbsoluteUrls);
+    this.headers = option('headers', NO_HEADERS, checkHeaders);
+    this.timeout = option('timeout', DEFAULT_TIMEOUT, checkTimeout);
+    this.readTimeout = option('readTimeout', Infinity, checkTimeout);
+    this.maxContentLength = option('maxContentLength', DEFAULT_MAX_CONTENT_LENGTH, checkByteLimit);
+    this.maxRedirects = option('maxRedirects', DEFAULT_MAX_REDIRECTS, checkNonNegativeInteger);
+    this.cookies = option('cookies', true, checkBoolean) ? sessionCookies() : undefined;
+    this.allowAbsoluteUrls = option('allowAbsoluteUrls', true, checkBoolean);
     if (!this.allowAbsoluteUrls && base === undefined) {
       fail('type', 'createSession', 'options.allowAbsoluteUrls', 'true (or left out) in a session without a baseURL', false);
     }
-    this.authorization = o.auth === undefined ? base?.authorization : basicAuthorization(checkAuth('createSession', 'options.auth', o.auth));
+    const auth = option('auth', undefined, checkAuth);
+    this.authorization = auth === undefined ? base?.authorization : basicAuthorization(auth);
     this.authOrigin = base === undefined ? undefined : `${new URL(base.url).origin}/`;
-    const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('createSession', 'options.maxSockets', o.maxSockets);
-    this.raiseForStatus = o.raiseForStatus === undefined ? false : checkBoolean('createSession', 'options.raiseForStatus', o.raiseForStatus);
-    this.semaphore = o.semaphore === undefined ? undefined : checkLimiter('createSession', 'options.semaphore', o.semaphore);
-    this.rateLimiter = o.rateLimiter === undefined ? undefined : checkLimiter('createSession', 'options.rateLimiter', o.rateLimiter);
-    if (o.transport === undefined) {
-      this.transport = createAxiosTransport(maxSockets);
-    } else {
-      this.transport = checkFunction<Transport>('createSession', 'options.transport', o.transport);
-    }
+    const maxSockets = option('maxSockets', 100, checkConcurrency);
+    this.raiseForStatus = option('raiseForStatus', false, checkBoolean);
+    this.semaphore = option('semaphore', undefined, checkLimiter);
+    this.rateLimiter = option('rateLimiter', undefined, checkLimiter);
+    this.transport = option('transport', undefined, checkFunction<Transport>) ?? createAxiosTransport(maxSockets);
   }
 
   /** Whether `close()` has been called. */
@@ -417,9 +436,10 @@ export class ClientSession implements Unsubscribable {
       headers: this.requestHeaders(config, target),
       data: plan.data,
       responseType: plan.responseType,
-      maxRedirects: config.maxRedirects,
+      maxRedirects: config.maxRedirects ?? this.maxRedirects,
       maxContentLength: config.maxContentLength ?? this.maxContentLength,
       readTimeout: config.readTimeout ?? this.readTimeout,
+      cookies: this.cookies,
     };
     const call = new Call(this.transport, this.calls, request, config.timeout ?? this.timeout, config.raiseForStatus ?? this.raiseForStatus, subscriber);
     this.calls.live.push(call);
@@ -718,7 +738,14 @@ function parseJson<T>(res: HttpResponse): T {
 /**
  * Creates an HTTP client session (aiohttp's `ClientSession`): one keep-alive
  * connection pool, default headers, a per-request deadline, limits on what a server may
- * send and a status policy, shared by every request made through it.
+ * send, a status policy and a cookie jar, shared by every request made through it.
+ *
+ * Redirects are followed (10 at most, by the safety rules: to another origin, the
+ * credentials and the caller's `cookie` header stay behind), and `response.url` is where
+ * the request landed. The session's own cookie jar (`cookies: true`, in Node) keeps what
+ * responses set, redirects included, as a browser keeps cookies (RFC 6265), and sends each
+ * hop the cookies of its URL; a request's own `cookie` header goes first. In a browser the
+ * browser's jar and redirects apply.
  *
  * Every request method (`get`, `post`, `put`, `patch`, `delete`, `head`, `options`,
  * `request`, and the shortcuts `text`, `json`, `bytes`, `status`) checks its arguments at once and returns a cold
@@ -737,7 +764,8 @@ function parseJson<T>(res: HttpResponse): T {
  * - **Error**: rxjs `TimeoutError` past the deadline (`timeout`, 300 s by default) or
  *   after `readTimeout` of silence; `NetworkError` for connection refused or reset, DNS
  *   failure, an invalid URL or a malformed response (a truncated body or compression, a
- *   `101` nobody asked for, too many redirects); `ResponseTooLargeError` for a body over
+ *   `101` nobody asked for, one redirect more than `maxRedirects`, `cause.code`
+ *   `ERR_TOO_MANY_REDIRECTS`); `ResponseTooLargeError` for a body over
  *   `maxContentLength` (64 MiB by default, decoded bytes included); `CancelledError` if
  *   the session is closed (or `config.signal` aborts) meanwhile; `SessionClosedError` if
  *   it was closed before. Every message names the method and the URL, without the
@@ -768,8 +796,9 @@ function parseJson<T>(res: HttpResponse): T {
  *
  * @param options `baseURL`, `headers`, `timeout` (ms per request, default 300,000),
  * `readTimeout` (ms of silence, default none), `maxContentLength` (bytes, default 64 MiB),
- * `maxSockets` (default 100), `raiseForStatus` (default `false`), `auth` (Basic),
- * `allowAbsoluteUrls` (default `true`), `semaphore`, `rateLimiter`, `transport`
+ * `maxSockets` (default 100), `raiseForStatus` (default `false`), `maxRedirects` (default
+ * 10, `0` for none), `cookies` (a jar of the session's own, default `true`), `auth`
+ * (Basic), `allowAbsoluteUrls` (default `true`), `semaphore`, `rateLimiter`, `transport`
  * (default: axios).
  * @returns The session.
  * @see {@link ClientSession} for its methods.

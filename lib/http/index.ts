@@ -21,6 +21,7 @@ export type {
   PoolTransport,
   PoolTransportOptions,
   RequestConfig,
+  RequestCookies,
   RequestOptions,
   ResponseType,
   SessionOptions,

@@ -70,6 +70,29 @@ export function nextHop(request: HttpRequest, hop: Hop, followed: number, status
   return { url: withoutCredentials(next.href), method: toGet ? 'GET' : method, headers, data: toGet ? undefined : hop.data };
 }
 
+/**
+ * The headers a hop goes with: its own (the caller's, less what a redirect dropped), with
+ * the session's cookies for its URL (`RequestCookies.header`), asked for as it is sent.
+ * The hop's own object when the jar adds nothing.
+ */
+export function hopHeaders(request: HttpRequest, hop: Hop): HttpHeaders {
+  const { cookies } = request;
+  if (cookies === undefined) return hop.headers;
+  const own = hop.headers.cookie;
+  const cookie = cookies.header(hop.url, own);
+  return cookie === own || cookie === undefined ? hop.headers : { ...hop.headers, cookie };
+}
+
+/**
+ * Gives the session's jar the cookies a hop's response sets (its `set-cookie` values, as
+ * `headersFrom` joins them), once its head has come: before its body is read, and so
+ * before a redirect's next hop is sent.
+ */
+export function keepCookies(request: HttpRequest, url: string, headers: HttpHeaders): void {
+  const setCookie = headers['set-cookie'];
+  if (setCookie !== undefined && request.cookies !== undefined) request.cookies.store(url, setCookie.split('\n'));
+}
+
 /** A body that can be read once only: a Node stream or a WHATWG `ReadableStream`. */
 function isStream(data: unknown): boolean {
   if (typeof data !== 'object' || data === null) return false;

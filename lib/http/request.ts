@@ -73,7 +73,7 @@ export interface CheckedConfig {
   readonly timeout: number | undefined;
   readonly readTimeout: number | undefined;
   readonly raiseForStatus: boolean | undefined;
-  readonly maxRedirects: number;
+  readonly maxRedirects: number | undefined;
   readonly maxContentLength: number | undefined;
   /** The `Authorization` value of `config.auth`, if given. */
   readonly authorization: string | undefined;
@@ -89,7 +89,7 @@ const NO_CONFIG: CheckedConfig = Object.freeze({
   timeout: undefined,
   readTimeout: undefined,
   raiseForStatus: undefined,
-  maxRedirects: 0,
+  maxRedirects: undefined,
   maxContentLength: undefined,
   authorization: undefined,
   signal: undefined,
@@ -110,7 +110,7 @@ export function checkConfig(fn: string, config: RequestConfig | undefined, keys:
     timeout: c.timeout === undefined ? undefined : checkTimeout(fn, 'config.timeout', c.timeout),
     readTimeout: c.readTimeout === undefined ? undefined : checkTimeout(fn, 'config.readTimeout', c.readTimeout),
     raiseForStatus: c.raiseForStatus === undefined ? undefined : checkBoolean(fn, 'config.raiseForStatus', c.raiseForStatus),
-    maxRedirects: c.maxRedirects === undefined ? 0 : checkNonNegativeInteger(fn, 'config.maxRedirects', c.maxRedirects),
+    maxRedirects: c.maxRedirects === undefined ? undefined : checkNonNegativeInteger(fn, 'config.maxRedirects', c.maxRedirects),
     maxContentLength: c.maxContentLength === undefined ? undefined : checkByteLimit(fn, 'config.maxContentLength', c.maxContentLength),
     authorization: c.auth === undefined ? undefined : basicAuthorization(checkAuth(fn, 'config.auth', c.auth)),
     signal: c.signal === undefined ? undefined : checkSignal(fn, 'config.signal', c.signal),

@@ -40,7 +40,8 @@ export function readTimeoutError(method: HttpMethod, url: string, readTimeout: n
 
 /**
  * A response's headers from its raw pairs as received (`[name, value, name, value, ...]`):
- * names lower-cased by `name`, a repeated header joined to the first with `', '`, in an
+ * names lower-cased by `name`, a repeated header joined to the first with `', '` (a
+ * repeated `set-cookie` with `'\n'`, which no value holds: its `Expires` has a comma), in an
  * object without prototype (a header named `constructor` or `__proto__` is a header like
  * any other). Built as a plain object, then cut from its prototype: V8 keeps such an object
  * fast to read, where one made by `Object.create(null)` is a dictionary, slower on every
@@ -53,7 +54,7 @@ export function headersFrom<T>(raw: readonly T[], name: (raw: T) => string, valu
     const text = value(raw[i + 1]!);
     // Until the prototype is cut, a name such as `constructor` reads an inherited function: only a string is a header.
     const seen: unknown = out[key];
-    if (typeof seen === 'string') out[key] = `${seen}, ${text}`;
+    if (typeof seen === 'string') out[key] = seen + (key === 'set-cookie' ? '\n' : ', ') + text;
     else if (key === '__proto__') Object.defineProperty(out, key, { value: text, writable: true, enumerable: true, configurable: true });
     else out[key] = text;
   }

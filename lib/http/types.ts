@@ -15,7 +15,8 @@ export type ResponseType = 'json' | 'text' | 'arraybuffer';
 
 /**
  * Header names in lower case; a header sent several times is joined with `', '`, as
- * `fetch` does. The headers of a response are an object without prototype: a header
+ * `fetch` does, except `set-cookie`, whose values are joined with `'\n'` (a value cannot
+ * hold one), so `split('\n')` gives them back as sent. The headers of a response are an object without prototype: a header
  * named `constructor` or `__proto__` is a header like any other.
  */
 export type HttpHeaders = Readonly<Record<string, string>>;
@@ -86,7 +87,10 @@ export interface HttpRequest {
   readonly data: unknown;
   /** How the body is turned into `data`. */
   readonly responseType: ResponseType;
-  /** How many redirects to follow; `0` (the default) returns a 3xx as it is. */
+  /**
+   * How many redirects to follow (the request's `maxRedirects`, else the session's, 10 by
+   * default); `0` returns a 3xx as it is. One more fails with `code` `ERR_TOO_MANY_REDIRECTS`.
+   */
   readonly maxRedirects: number;
   /**
    * The most bytes the body may have, as received and once decoded (`Infinity` for no
@@ -99,6 +103,38 @@ export interface HttpRequest {
    * transport aborts the request and fails with rxjs `TimeoutError`.
    */
   readonly readTimeout: number;
+  /**
+   * The session's cookie jar, for a transport that sends the request (and follows its
+   * redirects) itself: `undefined` when the session keeps none (`cookies: false`, or in a
+   * browser, whose own jar applies). `headers` never holds the jar's cookies: a transport
+   * asks for them per hop, at the time it sends that hop.
+   */
+  readonly cookies?: RequestCookies;
+}
+
+/**
+ * A session's cookie jar as a transport sees it (`HttpRequest.cookies`): RFC 6265, kept as
+ * a browser keeps cookies. For each hop of a request (the request itself, then each
+ * redirect it follows), a transport calls `header(url, own)` just before it sends the hop,
+ * and `store(url, setCookie)` as soon as the hop's response head has come, before anything
+ * else is done with it (a redirect's next hop included). So a cookie set by a redirect is
+ * sent on the next hop, and a hop to another site gets that site's cookies only. The
+ * Node transports and `fakeTransport` do this; a custom transport should too.
+ */
+export interface RequestCookies {
+  /**
+   * The `Cookie` header to send to `url`: `own` (the hop's own `cookie` header, the
+   * caller's; redirects to another origin drop it), then the jar's cookies for that URL
+   * whose names `own` does not have, joined with `'; '`; `own` as it is when the jar has
+   * none for it (and costs no lookup while it has never stored one).
+   */
+  header(url: string, own: string | undefined): string | undefined;
+  /**
+   * Stores the cookies a response from `url` sets: its `Set-Cookie` values, one per header
+   * line. A value that is not a valid cookie for `url` (another domain, a public suffix, a
+   * `Secure` one from a connection that is not secure) is ignored, as a browser ignores it.
+   */
+  store(url: string, setCookie: readonly string[]): void;
 }
 
 /**
@@ -106,8 +142,9 @@ export interface HttpRequest {
  * that, when subscribed, sends the request, emits one `HttpResponse` and completes,
  * or fails; unsubscribing aborts the request and frees its connection. It reads the
  * body under the request's `maxContentLength` and `readTimeout`, follows up to
- * `maxRedirects` redirects by the session's rules, skips interim 1xx answers and fails
- * on a `101`; a custom transport should do the same (a `fakeTransport` need not). The default
+ * `maxRedirects` redirects by the session's rules, asks `request.cookies` (when there is
+ * a jar) for each hop's cookies and gives it each hop's `Set-Cookie`, skips interim 1xx
+ * answers and fails on a `101`; a custom transport should do the same (a `fakeTransport` need not). The default
  * transport is axios (`axiosTransport`); `undiciTransport` is the fast one;
  * `fakeTransport` from `rxjs-asyncio/testing` builds one from a function, for marble
  * tests.
@@ -195,6 +232,24 @@ export interface SessionOptions {
   readonly maxSockets?: number;
   /** Fail a response with status >= 400 with `HttpStatusError`. Default `false`. */
   readonly raiseForStatus?: boolean;
+  /**
+   * Redirects followed (301, 302, 303, 307 and 308 with a `Location`, by the rules of the
+   * README's "Safety"): default 10, as aiohttp; `0` returns a 3xx as it is. One more (a loop,
+   * or a chain one hop too long) fails with `NetworkError` (`cause.code`
+   * `ERR_TOO_MANY_REDIRECTS`, aiohttp's `TooManyRedirects`). A request's own `maxRedirects` wins.
+   */
+  readonly maxRedirects?: number;
+  /**
+   * A cookie jar of the session's own (default `true`): the cookies responses set, those of
+   * redirects included, are kept as a browser keeps them (RFC 6265: domain, path, expiry,
+   * `Secure`, the `__Secure-` and `__Host-` prefixes; IP hosts such as `127.0.0.1` included;
+   * loopback hosts are a secure context, as browsers treat them) and sent with every later
+   * request (and hop) they match. A request's own `cookie` header is sent first; the jar adds
+   * the cookies of names it lacks. `false` keeps none. Each session has its own jar, even
+   * when sessions share a transport. In a browser the browser's own jar applies, whatever
+   * this says.
+   */
+  readonly cookies?: boolean;
   /** A shared `Limiter` (a `Semaphore`, a `Lock`, a `RedisSemaphore`): each request of the session runs under `semaphore.run()`. */
   readonly semaphore?: Limiter;
   /**
@@ -227,8 +282,9 @@ export interface RequestConfig {
   /** Overrides the session's `raiseForStatus` for this request. */
   readonly raiseForStatus?: boolean;
   /**
-   * Redirects to follow (301, 302, 303, 307 and 308 with a `Location`). Default `0`: a
-   * 3xx response is returned as it is. One more than this fails with `NetworkError`.
+   * Redirects to follow (301, 302, 303, 307 and 308 with a `Location`): overrides the
+   * session's `maxRedirects` (default 10); `0` returns a 3xx as it is. One more than this
+   * fails with `NetworkError`.
    */
   readonly maxRedirects?: number;
   /** Overrides the session's `maxContentLength` for this request. */

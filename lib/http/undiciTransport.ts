@@ -8,7 +8,7 @@ import { List } from '../internal/list';
 import type { Link } from '../internal/list';
 import { readerFor, respond } from './body';
 import type { BodyOwner, BodyReader } from './body';
-import { nextHop } from './redirect';
+import { hopHeaders, keepCookies, nextHop } from './redirect';
 import type { Hop } from './redirect';
 import { isEmpty } from './request';
 import { ACCEPT_ENCODING, closedError, headersFrom, isTransportError, readTimeoutError, transportError, unexpectedUpgrade } from './response';
@@ -64,7 +64,8 @@ const DEFAULT_HEADERS: Readonly<Record<string, string>> = {
  *   the default headers are axios's (`accept`, `accept-encoding`, and a form
  *   `content-type` for a string or bytes without one), the `user-agent` is `undici`;
  * - `maxRedirects` redirects followed by the session's rules (lib/http/redirect.ts), one
- *   more fails with `ERR_TOO_MANY_REDIRECTS`;
+ *   more fails with `ERR_TOO_MANY_REDIRECTS`; each hop sends the session's cookies for its
+ *   URL and gives the jar what its response sets, before the next hop (`request.cookies`);
  * - failures (connection refused or reset, DNS) are emitted as the error undici or
  *   Node raised (`code` `ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, ...): the session
  *   wraps them in a `NetworkError`. It sets none of undici's timeouts: the session's
@@ -405,7 +406,7 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expirin
     this.body = undefined;
     let options: Dispatcher.DispatchOptions;
     try {
-      options = dispatchOptions(hop);
+      options = dispatchOptions(hop, hopHeaders(this.request, hop));
     } catch (err) {
       this.onError(err as Error);
       return;
@@ -443,6 +444,7 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expirin
     this.statusText = statusText;
     const headers = parseHeaders(raw);
     this.headers = headers;
+    keepCookies(this.request, this.hop.url, headers);
     const body = readerFor(this.request, this.hop, statusCode, headers, this);
     if (body instanceof Error) return this.failWith(body);
     this.body = body;
@@ -558,9 +560,9 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expirin
   }
 }
 
-/** What undici needs for a hop: origin, path and headers apart, the body encoded. */
-function dispatchOptions(hop: Hop): Dispatcher.DispatchOptions {
-  const { url, method, headers, data } = hop;
+/** What undici needs for a hop sent with `headers`: origin, path and headers apart, the body encoded. */
+function dispatchOptions(hop: Hop, headers: HttpHeaders): Dispatcher.DispatchOptions {
+  const { url, method, data } = hop;
   // The session gives a WHATWG-serialised absolute URL without credentials: its path
   // starts at the first '/' after '//'.
   const pathStart = url.indexOf('/', url.indexOf('//') + 2);

@@ -1,6 +1,7 @@
 import { Observable, from, map } from 'rxjs';
 import type { ObservableInput } from 'rxjs';
 import { checkFunction } from '../internal/validate';
+import { hopHeaders, keepCookies } from '../http/redirect';
 import { statusText } from '../http/statusText';
 import type { HttpRequest, HttpResponse, Transport } from '../http/types';
 
@@ -18,11 +19,13 @@ export interface FakeTransport extends Transport {
  * session can be tested without a network, in virtual time.
  *
  * Each subscription to a request of the session records the `HttpRequest` in
- * `requests`, calls `handler(request)` and subscribes to what it returns: a cold
+ * `requests` (its `cookie` header holding the session's cookies for its URL, as a real
+ * transport would send them), calls `handler(request)` and subscribes to what it returns: a cold
  * marble Observable (`cold('--r|', { r: { status: 200, data } })`), `of(...)`, a
  * Promise, ... Each response it emits is completed with defaults: `url` the
  * request's, `status` 200, `statusText` the standard reason phrase, `headers` none
- * (names lower-cased, in an object without prototype), `data` `''`. The session then
+ * (names lower-cased, in an object without prototype), `data` `''`. A `set-cookie` header
+ * (values joined with `'\n'`) goes into the session's cookie jar. The session then
  * applies its own policies as with a real transport: `timeout` (in virtual time, as it
  * uses `asyncScheduler`), `raiseForStatus`, the semaphore, `close()`.
  *
@@ -60,8 +63,11 @@ export interface FakeTransport extends Transport {
 export function fakeTransport(handler: (request: HttpRequest) => ObservableInput<FakeResponse>): FakeTransport {
   checkFunction('fakeTransport', 'handler', handler);
   const requests: HttpRequest[] = [];
-  const transport = (request: HttpRequest): Observable<HttpResponse> =>
+  const transport = (given: HttpRequest): Observable<HttpResponse> =>
     new Observable<HttpResponse>((subscriber) => {
+      // The session's cookies for its URL, as a real transport would send them.
+      const headers = hopHeaders(given, given);
+      const request = headers === given.headers ? given : { ...given, headers };
       requests.push(request);
       return from(handler(request))
         .pipe(map((response) => complete(request, response)))
@@ -75,8 +81,10 @@ function complete(request: HttpRequest, response: FakeResponse): HttpResponse {
   // Without prototype, as the real transports give them.
   const headers = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = value;
+  const url = response.url ?? request.url;
+  keepCookies(request, url, headers);
   return {
-    url: response.url ?? request.url,
+    url,
     status,
     statusText: response.statusText ?? statusText(status),
     headers,

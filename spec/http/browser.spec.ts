@@ -18,6 +18,8 @@ import { failure, useHttpbin } from './helpers';
 // Jest's CommonJS runtime has no dynamic import(): axios is required instead (the browser
 // bundle's import() is what `npm run check:package` loads in Chromium).
 jest.mock('../../lib/http/loadAxios', () => ({ loadAxios: () => Promise.resolve(jest.requireActual<{ default: unknown }>('axios').default) }));
+// The browser's session keeps no jar: the browser's own applies (tsup maps the module so).
+jest.mock('../../lib/http/cookieJar', () => jest.requireActual<object>('../../lib/http/cookieJar.browser'));
 
 describe('the browser build', () => {
   describe('bytes', () => {
@@ -50,6 +52,16 @@ describe('the browser build', () => {
 
   it('keeps startHttpbin, whose Promise rejects saying it needs Node.js', async () => {
     await expect(startHttpbinInBrowser()).rejects.toThrow(/^startHttpbin needs Node\.js \(node:http\)/);
+  });
+
+  it('keeps no cookie jar of its own, whatever cookies says: the browser keeps them', async () => {
+    const transport = fakeTransport((request) => of(request.url.endsWith('/set') ? { headers: { 'set-cookie': 'a=1' } } : {}));
+    for (const cookies of [undefined, true, false]) {
+      const session = createSession({ transport, ...(cookies === undefined ? {} : { cookies }) });
+      await firstValueFrom(session.get('http://127.0.0.1/set'));
+      await firstValueFrom(session.get('http://127.0.0.1/next'));
+    }
+    expect(transport.requests.map((request) => [request.cookies, request.headers.cookie])).toEqual(Array(6).fill([undefined, undefined]));
   });
 });
 

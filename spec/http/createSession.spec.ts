@@ -1,5 +1,5 @@
 import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { HttpStatusError } from '../../lib/http';
+import { HttpStatusError, NetworkError } from '../../lib/http';
 import { failure, outcome, TRANSPORTS, useHttpbin } from './helpers';
 
 interface Echo {
@@ -192,7 +192,7 @@ describe.each(TRANSPORTS)('createSession on %s', (_transport, makeTransport) => 
 
   describe('status policy', () => {
     it.each([201, 302, 400, 404, 500, 503])('succeeds with any status by default (%i)', async (code) => {
-      const res = await firstValueFrom(t.session().get(`/status/${code}`));
+      const res = await firstValueFrom(t.session({ maxRedirects: 0 }).get(`/status/${code}`));
       expect(res.status).toBe(code);
     });
 
@@ -209,7 +209,7 @@ describe.each(TRANSPORTS)('createSession on %s', (_transport, makeTransport) => 
     });
 
     it('lets a status below 400 through under raiseForStatus, a 3xx included', async () => {
-      const session = t.session({ raiseForStatus: true });
+      const session = t.session({ raiseForStatus: true, maxRedirects: 0 });
       const res = await firstValueFrom(session.get('/status/302'));
       expect(res.status).toBe(302);
       expect(res.headers.location).toBe('/get');
@@ -225,12 +225,20 @@ describe.each(TRANSPORTS)('createSession on %s', (_transport, makeTransport) => 
       expect(await failure(t.session({ raiseForStatus: true }).status('/status/500'))).toBeInstanceOf(HttpStatusError);
     });
 
-    it('follows redirects only when asked, and gives the final URL', async () => {
+    it('follows redirects by default, and gives the final URL', async () => {
       const session = t.session();
-      expect((await firstValueFrom(session.get('/status/302'))).status).toBe(302);
-      const res = await firstValueFrom(session.get<Echo>('/status/302', { maxRedirects: 1 }));
+      const res = await firstValueFrom(session.get<Echo>('/redirect/3'));
       expect(res.status).toBe(200);
       expect(res.url).toBe(`${t.httpbin.url}/get`);
+      expect(await lastValueFrom(session.json<Echo>('/redirect/1'))).toMatchObject({ url: `${t.httpbin.url}/get` });
+      expect((await firstValueFrom(session.get('/status/302', { maxRedirects: 0 }))).status).toBe(302);
+    });
+
+    it('fails an 11th redirect with the one NetworkError of every transport (aiohttp: TooManyRedirects)', async () => {
+      const err = await failure(t.session().get('/redirect/11'));
+      expect(err).toBeInstanceOf(NetworkError);
+      expect(err.message).toBe(`GET ${t.httpbin.url}/redirect/11 failed: Maximum number of redirects exceeded (maxRedirects: 10) (ERR_TOO_MANY_REDIRECTS)`);
+      expect(err.cause).toMatchObject({ code: 'ERR_TOO_MANY_REDIRECTS', message: 'Maximum number of redirects exceeded (maxRedirects: 10)' });
     });
   });
 });

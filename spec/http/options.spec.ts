@@ -10,7 +10,7 @@ describe('createSession options', () => {
     [
       { timout: 5 },
       TypeError,
-      'createSession: options.timout is not a known option (expected one of baseURL, headers, timeout, readTimeout, maxSockets, raiseForStatus, semaphore, rateLimiter, auth, maxContentLength, allowAbsoluteUrls, transport), got 5',
+      'createSession: options.timout is not a known option (expected one of baseURL, headers, timeout, readTimeout, maxSockets, raiseForStatus, semaphore, rateLimiter, maxRedirects, cookies, auth, maxContentLength, allowAbsoluteUrls, transport), got 5',
     ],
     [{ baseURL: 5 }, TypeError, 'createSession: options.baseURL must be an absolute http: or https: URL, got 5'],
     [

@@ -23,7 +23,7 @@ interface Echo {
  * - `/chain/:n`: 302 to `/chain/n-1`; `/chain/0` echoes;
  * - `/to/:status?url=...`: that status with `Location: url`;
  * - `/coded/:encoding`: `{"coded":true}` compressed with gzip, deflate, raw deflate or br;
- * - `/cookies`: two `set-cookie` headers;
+ * - `/cookies`: two `set-cookie` headers (one with an `Expires`, which has a comma), and `x-many` twice;
  * - anything else: the request echoed as JSON `{ method, url, headers, body }`.
  */
 async function startEchoServer(): Promise<{ url: string; close(): Promise<void> }> {
@@ -54,7 +54,9 @@ async function startEchoServer(): Promise<{ url: string; close(): Promise<void> 
         res
           .writeHead(200, [
             ['set-cookie', 'a=1'],
-            ['set-cookie', 'b=2'],
+            ['set-cookie', 'b=2; Expires=Wed, 21 Oct 2099 07:28:00 GMT'],
+            ['x-many', 'one'],
+            ['x-many', 'two'],
             ['content-length', '0'],
           ] as never)
           .end();
@@ -139,10 +141,30 @@ describe.each(TRANSPORTS)('transport %s', (_name, makeTransport) => {
       expect(other.data.headers.cookie).toBeUndefined();
     });
 
-    it('returns the 3xx itself with maxRedirects 0 (the default)', async () => {
-      const res = await firstValueFrom(session().get('/chain/1'));
-      expect(res.status).toBe(302);
-      expect(res.headers.location).toBe('/chain/0');
+    it('follows 10 redirects by default, and fails on the 11th', async () => {
+      const res = await firstValueFrom(session().get<Echo>('/chain/10'));
+      expect(res.status).toBe(200);
+      expect(res.url).toBe(`${a.url}/chain/0`);
+      const err = await failure(session().get('/chain/11'));
+      expect(err).toBeInstanceOf(NetworkError);
+      expect(err.cause.code).toBe('ERR_TOO_MANY_REDIRECTS');
+    });
+
+    it("takes the session's maxRedirects, and a request's over it", async () => {
+      const s = session({ maxRedirects: 1 });
+      expect((await firstValueFrom(s.get('/chain/1'))).status).toBe(200);
+      expect((await failure(s.get('/chain/2'))).cause.code).toBe('ERR_TOO_MANY_REDIRECTS');
+      expect((await firstValueFrom(s.get('/chain/2', { maxRedirects: 2 }))).status).toBe(200);
+    });
+
+    it('returns the 3xx itself with maxRedirects 0, on the session or the request', async () => {
+      for (const res of [
+        await firstValueFrom(session({ maxRedirects: 0 }).get('/chain/1')),
+        await firstValueFrom(session().get('/chain/1', { maxRedirects: 0 })),
+      ]) {
+        expect(res.status).toBe(302);
+        expect(res.headers.location).toBe('/chain/0');
+      }
     });
   });
 
@@ -168,7 +190,14 @@ describe.each(TRANSPORTS)('transport %s', (_name, makeTransport) => {
       expect(await sent('plain', { 'content-type': 'text/plain' })).toEqual({ body: 'plain', type: 'text/plain' });
       expect(await sent(Buffer.from('bytes'))).toEqual({ body: 'bytes', type: 'application/x-www-form-urlencoded' });
       expect(await sent(new TextEncoder().encode('typed'))).toMatchObject({ body: 'typed' });
-      expect(await sent(undefined)).toMatchObject({ body: '' });
+    });
+
+    it.each(['POST', 'PUT', 'PATCH'] as const)('sends a %s without body with no content type, as aiohttp (axios would add a form one)', async (method) => {
+      const res = await firstValueFrom(session().request<Echo>({ method, url: '/echo' }));
+      expect(res.data).toMatchObject({ method, body: '' });
+      expect(res.data.headers['content-type']).toBeUndefined();
+      const nothing = await firstValueFrom(session().request<Echo>({ method, url: '/echo', data: null }));
+      expect(nothing.data.headers['content-type']).toBeUndefined();
     });
 
     it('sends the default accept header, and a HEAD gets an empty body', async () => {
@@ -181,9 +210,10 @@ describe.each(TRANSPORTS)('transport %s', (_name, makeTransport) => {
       expect(head.data).toBe('');
     });
 
-    it('joins repeated response headers with a comma', async () => {
+    it("joins repeated response headers with a comma, set-cookie's with a newline (so they split back as sent)", async () => {
       const res = await firstValueFrom(session().get('/cookies'));
-      expect(res.headers['set-cookie']).toBe('a=1, b=2');
+      expect(res.headers['x-many']).toBe('one, two');
+      expect(res.headers['set-cookie']!.split('\n')).toEqual(['a=1', 'b=2; Expires=Wed, 21 Oct 2099 07:28:00 GMT']);
     });
 
     it('fails a body it cannot send with a NetworkError, sending nothing', async () => {

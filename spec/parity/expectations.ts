@@ -5,12 +5,12 @@
  * gunicorn) alike. `httpbin.spec.ts` runs every row against both servers through the
  * session, on both transports.
  *
- * Only what the session does today is asked of it: redirects are followed when a row
- * sets `maxRedirects` (and shown as the 3xx with its `Location` otherwise), cookies are
- * sent as a `Cookie` header (the session has no cookie jar yet), bodies are read as
- * `'json'`, `'text'` or `'arraybuffer'`. Left out, with the reason:
+ * Only what the session does today is asked of it: redirects are followed by default
+ * (10 at most; a row with `maxRedirects: 0` sees the 3xx with its `Location`), cookies are
+ * kept by the session's jar (rows that use it run in a session of their own, after their
+ * `before` requests) or sent as a `Cookie` header, bodies are read as `'json'`, `'text'`
+ * or `'arraybuffer'`. Left out, with the reason:
  *
- * - a cookie jar (`/cookies/set` then `/cookies`): the session keeps no cookies yet;
  * - streaming (`/drip`, `/stream`, `/stream-bytes` read chunk by chunk as they come):
  *   the session buffers every body; the rows check the whole body instead;
  * - `/json` (httpbin.org has it; 0.7 answers 404), `/sse` (go-httpbin's), `/hang`,
@@ -24,7 +24,7 @@
  *   pages, ours plain text; `/encoding/utf8` is a stub page in Debian's package;
  *   seeded bytes (`?seed=`) differ (httpbin draws them from Python's generator).
  */
-import type { BasicAuth, HttpMethod, ResponseType } from '../../lib/http';
+import type { BasicAuth, HttpMethod, ResponseType, SessionOptions } from '../../lib/http';
 
 /** A header fact: the exact value, a pattern it matches, or a value made from the server's base URL. */
 export type HeaderFact = string | RegExp | ((base: string) => string);
@@ -39,10 +39,19 @@ export interface ParityRow {
   readonly data?: unknown;
   /** Default `'json'`. */
   readonly responseType?: ResponseType;
-  /** Default 0: a 3xx comes back as it is. */
+  /** Default: the session's (10); `0`: a 3xx comes back as it is. */
   readonly maxRedirects?: number;
   readonly auth?: BasicAuth;
-  readonly status: number;
+  /**
+   * With either, the row runs in a session of its own, made with `session` (its cookie
+   * options), after a GET of each of `before` in turn, so that its jar holds what they set.
+   */
+  readonly session?: Pick<SessionOptions, 'cookies'>;
+  readonly before?: readonly string[];
+  /** The status of the answer; absent when the request fails (`fails`). */
+  readonly status?: number;
+  /** The request fails with a `NetworkError` whose `cause.code` is this. */
+  readonly fails?: string;
   /** Response headers that must be there, lower-case names. */
   readonly responseHeaders?: Readonly<Record<string, HeaderFact>>;
   /** The final URL after redirects, relative to the base URL. */
@@ -181,6 +190,7 @@ export const rows: readonly ParityRow[] = [
   {
     name: 'GET /status/302: a Location (its value differs, see above)',
     url: '/status/302',
+    maxRedirects: 0,
     responseType: 'text',
     status: 302,
     responseHeaders: { location: /^\/(get|redirect\/1)$/ },
@@ -385,9 +395,15 @@ export const rows: readonly ParityRow[] = [
   { name: 'GET /etag/abc with If-Match: "xyz": 412', url: '/etag/abc', headers: { 'if-match': '"xyz"' }, responseType: 'text', status: 412 },
 
   // Redirects
+  { name: 'GET /redirect/1, followed by default: ends at /get', url: '/redirect/1', status: 200, finalUrl: '/get', body: echoOf('/get') },
+  { name: 'GET /redirect/3, followed by default: ends at /get', url: '/redirect/3', status: 200, finalUrl: '/get', body: echoOf('/get') },
+  { name: 'GET /redirect/10: the default limit, followed', url: '/redirect/10', status: 200, finalUrl: '/get' },
+  { name: 'GET /redirect/11: one past the default limit fails', url: '/redirect/11', fails: 'ERR_TOO_MANY_REDIRECTS' },
+  { name: 'GET /redirect/3 with maxRedirects 2: fails', url: '/redirect/3', maxRedirects: 2, fails: 'ERR_TOO_MANY_REDIRECTS' },
   {
     name: 'GET /redirect/1, not followed: 302 to /get',
     url: '/redirect/1',
+    maxRedirects: 0,
     responseType: 'text',
     status: 302,
     responseHeaders: { location: '/get', 'content-type': HTML_UTF8 },
@@ -395,6 +411,7 @@ export const rows: readonly ParityRow[] = [
   {
     name: 'GET /redirect/3, not followed: 302 to /relative-redirect/2',
     url: '/redirect/3',
+    maxRedirects: 0,
     responseType: 'text',
     status: 302,
     responseHeaders: { location: '/relative-redirect/2' },
@@ -403,6 +420,7 @@ export const rows: readonly ParityRow[] = [
   {
     name: 'GET /redirect/2?absolute=true, not followed: an absolute Location',
     url: '/redirect/2?absolute=true',
+    maxRedirects: 0,
     responseType: 'text',
     status: 302,
     responseHeaders: { location: (base) => `${base}/absolute-redirect/1` },
@@ -411,6 +429,7 @@ export const rows: readonly ParityRow[] = [
   {
     name: 'GET /absolute-redirect/1, not followed',
     url: '/absolute-redirect/1',
+    maxRedirects: 0,
     responseType: 'text',
     status: 302,
     responseHeaders: { location: (base) => `${base}/get` },
@@ -419,6 +438,7 @@ export const rows: readonly ParityRow[] = [
   {
     name: 'GET /redirect-to?url=/get, not followed: 302',
     url: '/redirect-to?url=/get',
+    maxRedirects: 0,
     responseType: 'text',
     status: 302,
     responseHeaders: { location: '/get' },
@@ -426,6 +446,7 @@ export const rows: readonly ParityRow[] = [
   {
     name: 'GET /redirect-to?url=/get&status_code=307',
     url: '/redirect-to?url=/get&status_code=307',
+    maxRedirects: 0,
     responseType: 'text',
     status: 307,
     responseHeaders: { location: '/get' },
@@ -450,9 +471,16 @@ export const rows: readonly ParityRow[] = [
     finalUrl: '/get',
     body: echoOf('/get'),
   },
-  { name: 'GET /links/3: 302 to the first page', url: '/links/3', responseType: 'text', status: 302, responseHeaders: { location: '/links/3/0' } },
+  {
+    name: 'GET /links/3: 302 to the first page',
+    url: '/links/3',
+    maxRedirects: 0,
+    responseType: 'text',
+    status: 302,
+    responseHeaders: { location: '/links/3/0' },
+  },
 
-  // Cookies (set by hand: the session has no jar yet)
+  // Cookies: by hand (a Cookie header), and kept by the session's jar
   {
     name: 'GET /cookies with a Cookie header',
     url: '/cookies',
@@ -464,6 +492,7 @@ export const rows: readonly ParityRow[] = [
   {
     name: 'GET /cookies/set?a=1, not followed: 302 to /cookies with Set-Cookie',
     url: '/cookies/set?a=1',
+    maxRedirects: 0,
     responseType: 'text',
     status: 302,
     responseHeaders: { location: '/cookies', 'set-cookie': /^a=1; Path=\/$/ },
@@ -471,13 +500,15 @@ export const rows: readonly ParityRow[] = [
   {
     name: 'GET /cookies/set?a=1&b=2: a Set-Cookie for each',
     url: '/cookies/set?a=1&b=2',
+    maxRedirects: 0,
     responseType: 'text',
     status: 302,
-    responseHeaders: { 'set-cookie': /^a=1; Path=\/(, |\n)b=2; Path=\/$/ },
+    responseHeaders: { 'set-cookie': /^a=1; Path=\/\nb=2; Path=\/$/ },
   },
   {
     name: 'GET /cookies/set/x/y',
     url: '/cookies/set/x/y',
+    maxRedirects: 0,
     responseType: 'text',
     status: 302,
     responseHeaders: { location: '/cookies', 'set-cookie': /^x=y; Path=\/$/ },
@@ -485,9 +516,56 @@ export const rows: readonly ParityRow[] = [
   {
     name: 'GET /cookies/delete?a: an expired cookie',
     url: '/cookies/delete?a',
+    maxRedirects: 0,
     responseType: 'text',
     status: 302,
     responseHeaders: { 'set-cookie': /^a=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=\/$/ },
+  },
+  {
+    name: 'GET /cookies/set?a=1 followed: the cookie its redirect set is sent to /cookies',
+    url: '/cookies/set?a=1',
+    session: {},
+    status: 200,
+    finalUrl: '/cookies',
+    body: (data) => expect(data).toEqual({ cookies: { a: '1' } }),
+  },
+  {
+    name: 'GET /cookies/set/x/y followed: sent to /cookies',
+    url: '/cookies/set/x/y',
+    session: {},
+    status: 200,
+    body: (data) => expect(data).toEqual({ cookies: { x: 'y' } }),
+  },
+  {
+    name: 'GET /cookies after /cookies/set?a=1&b=2: both kept and sent',
+    url: '/cookies',
+    before: ['/cookies/set?a=1&b=2'],
+    status: 200,
+    body: (data) => expect(data).toEqual({ cookies: { a: '1', b: '2' } }),
+  },
+  {
+    name: 'GET /cookies/delete?a after /cookies/set?a=1&b=2: a expired (Max-Age=0), b kept',
+    url: '/cookies/delete?a',
+    before: ['/cookies/set?a=1&b=2'],
+    status: 200,
+    finalUrl: '/cookies',
+    body: (data) => expect(data).toEqual({ cookies: { b: '2' } }),
+  },
+  {
+    name: "GET /cookies with a Cookie header after /cookies/set?a=1&b=2: the header's a first, the jar adds b",
+    url: '/cookies',
+    before: ['/cookies/set?a=1&b=2'],
+    headers: { cookie: 'a=mine' },
+    status: 200,
+    body: (data) => expect(data).toEqual({ cookies: { a: 'mine', b: '2' } }),
+  },
+  {
+    name: 'GET /cookies after /cookies/set?a=1 with cookies: false: nothing kept',
+    url: '/cookies',
+    session: { cookies: false },
+    before: ['/cookies/set?a=1'],
+    status: 200,
+    body: (data) => expect(data).toEqual({ cookies: {} }),
   },
 
   // Auth

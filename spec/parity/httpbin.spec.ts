@@ -1,5 +1,5 @@
-import { firstValueFrom } from 'rxjs';
-import { createSession, undiciTransport } from '../../lib/http';
+import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { NetworkError, createSession, undiciTransport } from '../../lib/http';
 import type { ClientSession, HttpResponse, SessionOptions } from '../../lib/http';
 import { startHttpbin } from '../../lib/testing';
 import type { Httpbin } from '../../lib/testing';
@@ -70,7 +70,7 @@ function send(session: ClientSession, row: ParityRow): Promise<HttpResponse> {
       url: row.url,
       method: row.method ?? 'GET',
       responseType: row.responseType ?? 'json',
-      maxRedirects: row.maxRedirects ?? 0,
+      ...(row.maxRedirects === undefined ? {} : { maxRedirects: row.maxRedirects }),
       ...(row.headers === undefined ? {} : { headers: row.headers }),
       ...(row.data === undefined ? {} : { data: row.data }),
       ...(row.auth === undefined ? {} : { auth: row.auth }),
@@ -100,18 +100,43 @@ describe.each(servers)('httpbin parity: $name', (server) => {
     });
 
     it.each(rows)('$name', async (row) => {
-      const res = await send(session, row);
-      expect({ status: res.status }).toEqual({ status: row.status });
-      for (const [name, fact] of Object.entries(row.responseHeaders ?? {})) checkHeader(name, res.headers[name], fact, base);
-      if (row.finalUrl !== undefined) expect(res.url).toBe(`${base}${row.finalUrl}`);
-      row.body?.(res.data, base);
+      // A row that uses the cookie jar gets a session (and so a jar) of its own.
+      const own = row.session !== undefined || row.before !== undefined ? createSession({ baseURL: base, ...transport.options(), ...row.session }) : undefined;
+      try {
+        for (const url of row.before ?? []) await lastValueFrom(own!.get(url));
+        await check(own ?? session, row, base);
+      } finally {
+        await own?.close();
+      }
     });
   });
 });
+
+/** Sends a row's request and checks its answer (or its failure). */
+async function check(session: ClientSession, row: ParityRow, base: string): Promise<void> {
+  if (row.fails !== undefined) {
+    const err = await send(session, row).then(
+      (res) => new Error(`expected a failure, got a ${res.status}`),
+      (error: unknown) => error,
+    );
+    expect(err).toBeInstanceOf(NetworkError);
+    expect((err as NetworkError).cause).toMatchObject({ code: row.fails });
+    return;
+  }
+  const res = await send(session, row);
+  expect({ status: res.status }).toEqual({ status: row.status });
+  for (const [name, fact] of Object.entries(row.responseHeaders ?? {})) checkHeader(name, res.headers[name], fact, base);
+  if (row.finalUrl !== undefined) expect(res.url).toBe(`${base}${row.finalUrl}`);
+  row.body?.(res.data, base);
+}
 
 describe('httpbin parity: the table', () => {
   it('names every row once', () => {
     const names = rows.map((row) => row.name);
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('gives every row a status or a failure, not both', () => {
+    expect(rows.filter((row) => (row.status === undefined) === (row.fails === undefined)).map((row) => row.name)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { EmptyError, Observable, forkJoin, map, of, throwError } from 'rxjs';
+import { EmptyError, Observable, concat, forkJoin, ignoreElements, map, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { CancelledError, HttpStatusError, NetworkError, SessionClosedError, TimeoutError, createSession } from '../../lib/http';
 import type { ClientSession, HttpRequest } from '../../lib/http';
@@ -43,6 +43,8 @@ function testScheduler(): TestScheduler {
 const API = 'https://api.test';
 /** The session's default limits, as every request carries them. */
 const LIMITS = { maxContentLength: 64 * 1024 * 1024, readTimeout: Infinity };
+/** What the session adds to each request by default: its limits, 10 redirects, its cookie jar. */
+const DEFAULTS = { maxRedirects: 10, ...LIMITS, cookies: expect.objectContaining({ header: expect.any(Function), store: expect.any(Function) }) };
 const timeoutError = (message: string): TimeoutError => Object.assign(new TimeoutError(), { message });
 
 describe('fakeTransport', () => {
@@ -65,18 +67,46 @@ describe('fakeTransport', () => {
       users.create('Grace').subscribe();
       flush();
       expect(transport.requests).toEqual<HttpRequest[]>([
-        { method: 'GET', url: `${API}/v1/users/1`, headers: { authorization: 'Bearer t' }, data: undefined, responseType: 'text', maxRedirects: 0, ...LIMITS },
-        { method: 'GET', url: `${API}/v1/users/2`, headers: { authorization: 'Bearer t' }, data: undefined, responseType: 'text', maxRedirects: 0, ...LIMITS },
+        { method: 'GET', url: `${API}/v1/users/1`, headers: { authorization: 'Bearer t' }, data: undefined, responseType: 'text', ...DEFAULTS },
+        { method: 'GET', url: `${API}/v1/users/2`, headers: { authorization: 'Bearer t' }, data: undefined, responseType: 'text', ...DEFAULTS },
         {
           method: 'POST',
           url: `${API}/v1/users`,
           headers: { authorization: 'Bearer t' },
           data: { name: 'Grace' },
           responseType: 'json',
-          maxRedirects: 0,
-          ...LIMITS,
+          ...DEFAULTS,
         },
       ]);
+    });
+  });
+
+  it("keeps the cookies a response sets, and sends them with the next requests to that site only (not to another's)", () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const transport = fakeTransport((request) =>
+        request.url.endsWith('/login')
+          ? cold('-r|', { r: { headers: { 'Set-Cookie': 'sid=42; Path=/; HttpOnly\ntheme=dark; Max-Age=3600' } } })
+          : cold('-r|', { r: { data: request.headers.cookie ?? 'none' } }),
+      );
+      const session = createSession({ baseURL: API, transport });
+      const me = (url = '/me') => session.text(url);
+      const login = session.post('/login').pipe(ignoreElements());
+      // prettier-ignore
+      expectObservable(concat(me(), login, me(), me('https://other.test/me'))).toBe('-a---b-c|', { a: 'none', b: 'sid=42; theme=dark', c: 'none' });
+    });
+  });
+
+  it('keeps no cookie with cookies: false', () => {
+    testScheduler().run(({ cold, expectObservable, flush }) => {
+      const transport = fakeTransport((request) =>
+        request.url.endsWith('/login')
+          ? cold('-r|', { r: { headers: { 'set-cookie': 'sid=42' } } })
+          : cold('-r|', { r: { data: request.headers.cookie ?? 'none' } }),
+      );
+      const session = createSession({ baseURL: API, transport, cookies: false });
+      expectObservable(concat(session.post('/login').pipe(ignoreElements()), session.text('/me'))).toBe('---a|', { a: 'none' });
+      flush();
+      expect(transport.requests.map((request) => request.cookies)).toEqual([undefined, undefined]);
     });
   });
 
