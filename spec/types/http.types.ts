@@ -5,7 +5,7 @@
  * is an error.
  */
 import { ResponseTooLargeError, createSession } from '../../lib/http';
-import type { BasicAuth, HttpMethod, HttpRequest, RequestConfig, SessionOptions } from '../../lib/http';
+import type { BasicAuth, HttpMethod, HttpRequest, RequestConfig, RequestCookies, SessionOptions } from '../../lib/http';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
@@ -18,6 +18,8 @@ export const options: SessionOptions = {
   allowAbsoluteUrls: false,
   baseURL: 'http://127.0.0.1/',
   auth: { username: 'ada', password: 'pw' },
+  maxRedirects: 0,
+  cookies: false,
 };
 export const config: RequestConfig = { readTimeout: 100, maxContentLength: 1024, auth: { username: 'u', password: '' } };
 export type A1 = Expect<Equal<NonNullable<SessionOptions['auth']>, BasicAuth>>;
@@ -26,6 +28,12 @@ export type A2 = Expect<Equal<NonNullable<RequestConfig['auth']>, BasicAuth>>;
 // What a transport receives: the limits, resolved.
 export type T1 = Expect<Equal<HttpRequest['maxContentLength'], number>>;
 export type T2 = Expect<Equal<HttpRequest['readTimeout'], number>>;
+export type T3 = Expect<Equal<HttpRequest['maxRedirects'], number>>;
+// The session's jar, as a transport calls it per hop: nothing of tough-cookie shows.
+export type T4 = Expect<Equal<HttpRequest['cookies'], RequestCookies | undefined>>;
+export type T5 = Expect<Equal<RequestCookies['header'], (url: string, own: string | undefined) => string | undefined>>;
+export type T6 = Expect<Equal<RequestCookies['store'], (url: string, setCookie: readonly string[]) => void>>;
+export type C1 = Expect<Equal<SessionOptions['cookies'], boolean | undefined>>;
 
 // The error of a body over the limit.
 declare const tooLarge: ResponseTooLargeError;
@@ -42,3 +50,9 @@ session.get('/x', { maxContentLength: '1mb' });
 session.get('/x', { allowAbsoluteUrls: false });
 // @ts-expect-error readTimeout is in ms
 createSession({ readTimeout: '5s' });
+// @ts-expect-error cookies is on or off, not a jar
+createSession({ cookies: {} });
+// @ts-expect-error cookies is a session option
+session.get('/x', { cookies: false });
+// @ts-expect-error maxRedirects is a count
+session.get('/x', { maxRedirects: true });
