@@ -4,13 +4,12 @@
  */
 import type { Subscriber } from 'rxjs';
 import { EMPTY, concatBytes, utf8Text } from './bytes';
-import { createDecoder } from './decode';
-import type { DecodeSink, Decoder } from './decode';
+import { contentCodings, createDecoder } from './decode';
+import type { Coding, DecodeSink, Decoder } from './decode';
 import { ResponseTooLargeError } from './errors/ResponseTooLargeError';
 import { isRedirect } from './redirect';
 import type { Hop } from './redirect';
-import { contentCodings, declaredTooLarge, hasNoBody } from './response';
-import type { Coding } from './response';
+import { declaredTooLarge, hasNoBody } from './response';
 import { statusText } from './statusText';
 import type { HttpMethod, HttpRequest, HttpResponse } from './types';
 
