@@ -39,9 +39,18 @@ export function readTimeoutError(method: HttpMethod, url: string, readTimeout: n
 }
 
 /**
+ * What joins the values of a header received more than once: `'\n'` for `set-cookie`
+ * (a cookie's `Expires` date holds a comma, so `', '` could not be split back, and a
+ * header value never holds a newline), `', '` for any other (RFC 9110 §5.3).
+ */
+export function separator(name: string): string {
+  return name === 'set-cookie' ? '\n' : ', ';
+}
+
+/**
  * A response's headers from its raw pairs as received (`[name, value, name, value, ...]`):
- * names lower-cased by `name`, a repeated header joined to the first with `', '`, in an
- * object without prototype (a header named `constructor` or `__proto__` is a header like
+ * names lower-cased by `name`, a repeated header joined to the first by its
+ * {@link separator}, in an object without prototype (a header named `constructor` or `__proto__` is a header like
  * any other). Built as a plain object, then cut from its prototype: V8 keeps such an object
  * fast to read, where one made by `Object.create(null)` is a dictionary, slower on every
  * response.
@@ -53,7 +62,7 @@ export function headersFrom<T>(raw: readonly T[], name: (raw: T) => string, valu
     const text = value(raw[i + 1]!);
     // Until the prototype is cut, a name such as `constructor` reads an inherited function: only a string is a header.
     const seen: unknown = out[key];
-    if (typeof seen === 'string') out[key] = `${seen}, ${text}`;
+    if (typeof seen === 'string') out[key] = seen + separator(key) + text;
     else if (key === '__proto__') Object.defineProperty(out, key, { value: text, writable: true, enumerable: true, configurable: true });
     else out[key] = text;
   }

@@ -23,7 +23,7 @@ interface Echo {
  * - `/chain/:n`: 302 to `/chain/n-1`; `/chain/0` echoes;
  * - `/to/:status?url=...`: that status with `Location: url`;
  * - `/coded/:encoding`: `{"coded":true}` compressed with gzip, deflate, raw deflate or br;
- * - `/cookies`: two `set-cookie` headers;
+ * - `/cookies`: two `set-cookie` headers (one with an `Expires` date) and two `x-multi`;
  * - anything else: the request echoed as JSON `{ method, url, headers, body }`.
  */
 async function startEchoServer(): Promise<{ url: string; close(): Promise<void> }> {
@@ -54,7 +54,9 @@ async function startEchoServer(): Promise<{ url: string; close(): Promise<void> 
         res
           .writeHead(200, [
             ['set-cookie', 'a=1'],
-            ['set-cookie', 'b=2'],
+            ['set-cookie', 'b=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT'],
+            ['x-multi', '1'],
+            ['x-multi', '2'],
             ['content-length', '0'],
           ] as never)
           .end();
@@ -181,9 +183,10 @@ describe.each(TRANSPORTS)('transport %s', (_name, makeTransport) => {
       expect(head.data).toBe('');
     });
 
-    it('joins repeated response headers with a comma', async () => {
+    it("joins repeated response headers with a comma, set-cookie with '\\n' (so its values split back)", async () => {
       const res = await firstValueFrom(session().get('/cookies'));
-      expect(res.headers['set-cookie']).toBe('a=1, b=2');
+      expect(res.headers['x-multi']).toBe('1, 2');
+      expect(res.headers['set-cookie']?.split('\n')).toEqual(['a=1', 'b=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT']);
     });
 
     it('fails a body it cannot send with a NetworkError, sending nothing', async () => {

@@ -72,7 +72,7 @@ describe('fakeTransport', () => {
           url: `${API}/v1/users`,
           headers: { authorization: 'Bearer t' },
           data: { name: 'Grace' },
-          responseType: 'json',
+          responseType: 'auto',
           maxRedirects: 0,
           ...LIMITS,
         },
