@@ -16,5 +16,5 @@ export function contentCodings(header: string | undefined): undefined {
 /** Never called in a browser (see above): fails if it is. */
 export function createDecoder(codings: readonly Coding[], sink: DecodeSink): Decoder {
   void sink;
-  throw new Error(`decoding a ${codings.join(', ')} body needs Node.js (node:zlib); in a browser, the browser decodes it`);
+  throw new Error(`decoding a ${codings.join(', ')} body needs Node.js (node:zlib)`);
 }
