@@ -906,7 +906,7 @@ for (const method of METHODS) {
       'config.responseType unknown',
       () => callMethod(live, method, '/x', { responseType: 'blob' }),
       RangeError,
-      `${fn}: config.responseType must be one of json, text, arraybuffer, got "blob"`,
+      `${fn}: config.responseType must be one of auto, json, text, bytes, arraybuffer, got "blob"`,
     );
   } else {
     row(

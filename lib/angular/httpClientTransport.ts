@@ -12,17 +12,14 @@ import type { Context } from '../internal/context';
 import { timeoutError } from '../internal/deadline';
 import type { Waiter } from '../internal/gate';
 import { fail } from '../internal/validate';
-import { textData } from '../http/body';
+import { bodyData, textData } from '../http/bodyData';
 import { ResponseTooLargeError } from '../http/errors/ResponseTooLargeError';
 import { NetworkError } from '../http/errors/NetworkError';
 import { abortInFlight, poolTransport } from '../http/poolTransport';
 import type { PoolCall } from '../http/poolTransport';
-import { closedError } from '../http/response';
+import { closedError, separator } from '../http/response';
 import { Slots } from '../http/slots';
 import type { HttpHeaders as SessionHeaders, HttpRequest, HttpResponse, PoolTransport } from '../http/types';
-
-/** What HttpClient is asked to read the body as: the session decodes `'json'` itself, from the text. */
-type BodyType = 'text' | 'arraybuffer';
 
 /**
  * A session transport over Angular's `HttpClient`: a session's requests go through
@@ -75,10 +72,19 @@ type BodyType = 'text' | 'arraybuffer';
  *
  * The request: headers as the session merged them; a plain object or array as JSON,
  * a string, `URLSearchParams`, `Blob`, `FormData` or `ArrayBuffer` as HttpClient sends
- * them, and a typed array (a Node `Buffer`) as its bytes. `responseType` `'json'`
- * (parsed when the body is JSON, else its text, as for the other transports), `'text'`,
- * and `'arraybuffer'` (the bytes as a `Uint8Array`). The response's header names are
- * lower case; `url` is the final URL when the backend tells it. The browser follows
+ * them, and a typed array (a Node `Buffer`) as its bytes. The response's header names are
+ * lower case; `url` is the final URL when the backend tells it.
+ *
+ * The body: under `'auto'` (the default), `'bytes'` and `'arraybuffer'`, HttpClient is
+ * asked for an `ArrayBuffer`, which the session decodes as on its other transports (by
+ * `Content-Type` and `charset`; the bytes as a `Uint8Array`). So `HttpTestingController`
+ * flushes such a request with the body's bytes, an `ArrayBuffer` (and its
+ * `Content-Type`): a string or an object makes HttpClient throw "Automatic conversion
+ * to ArrayBuffer is not supported". Under `'text'` and `'json'` (so `session.text()` and
+ * `session.json()`), HttpClient is asked for text, which `flush('...')` and
+ * `flush({ ... })` give: its XHR backend decodes it in its `charset` as the browser does,
+ * `withFetch()`'s as UTF-8 whatever the charset. A body an interceptor answers with
+ * itself is taken as it is (a string as text). The browser follows
  * redirects itself, so `maxRedirects` has no effect, nor has the session's
  * `maxSockets` (to bound the requests in flight, give the session a `semaphore`).
  *
@@ -208,7 +214,9 @@ class ClientCall implements PoolCall, Observer<HttpResponse> {
 
 /** One request through HttpClient: its events become one `HttpResponse`, its failures the session's errors. */
 function exchange(client: HttpClient, request: HttpRequest): Observable<HttpResponse> {
-  const responseType: BodyType = request.responseType === 'arraybuffer' ? 'arraybuffer' : 'text';
+  // Bytes, decoded by the session as on its other transports; text under 'text' and
+  // 'json', which HttpTestingController's flush(string or object) then fits.
+  const responseType = request.responseType === 'text' || request.responseType === 'json' ? 'text' : 'arraybuffer';
   const limited = request.maxContentLength !== Infinity;
   return client
     .request(request.method, request.url, {
@@ -246,22 +254,35 @@ function toBody(data: unknown): unknown {
   return data;
 }
 
-/** A session's response from what HttpClient received (a response, or the response inside an HttpErrorResponse). */
+/**
+ * A session's response from what HttpClient received (a response, or the response inside
+ * an HttpErrorResponse): bytes (none for a `null` body) decoded as `responseType` says,
+ * text read as it says; anything else (an interceptor's object) as it is.
+ */
 function toResponse(request: HttpRequest, status: number, statusText: string, url: string | null, headers: HttpHeaders, body: unknown): HttpResponse {
-  const data = body instanceof ArrayBuffer ? new Uint8Array(body) : ((body ?? '') as string);
-  if (exceeds(data, request.maxContentLength)) throw tooLarge(request);
+  const received = body instanceof ArrayBuffer ? new Uint8Array(body) : (body ?? new Uint8Array(0));
+  if (exceeds(received, request.maxContentLength)) throw tooLarge(request);
+  const { responseType } = request;
+  const own = toHeaders(headers);
+  const type = own['content-type'];
   return {
     url: url ?? request.url,
     status,
     statusText,
-    headers: toHeaders(headers),
-    data: typeof data === 'string' ? textData(request, data) : data,
+    headers: own,
+    data:
+      received instanceof Uint8Array
+        ? bodyData(responseType, type, received)
+        : typeof received === 'string'
+          ? textData(responseType, type, received)
+          : received,
   };
 }
 
 /** Whether a body has more than `limit` bytes. A UTF-16 unit is 1 to 3 bytes of UTF-8: a string is encoded only when its length leaves it in doubt. */
-function exceeds(data: string | Uint8Array, limit: number): boolean {
-  if (typeof data !== 'string') return data.byteLength > limit;
+function exceeds(data: unknown, limit: number): boolean {
+  if (data instanceof Uint8Array) return data.byteLength > limit;
+  if (typeof data !== 'string') return false;
   if (data.length > limit) return true;
   return data.length * 3 > limit && new TextEncoder().encode(data).byteLength > limit;
 }
@@ -270,12 +291,12 @@ function tooLarge(request: HttpRequest): ResponseTooLargeError {
   return new ResponseTooLargeError(request.method, request.url, request.maxContentLength);
 }
 
-/** Header names in lower case; repeated values joined with `', '`, `set-cookie` with `'\n'` (as the other transports do). */
+/** Header names in lower case; repeated values joined as the other transports join them (`set-cookie` with `'\n'`, see `separator`). */
 function toHeaders(headers: HttpHeaders): SessionHeaders {
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const name of headers.keys()) {
     const lower = name.toLowerCase();
-    out[lower] = (headers.getAll(name) ?? []).join(lower === 'set-cookie' ? '\n' : ', ');
+    out[lower] = (headers.getAll(name) ?? []).join(separator(lower));
   }
   return out;
 }

@@ -10,7 +10,8 @@ import { startSilence } from '../internal/deadline';
 import type { Expiring, Silence } from '../internal/deadline';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
-import { bodyData, readerFor } from './body';
+import { readerFor } from './body';
+import { bodyData } from './bodyData';
 import type { BodyOwner, BodyReader } from './body';
 import { loadAxios } from './loadAxios';
 import { isEmpty } from './request';
@@ -172,7 +173,7 @@ class FetchCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
-      data: bodyData(request, body),
+      data: bodyData(request.responseType, response.headers['content-type'], body),
     });
     this.subscriber.complete();
   }

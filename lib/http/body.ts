@@ -1,16 +1,16 @@
 /**
  * What both transports share about a body: reading it under the request's limits while it
- * arrives, undoing its content codings, and turning it into `data` as `responseType` asks.
+ * arrives, undoing its content codings, and handing it on as `data` (lib/http/bodyData.ts).
  */
 import type { Subscriber } from 'rxjs';
-import { EMPTY, concatBytes, utf8Text } from './bytes';
-import { createDecoder } from './decode';
-import type { DecodeSink, Decoder } from './decode';
+import { bodyData } from './bodyData';
+import { EMPTY, concatBytes } from './bytes';
+import { contentCodings, createDecoder } from './decode';
+import type { Coding, DecodeSink, Decoder } from './decode';
 import { ResponseTooLargeError } from './errors/ResponseTooLargeError';
 import { isRedirect } from './redirect';
 import type { Hop } from './redirect';
-import { contentCodings, declaredTooLarge, hasNoBody } from './response';
-import type { Coding } from './response';
+import { declaredTooLarge, hasNoBody } from './response';
 import { statusText } from './statusText';
 import type { HttpMethod, HttpRequest, HttpResponse } from './types';
 
@@ -29,7 +29,7 @@ export function respond(
   headers: Record<string, string>,
   body: Uint8Array,
 ): void {
-  subscriber.next({ url, status, statusText: text || statusText(status), headers, data: bodyData(request, body) });
+  subscriber.next({ url, status, statusText: text || statusText(status), headers, data: bodyData(request.responseType, headers['content-type'], body) });
   subscriber.complete();
 }
 
@@ -142,28 +142,4 @@ export function readerFor(request: HttpRequest, hop: Hop, status: number, header
   if (codings instanceof Error) return codings;
   if (codings !== undefined) delete headers['content-encoding'];
   return new BodyReader(hop.method, hop.url, request.maxContentLength, hasNoBody(hop.method, status) ? undefined : codings, true, owner);
-}
-
-/**
- * A body as `data`: `'arraybuffer'` the bytes; `'text'` the text; `'json'` parsed when it
- * is JSON, else the text, as axios's default does.
- */
-export function bodyData(request: HttpRequest, body: Uint8Array): unknown {
-  return request.responseType === 'arraybuffer' ? body : textData(request, toText(body));
-}
-
-/** A body already decoded to text (by HttpClient) as `data`: parsed under `'json'` when it is JSON, else the text. */
-export function textData(request: HttpRequest, text: string): unknown {
-  if (request.responseType !== 'json' || text === '') return text;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/** A body as text: UTF-8, a byte order mark dropped (as axios does). */
-export function toText(bytes: Uint8Array): string {
-  const text = utf8Text(bytes);
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -14,7 +14,11 @@ export function concatBytes(chunks: readonly Uint8Array[], length: number): Uint
   return joined;
 }
 
-/** `bytes` decoded as UTF-8 (invalid sequences replaced). */
-export function utf8Text(bytes: Uint8Array): string {
-  return new TextDecoder().decode(bytes);
+/**
+ * `bytes` decoded in the WHATWG encoding that `label` names (UTF-8 when `undefined`), a
+ * byte order mark of that encoding dropped, invalid sequences replaced; a `RangeError`
+ * for a label `TextDecoder` does not take.
+ */
+export function decodeBytes(bytes: Uint8Array, label: string | undefined): string {
+  return new TextDecoder(label).decode(bytes);
 }

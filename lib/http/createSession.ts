@@ -167,12 +167,16 @@ export class ClientSession implements Unsubscribable {
   /**
    * A GET request: emits the response once its body has arrived, then completes.
    * `config` adds query `params`, `headers`, a `timeout`, ... for this request only.
+   * `data` is what `responseType` makes of the body: by default (`'auto'`) a parsed JSON
+   * value, a string or a `Uint8Array`, as its `Content-Type` says (`T` is yours to name).
    *
    * @example
    * ```ts
    * session.get<{ args: object }>('/get', { params: { q: 'rxjs' } }).subscribe((res) => console.log(res.status, res.data.args));
+   * session.get('/image/png').subscribe((res) => console.log(res.data instanceof Uint8Array));
    * // Logs:
    * // 200 { q: 'rxjs' }
+   * // true
    * ```
    */
   get<T = unknown>(url: string | URL, config?: RequestConfig): Observable<HttpResponse<T>> {
@@ -289,7 +293,8 @@ export class ClientSession implements Unsubscribable {
   }
 
   /**
-   * GETs `url` and emits its body as a string, then completes.
+   * GETs `url` and emits its body as a string, decoded in its `charset` (UTF-8 without
+   * one; see {@link ResponseType}) whatever its type, then completes.
    *
    * @example
    * ```ts
@@ -303,9 +308,10 @@ export class ClientSession implements Unsubscribable {
   }
 
   /**
-   * GETs `url` and emits its body parsed as JSON, then completes. An empty body is
-   * `null` (as in aiohttp); a body that is not JSON fails with a `SyntaxError` naming
-   * the method and URL (its `cause` is the parser's error).
+   * GETs `url` and emits its body parsed as JSON, whatever its `Content-Type` (its text
+   * decoded in its `charset`), then completes. An empty body is `null` (as in aiohttp); a
+   * body that is not JSON fails with a `SyntaxError` naming the method and URL (its
+   * `cause` is the parser's error).
    *
    * @example
    * ```ts
@@ -330,7 +336,7 @@ export class ClientSession implements Unsubscribable {
    * ```
    */
   bytes(url: string | URL, config?: ShortcutConfig): Observable<Uint8Array> {
-    return this.send<Uint8Array>('session.bytes', 'GET', url, config, SHORTCUT_KEYS, undefined, 'arraybuffer').pipe(map((res) => res.data));
+    return this.send<Uint8Array>('session.bytes', 'GET', url, config, SHORTCUT_KEYS, undefined, 'bytes').pipe(map((res) => res.data));
   }
 
   /**
@@ -406,7 +412,7 @@ export class ClientSession implements Unsubscribable {
     const url = checkUrl(fn, 'url', rawUrl, this.allowAbsoluteUrls);
     const config = checkConfig(fn, rawConfig, keys);
     const body = data === undefined ? checkBody(fn, 'config.data', config.data) : checkBody(fn, 'data', data);
-    const plan: Plan = { method, url, config, data: body, responseType: responseType ?? config.responseType ?? 'json' };
+    const plan: Plan = { method, url, config, data: body, responseType: responseType ?? config.responseType ?? 'auto' };
     return new Observable<HttpResponse<T>>((subscriber) => this.subscribeCall(plan, subscriber as Subscriber<HttpResponse>));
   }
 

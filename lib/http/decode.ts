@@ -1,6 +1,7 @@
 /**
- * Undoing content codings as the body arrives (Node: `node:zlib`; the browser build has
- * lib/http/decode.browser.ts, since a browser decodes bodies itself), for {@link BodyReader}:
+ * Which content codings a response has, and undoing them as the body arrives (Node:
+ * `node:zlib`; the browser build has lib/http/decode.browser.ts, since a browser decodes
+ * bodies itself), for {@link BodyReader}:
  * each coding is a zlib stream whose output goes on, chunk by chunk, to the next one or to
  * the reader, which counts it against `maxContentLength` and stops everything once it is
  * crossed. So a small gzip bomb is never inflated past the limit.
@@ -11,7 +12,44 @@
  */
 import * as zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
-import type { Coding } from './response';
+import { transportError } from './response';
+import type { TransportError } from './response';
+
+/** A content coding the transports ask for (`Accept-Encoding`) and undo. */
+export type Coding = 'gzip' | 'deflate' | 'br';
+
+const CODINGS: Readonly<Record<string, Coding>> = { gzip: 'gzip', 'x-gzip': 'gzip', deflate: 'deflate', br: 'br' };
+
+/** More codings than this on one body is an attack, not a server's choice (urllib3 stops at 5 too). */
+const MAX_CODINGS = 5;
+
+/**
+ * The codings to undo for a `Content-Encoding` header, outermost (last applied) first:
+ * `gzip, gzip` is undone twice. `undefined` when there is nothing to undo (no header,
+ * `identity`) or a single coding the transports do not know (the body is then given as
+ * received, the header kept, as axios does); an error for a list it cannot undo in full
+ * (an unknown coding among others, too many): never a body half decoded.
+ */
+export function contentCodings(header: string | undefined): readonly Coding[] | TransportError | undefined {
+  if (header === undefined) return undefined;
+  const known = CODINGS[header];
+  if (known !== undefined) return [known];
+  const names = header
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '' && name !== 'identity');
+  if (names.length === 0) return undefined;
+  if (names.length > MAX_CODINGS)
+    return transportError('ERR_CONTENT_ENCODING', `more than ${MAX_CODINGS} content codings (Content-Encoding: ${header.slice(0, 100)})`);
+  const codings: Coding[] = [];
+  for (const name of names) {
+    const coding = CODINGS[name];
+    if (coding !== undefined) codings.unshift(coding);
+    else if (names.length === 1) return undefined;
+    else return transportError('ERR_CONTENT_ENCODING', `unsupported content coding ${JSON.stringify(name)} (Content-Encoding: ${header.slice(0, 100)})`);
+  }
+  return codings;
+}
 
 /** Where decoded output goes. */
 export interface DecodeSink {

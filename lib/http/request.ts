@@ -21,7 +21,7 @@ import {
 import type { BasicAuth, HttpMethod, ParamsInit, RequestConfig, RequestOptions, ResponseType } from './types';
 
 export const METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-const RESPONSE_TYPES: readonly ResponseType[] = ['json', 'text', 'arraybuffer'];
+const RESPONSE_TYPES: readonly ResponseType[] = ['auto', 'json', 'text', 'bytes', 'arraybuffer'];
 
 /** The config keys of `get`, `post`, ...; `request()` adds `method` and `url`; the shortcuts drop `responseType`. */
 export const CONFIG_KEYS = [

@@ -1,8 +1,8 @@
 /**
  * What both transports decide the same way about a response, before and while its body
  * arrives: its headers as an object, whether it may have a body, whether its declared
- * length is over the limit, which content codings to undo, and the errors they raise
- * themselves. Browser-neutral: no `node:` module, no `Buffer`.
+ * length is over the limit, and the errors they raise themselves (which content codings
+ * to undo is lib/http/decode.ts's). Browser-neutral: no `node:` module, no `Buffer`.
  */
 import { timeoutError } from '../internal/deadline';
 import { ResponseTooLargeError } from './errors/ResponseTooLargeError';
@@ -39,10 +39,18 @@ export function readTimeoutError(method: HttpMethod, url: string, readTimeout: n
 }
 
 /**
+ * What joins the values of a header received more than once: `'\n'` for `set-cookie`
+ * (a cookie's `Expires` date holds a comma, so `', '` could not be split back, and a
+ * header value never holds a newline), `', '` for any other (RFC 9110 §5.3).
+ */
+export function separator(name: string): string {
+  return name === 'set-cookie' ? '\n' : ', ';
+}
+
+/**
  * A response's headers from its raw pairs as received (`[name, value, name, value, ...]`):
- * names lower-cased by `name`, a repeated header joined to the first with `', '` (a
- * repeated `set-cookie` with `'\n'`, which no value holds: its `Expires` has a comma), in an
- * object without prototype (a header named `constructor` or `__proto__` is a header like
+ * names lower-cased by `name`, a repeated header joined to the first by its
+ * {@link separator}, in an object without prototype (a header named `constructor` or `__proto__` is a header like
  * any other). Built as a plain object, then cut from its prototype: V8 keeps such an object
  * fast to read, where one made by `Object.create(null)` is a dictionary, slower on every
  * response.
@@ -54,7 +62,7 @@ export function headersFrom<T>(raw: readonly T[], name: (raw: T) => string, valu
     const text = value(raw[i + 1]!);
     // Until the prototype is cut, a name such as `constructor` reads an inherited function: only a string is a header.
     const seen: unknown = out[key];
-    if (typeof seen === 'string') out[key] = seen + (key === 'set-cookie' ? '\n' : ', ') + text;
+    if (typeof seen === 'string') out[key] = seen + separator(key) + text;
     else if (key === '__proto__') Object.defineProperty(out, key, { value: text, writable: true, enumerable: true, configurable: true });
     else out[key] = text;
   }
@@ -96,44 +104,8 @@ export function declaredTooLarge(
   return length > request.maxContentLength ? new ResponseTooLargeError(method, url, request.maxContentLength) : undefined;
 }
 
-/** A content coding the transports ask for (`Accept-Encoding`) and undo. */
-export type Coding = 'gzip' | 'deflate' | 'br';
-
-/** What the transports send as `Accept-Encoding`. */
+/** What the transports send as `Accept-Encoding`: the codings lib/http/decode.ts undoes. */
 export const ACCEPT_ENCODING = 'gzip, deflate, br';
-
-const CODINGS: Readonly<Record<string, Coding>> = { gzip: 'gzip', 'x-gzip': 'gzip', deflate: 'deflate', br: 'br' };
-
-/** More codings than this on one body is an attack, not a server's choice (urllib3 stops at 5 too). */
-const MAX_CODINGS = 5;
-
-/**
- * The codings to undo for a `Content-Encoding` header, outermost (last applied) first:
- * `gzip, gzip` is undone twice. `undefined` when there is nothing to undo (no header,
- * `identity`) or a single coding the transports do not know (the body is then given as
- * received, the header kept, as axios does); an error for a list it cannot undo in full
- * (an unknown coding among others, too many): never a body half decoded.
- */
-export function contentCodings(header: string | undefined): readonly Coding[] | TransportError | undefined {
-  if (header === undefined) return undefined;
-  const known = CODINGS[header];
-  if (known !== undefined) return [known];
-  const names = header
-    .split(',')
-    .map((name) => name.trim().toLowerCase())
-    .filter((name) => name !== '' && name !== 'identity');
-  if (names.length === 0) return undefined;
-  if (names.length > MAX_CODINGS)
-    return transportError('ERR_CONTENT_ENCODING', `more than ${MAX_CODINGS} content codings (Content-Encoding: ${header.slice(0, 100)})`);
-  const codings: Coding[] = [];
-  for (const name of names) {
-    const coding = CODINGS[name];
-    if (coding !== undefined) codings.unshift(coding);
-    else if (names.length === 1) return undefined;
-    else return transportError('ERR_CONTENT_ENCODING', `unsupported content coding ${JSON.stringify(name)} (Content-Encoding: ${header.slice(0, 100)})`);
-  }
-  return codings;
-}
 
 /** The error of a `101 Switching Protocols` the request did not ask for (it never sends `Upgrade`). */
 export function unexpectedUpgrade(): TransportError {

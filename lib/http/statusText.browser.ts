@@ -2,54 +2,21 @@
  * The browser build's lib/http/statusText.ts: the reason phrases of RFC 9110 (and 429),
  * without node:http. None for 1xx: an interim answer is never a session's response.
  */
-const PHRASES: Readonly<Record<number, string>> = {
-  200: 'OK',
-  201: 'Created',
-  202: 'Accepted',
-  203: 'Non-Authoritative Information',
-  204: 'No Content',
-  205: 'Reset Content',
-  206: 'Partial Content',
-  300: 'Multiple Choices',
-  301: 'Moved Permanently',
-  302: 'Found',
-  303: 'See Other',
-  304: 'Not Modified',
-  307: 'Temporary Redirect',
-  308: 'Permanent Redirect',
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  402: 'Payment Required',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  407: 'Proxy Authentication Required',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  410: 'Gone',
-  411: 'Length Required',
-  412: 'Precondition Failed',
-  413: 'Payload Too Large',
-  414: 'URI Too Long',
-  415: 'Unsupported Media Type',
-  416: 'Range Not Satisfiable',
-  417: 'Expectation Failed',
-  418: "I'm a Teapot",
-  421: 'Misdirected Request',
-  422: 'Unprocessable Entity',
-  426: 'Upgrade Required',
-  428: 'Precondition Required',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  501: 'Not Implemented',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-  505: 'HTTP Version Not Supported',
-};
+
+/** The phrases of each class of status (2xx at 2), by the code's last two digits; `''` for a code without one. */
+const PHRASES: readonly (readonly string[])[] = [
+  '',
+  '',
+  'OK|Created|Accepted|Non-Authoritative Information|No Content|Reset Content|Partial Content',
+  'Multiple Choices|Moved Permanently|Found|See Other|Not Modified|||Temporary Redirect|Permanent Redirect',
+  'Bad Request|Unauthorized|Payment Required|Forbidden|Not Found|Method Not Allowed|Not Acceptable|Proxy Authentication Required|' +
+    'Request Timeout|Conflict|Gone|Length Required|Precondition Failed|Payload Too Large|URI Too Long|Unsupported Media Type|' +
+    "Range Not Satisfiable|Expectation Failed|I'm a Teapot|||Misdirected Request|Unprocessable Entity||||Upgrade Required||" +
+    'Precondition Required|Too Many Requests',
+  'Internal Server Error|Not Implemented|Bad Gateway|Service Unavailable|Gateway Timeout|HTTP Version Not Supported',
+].map((phrases) => phrases.split('|'));
 
 /** The reason phrase of `status` (`'Not Found'`), or `''` for a code without one. */
 export function statusText(status: number): string {
-  return PHRASES[status] ?? '';
+  return PHRASES[Math.floor(status / 100)]?.[status % 100] ?? '';
 }

@@ -5,19 +5,43 @@ import type { Limiter } from '../types';
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 /**
- * How the response body becomes `data`:
+ * How the response body becomes `data`, the same on every transport:
  *
- * - `'json'` (the default): parsed JSON when the body is JSON, else its text (as axios does);
- * - `'text'`: the body as a string (UTF-8);
- * - `'arraybuffer'`: the raw bytes, a Node `Buffer` (in a browser, a `Uint8Array`).
+ * - `'auto'` (the default) by its `Content-Type`: a JSON type (`application/json`,
+ *   `text/json`, any `+json`) parsed, or its text when it is not JSON (an empty body:
+ *   `''`); a textual type (`text/*`, the JSON and XML types, `+xml`, the JavaScript
+ *   types, `application/x-www-form-urlencoded`, `application/x-ndjson`,
+ *   `application/yaml`) as text in its `charset`; any other type as bytes, so a binary
+ *   body is never turned into a damaged string. Without a `Content-Type`, bytes (RFC
+ *   9110's `application/octet-stream`), or `''` for an empty body;
+ * - `'text'`: the body as text in its `charset`, whatever its type;
+ * - `'json'`: that text parsed, whatever its type (its text when it is not JSON);
+ * - `'bytes'` (or `'arraybuffer'`, its other name): the bytes as received (decompressed),
+ *   a `Uint8Array` (a Node `Buffer` in Node).
+ *
+ * Text is decoded as WHATWG's "decode" does: a byte order mark decides (UTF-8, UTF-16LE,
+ * UTF-16BE), else the `charset` parameter (quoted or not, any case, any label of the
+ * WHATWG Encoding Standard: `utf-8`, `latin1` and `iso-8859-1` (both windows-1252),
+ * `gbk`, `gb18030`, `shift_jis`, `big5`, `euc-kr`, `utf-16le`, ...), else UTF-8; a
+ * charset `TextDecoder` does not know is read as UTF-8, as browsers do.
+ *
+ * @example
+ * ```ts
+ * session.get('/bytes/4').subscribe((res) => console.log(res.data instanceof Uint8Array));
+ * session.get('/json', { responseType: 'text' }).subscribe((res) => console.log(typeof res.data));
+ * // Logs:
+ * // true
+ * // string
+ * ```
  */
-export type ResponseType = 'json' | 'text' | 'arraybuffer';
+export type ResponseType = 'auto' | 'json' | 'text' | 'bytes' | 'arraybuffer';
 
 /**
  * Header names in lower case; a header sent several times is joined with `', '`, as
- * `fetch` does, except `set-cookie`, whose values are joined with `'\n'` (a value cannot
- * hold one), so `split('\n')` gives them back as sent. The headers of a response are an object without prototype: a header
- * named `constructor` or `__proto__` is a header like any other.
+ * `fetch` does, except `set-cookie`, whose values are joined with `'\n'` (a cookie's own
+ * `Expires` date holds a comma): `headers['set-cookie'].split('\n')` gives them back.
+ * The headers of a response are an object without prototype: a header named
+ * `constructor` or `__proto__` is a header like any other.
  */
 export type HttpHeaders = Readonly<Record<string, string>>;
 
@@ -58,7 +82,10 @@ export interface HttpResponse<T = unknown> {
   readonly statusText: string;
   /** The response headers, names in lower case, in an object without prototype. */
   readonly headers: HttpHeaders;
-  /** The body, as `responseType` says. */
+  /**
+   * The body, as `responseType` says: under `'auto'` (the default) a parsed JSON value,
+   * a string or a `Uint8Array`, by its `Content-Type` (see {@link ResponseType}).
+   */
   readonly data: T;
 }
 
@@ -273,7 +300,7 @@ export interface RequestConfig {
   readonly headers?: HeadersInit;
   /** The body (for `post`, `put` and `patch` the `data` argument wins). */
   readonly data?: unknown;
-  /** Default `'json'`. */
+  /** How the body becomes `data` (see {@link ResponseType}). Default `'auto'`: by its `Content-Type`. */
   readonly responseType?: ResponseType;
   /** Overrides the session's `timeout` for this request. */
   readonly timeout?: number;

@@ -54,9 +54,10 @@ const DEFAULT_HEADERS: Readonly<Record<string, string>> = {
  * - the body is read under `maxContentLength` (received and decoded bytes alike:
  *   `ResponseTooLargeError` as soon as it is crossed, or at once for a `Content-Length`
  *   over it) and `readTimeout` (rxjs `TimeoutError` after that long without data);
- * - `responseType` `'json'` (parsed if it is JSON, else text), `'text'`, `'arraybuffer'`
- *   (a Buffer); gzip, deflate and br bodies are decompressed, `gzip, gzip` twice, and a
- *   truncated or corrupt one fails;
+ * - the body becomes `data` as `responseType` says, as on every transport (`'auto'` by its
+ *   `Content-Type`: JSON, text in its charset or bytes, a Buffer; see `ResponseType`);
+ *   gzip, deflate and br bodies are decompressed, `gzip, gzip` twice, and a truncated or
+ *   corrupt one fails;
  * - interim `1xx` answers are skipped (`100 Continue` included); a `101` fails with
  *   `ERR_UNEXPECTED_UPGRADE` and its socket is destroyed;
  * - the request body: a plain object or array as JSON, `URLSearchParams` as a form,

@@ -1,12 +1,38 @@
 import { Observable, from, map } from 'rxjs';
 import type { ObservableInput } from 'rxjs';
 import { checkFunction } from '../internal/validate';
+import { bodyData } from '../http/bodyData';
 import { hopHeaders, keepCookies } from '../http/redirect';
+import { separator } from '../http/response';
 import { statusText } from '../http/statusText';
 import type { HttpRequest, HttpResponse, Transport } from '../http/types';
 
-/** What a fake handler may emit: any part of a response; the rest is filled in. */
-export type FakeResponse = Partial<HttpResponse>;
+/**
+ * What a fake handler may emit: any part of a response (an `HttpResponse` is one); the
+ * rest is filled in.
+ */
+export interface FakeResponse {
+  /** Default: the request's URL. */
+  readonly url?: string;
+  /** Default `200`. */
+  readonly status?: number;
+  /** Default: the status's standard reason phrase. */
+  readonly statusText?: string;
+  /**
+   * Any case; a list is a header received once per value, joined as the real transports
+   * join them (`set-cookie` with `'\n'`, any other with `', '`), as are names that differ
+   * only in case.
+   */
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * A `Uint8Array` (a `Buffer`) is the body as received: it becomes `data` as on the real
+   * transports, by the request's `responseType` and the `content-type` header (so
+   * `'auto'` gives `image/png` bytes, `text/html; charset=gbk` text, `application/json`
+   * a parsed value). Anything else is `data` as it is. Left out: an empty body (`''`, or
+   * an empty `Uint8Array` where bytes are asked for).
+   */
+  readonly data?: unknown;
+}
 
 /** A transport built by {@link fakeTransport}, which also records what it was asked. */
 export interface FakeTransport extends Transport {
@@ -24,8 +50,10 @@ export interface FakeTransport extends Transport {
  * marble Observable (`cold('--r|', { r: { status: 200, data } })`), `of(...)`, a
  * Promise, ... Each response it emits is completed with defaults: `url` the
  * request's, `status` 200, `statusText` the standard reason phrase, `headers` none
- * (names lower-cased, in an object without prototype), `data` `''`. A `set-cookie` header
- * (values joined with `'\n'`) goes into the session's cookie jar. The session then
+ * (names lower-cased, in an object without prototype), `data` an empty body; a
+ * `Uint8Array` as `data` is a body as received, decoded as the real transports decode
+ * it (see {@link FakeResponse}). A `set-cookie` header (values joined with `'\n'`) goes
+ * into the session's cookie jar. The session then
  * applies its own policies as with a real transport: `timeout` (in virtual time, as it
  * uses `asyncScheduler`), `raiseForStatus`, the semaphore, `close()`.
  *
@@ -80,14 +108,24 @@ function complete(request: HttpRequest, response: FakeResponse): HttpResponse {
   const status = response.status ?? 200;
   // Without prototype, as the real transports give them.
   const headers = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = value;
+  for (const [name, values] of Object.entries(response.headers ?? {})) {
+    const key = name.toLowerCase();
+    for (const value of typeof values === 'string' ? [values] : values) {
+      const seen = headers[key];
+      headers[key] = seen === undefined ? value : seen + separator(key) + value;
+    }
+  }
   const url = response.url ?? request.url;
   keepCookies(request, url, headers);
+  const data = 'data' in response ? response.data : EMPTY;
   return {
     url,
     status,
     statusText: response.statusText ?? statusText(status),
     headers,
-    data: 'data' in response ? response.data : '',
+    data: data instanceof Uint8Array ? bodyData(request.responseType, headers['content-type'], data) : data,
   };
 }
+
+/** The body of a response without `data`. */
+const EMPTY = new Uint8Array(0);

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { checkBoolean, checkInterval, checkNonNegativeInteger, checkOneOf, fail, readOptions } from '../internal/validate';
-import { TEAPOT, UTF8_SAMPLE, samplePng } from './httpbinSamples';
+import { HTML_SAMPLE, TEAPOT, UTF8_SAMPLE, XML_SAMPLE, samplePng } from './httpbinSamples';
 
 /**
  * A fault that `/chaos/:key` can answer with (see {@link ChaosOptions}):
@@ -600,6 +600,8 @@ const ROUTES: Readonly<Record<string, Readonly<Record<number, Route>>>> = {
   deflate: { 0: { run: (call) => sendCompressed(call, 'deflate') } },
   brotli: { 0: { run: (call) => sendCompressed(call, 'br') } },
   encoding: { 1: { run: ({ res, params }) => (params[0] === 'utf8' ? sendText(res, 200, UTF8_SAMPLE, { 'content-type': HTML }) : sendNotFound(res)) } },
+  html: { 0: { run: ({ res }) => sendText(res, 200, HTML_SAMPLE, { 'content-type': HTML }) } },
+  xml: { 0: { run: ({ res }) => sendText(res, 200, XML_SAMPLE, { 'content-type': 'application/xml' }) } },
   image: {
     0: { run: sendImage },
     1: { run: ({ res, params }) => (params[0] === 'png' ? sendPng(res) : sendNotFound(res)) },
@@ -1157,7 +1159,8 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
  * | `/gzip`, `/deflate`, `/brotli` | a JSON echo in that content coding |
  * | `/encoding/utf8`, `/base64/:value`, `/image/png`, `/image` | UTF-8 text in many scripts; the value decoded; a 100 × 100 PNG (by `Accept`, else 406) |
  * | `/cache`, `/cache/:n`, `/etag/:etag` | 304 to a conditional request, `Cache-Control`, `ETag` with 304/412 |
- * | `/json` | httpbin's slideshow JSON |
+ * | `/json`, `/xml` | httpbin's slideshow as JSON (`application/json`), as XML (`application/xml`) |
+ * | `/html` | httpbin's HTML page (`text/html; charset=utf-8`) |
  * | `/links/:n/:offset`, `/links/:n` | an HTML page linking to `/links/n/0` ... `/links/n/(n-1)` but itself (n at most 200); a 302 to page 0 |
  * | `/sse?count=&duration=&delay=` | `count` Server-Sent Events `ping` (ids from 0) over `duration` (go-httpbin's route; default 10 over 5 s) |
  * | `/hang` | never answers |

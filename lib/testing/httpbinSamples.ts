@@ -1,6 +1,6 @@
 /**
- * The fixed documents the embedded httpbin serves: its PNG, its UTF-8 page and its
- * teapot. Node only (node:zlib), imported by httpbin.ts alone.
+ * The fixed documents the embedded httpbin serves: its PNG, its UTF-8, HTML and XML pages
+ * and its teapot. Node only (node:zlib), imported by httpbin.ts alone.
  */
 import { deflateSync } from 'node:zlib';
 
@@ -36,6 +36,48 @@ Math:      ∀x ∈ ℝ: ⌈x⌉ = −⌊−x⌋, ∑ᵢ 1/2ⁱ = 1, √(a² + b
 Symbols:   € £ ¥ ₹ © ® ™ ← ↑ → ↓ ♠ ♣ ♥ ♦ 🐍 🦀 🚀
 </pre>
 `;
+
+/** `/html`: httpbin's page (the first sentence of its Moby-Dick excerpt), `text/html; charset=utf-8`. */
+export const HTML_SAMPLE = `<!DOCTYPE html>
+<html>
+  <head>
+  </head>
+  <body>
+      <h1>Herman Melville - Moby-Dick</h1>
+
+      <div>
+        <p>
+          Availing himself of the mild, summer-cool weather that now reigned in these latitudes, and in preparation for the peculiarly active pursuits shortly to be anticipated, Perth, the begrimed, blistered old blacksmith, had not removed his portable forge to the hold again, after concluding his contributory work for Ahab's leg, but still retained it on deck, fast lashed to ringbolts by the foremast; being now almost incessantly invoked by the headsmen, and harpooneers, and bowsmen to do some little job for them; altering, or repairing, or new shaping their various weapons and boat furniture.
+        </p>
+      </div>
+  </body>
+</html>`;
+
+/** `/xml`: httpbin's slideshow as XML, `application/xml` (no charset: the document says us-ascii). */
+export const XML_SAMPLE = `<?xml version='1.0' encoding='us-ascii'?>
+
+<!--  A SAMPLE set of slides  -->
+
+<slideshow 
+    title="Sample Slide Show"
+    date="Date of publication"
+    author="Yours Truly"
+    >
+
+    <!-- TITLE SLIDE -->
+    <slide type="all">
+      <title>Wake up to WonderWidgets!</title>
+    </slide>
+
+    <!-- OVERVIEW -->
+    <slide type="all">
+        <title>Overview</title>
+        <item>Why <em>WonderWidgets</em> are great</item>
+        <item/>
+        <item>Who <em>buys</em> WonderWidgets</item>
+    </slide>
+
+</slideshow>`;
 
 /** CRC-32 (ISO-HDLC, as PNG chunks use it) of `bytes`. */
 function crc32(bytes: Uint8Array): number {

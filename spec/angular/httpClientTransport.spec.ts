@@ -1,4 +1,4 @@
-import './testbed';
+import { received } from './testbed';
 import {
   HttpClient,
   HttpErrorResponse,
@@ -22,7 +22,10 @@ import type { ClientSession, HttpRequest, HttpResponse, PoolTransport, SessionOp
 import { Semaphore } from '../../lib';
 import { startHttpbin } from '../../lib/testing';
 import type { Httpbin } from '../../lib/testing';
+import { ROWS, RESPONSE_TYPES, expected, shown, typeHeaders } from '../http/decodingTable';
 import { closedPort, failure, outcome } from '../http/helpers';
+import { call } from '../testing/rawClient';
+import { UTF8_SAMPLE, samplePng } from '../../lib/testing/httpbinSamples';
 
 const API = 'http://api.test';
 
@@ -77,13 +80,23 @@ describe('httpClientTransport over HttpTestingController', () => {
     expect(req.request.headers.get('x-app')).toBe('admin');
     expect(req.request.serializeBody()).toBe('{"name":"Ada"}');
     expect(req.request.detectContentTypeHeader()).toBe('application/json');
-    req.flush({ id: 1 }, { status: 201, statusText: 'Created', headers: { Location: '/users/1', 'X-Multi': ['a', 'b'] } });
+    expect(req.request.responseType).toBe('arraybuffer'); // under 'auto', the session decodes the bytes
+    req.flush(received('{"id":1}'), {
+      status: 201,
+      statusText: 'Created',
+      headers: {
+        'Content-Type': 'application/json',
+        Location: '/users/1',
+        'X-Multi': ['a', 'b'],
+        'Set-Cookie': ['a=1', 'b=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT'],
+      },
+    });
 
     expect(result.value).toEqual({
       url: `${API}/users?notify=true`,
       status: 201,
       statusText: 'Created',
-      headers: { location: '/users/1', 'x-multi': 'a, b' },
+      headers: { 'content-type': 'application/json', location: '/users/1', 'x-multi': 'a, b', 'set-cookie': 'a=1\nb=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT' },
       data: { id: 1 },
     });
     expect(result.done).toBe(true);
@@ -96,7 +109,7 @@ describe('httpClientTransport over HttpTestingController', () => {
     record(t.session.get('/me'));
     const req = backend.expectOne(`${API}/me`);
     expect(req.request.headers.get('x-intercepted')).toBe('yes');
-    req.flush('');
+    req.flush(received(''));
   });
 
   it.each([
@@ -111,6 +124,35 @@ describe('httpClientTransport over HttpTestingController', () => {
     expect(req.request.responseType).toBe('text'); // the session decodes, as its other transports do
     req.flush(body);
     expect(result.value?.data).toEqual(expected);
+  });
+
+  describe.each(ROWS)('decodes as the other transports do: $name', (row) => {
+    // spec/http/decoding.spec.ts runs the same table on the other transports. Under
+    // 'auto' and 'bytes' HttpClient is asked for the bytes; under 'text' and 'json' for
+    // text, which HttpClient decodes itself (its backends: the browser's XHR by the
+    // charset, withFetch() as UTF-8): there the flushed text stands for it.
+    it.each(RESPONSE_TYPES.map((responseType) => [responseType ?? 'the default']))('responseType %s', (name) => {
+      const responseType = name === 'the default' ? undefined : (name as (typeof RESPONSE_TYPES)[number]);
+      const t = testingSession();
+      backend = t.backend;
+      const result = record(t.session.get('/row', responseType === undefined ? undefined : { responseType }));
+      const req = backend.expectOne(`${API}/row`);
+      const asText = responseType === 'text' || responseType === 'json';
+      expect(req.request.responseType).toBe(asText ? 'text' : 'arraybuffer');
+      const body = asText ? row.text : row.body.buffer.slice(row.body.byteOffset, row.body.byteOffset + row.body.byteLength);
+      req.flush(body, { headers: typeHeaders(row) });
+      expect(shown(result.value?.data)).toEqual(expected(row, responseType));
+    });
+  });
+
+  it("makes HttpTestingController refuse a string or an object for a request under 'auto': HttpClient asked for bytes", () => {
+    const t = testingSession();
+    backend = t.backend;
+    record(t.session.get('/doc'));
+    const req = backend.expectOne(`${API}/doc`);
+    expect(() => req.flush('text')).toThrow('Automatic conversion to ArrayBuffer is not supported for response type.');
+    expect(() => req.flush({ a: 1 })).toThrow('Automatic conversion to ArrayBuffer is not supported for response type.');
+    req.flush(received('{"a":1}'), { headers: { 'content-type': 'application/json' } });
   });
 
   it("takes an interceptor's answer given at once (a cache's) as the response, sending nothing", () => {
@@ -156,20 +198,22 @@ describe('httpClientTransport over HttpTestingController', () => {
     const req = backend.expectOne(`${API}/blob`);
     expect(req.request.body).toBeInstanceOf(ArrayBuffer);
     expect([...new Uint8Array(req.request.body as ArrayBuffer)]).toEqual([8, 7]);
-    req.flush('');
+    req.flush(received(''));
   });
 
   it("gives any status as a response, body included, as the session's other transports do", () => {
     const t = testingSession();
     backend = t.backend;
     const result = record(t.session.get('/missing'));
-    backend.expectOne(`${API}/missing`).flush({ detail: 'no such user' }, { status: 404, statusText: 'Not Found', headers: { 'x-trace': 't1' } });
+    backend
+      .expectOne(`${API}/missing`)
+      .flush(received('{"detail":"no such user"}'), { status: 404, statusText: 'Not Found', headers: { 'content-type': 'application/json', 'x-trace': 't1' } });
     expect(result.error).toBeUndefined();
     expect(result.value).toEqual({
       url: `${API}/missing`,
       status: 404,
       statusText: 'Not Found',
-      headers: { 'x-trace': 't1' },
+      headers: { 'content-type': 'application/json', 'x-trace': 't1' },
       data: { detail: 'no such user' },
     });
   });
@@ -178,7 +222,9 @@ describe('httpClientTransport over HttpTestingController', () => {
     const t = testingSession({ raiseForStatus: true });
     backend = t.backend;
     const result = record(t.session.get('/broken'));
-    backend.expectOne(`${API}/broken`).flush('database down', { status: 503, statusText: 'Service Unavailable' });
+    backend
+      .expectOne(`${API}/broken`)
+      .flush(received('database down'), { status: 503, statusText: 'Service Unavailable', headers: { 'content-type': 'text/plain' } });
     expect(result.error).toBeInstanceOf(HttpStatusError);
     expect(result.error).toMatchObject({ status: 503, message: `GET ${API}/broken failed with 503 Service Unavailable`, response: { data: 'database down' } });
   });
@@ -234,13 +280,17 @@ describe('httpClientTransport over HttpTestingController', () => {
   it('fails a body past maxContentLength with ResponseTooLargeError, counting UTF-8 bytes, not UTF-16 units', () => {
     const t = testingSession({ maxContentLength: 5 });
     backend = t.backend;
-    const within = record(t.session.get('/small'));
+    const within = record(t.session.text('/small'));
     backend.expectOne(`${API}/small`).flush('€a'); // 4 bytes
-    expect(within.value?.data).toBe('€a');
-    const past = record(t.session.get('/large'));
+    expect(within.value).toBe('€a');
+    const past = record(t.session.text('/large'));
     backend.expectOne(`${API}/large`).flush('€€'); // 2 units, 6 bytes
     expect(past.error).toBeInstanceOf(ResponseTooLargeError);
     expect((past.error as ResponseTooLargeError).message).toBe(`GET ${API}/large failed: the response body is larger than maxContentLength (5 bytes)`);
+    // Bytes (the default responseType asks for them) are counted as they are.
+    const bytes = record(t.session.get('/bytes'));
+    backend.expectOne(`${API}/bytes`).flush(new Uint8Array(6).buffer);
+    expect(bytes.error).toBeInstanceOf(ResponseTooLargeError);
   });
 
   it('gives up a body as soon as a download progress event says it is past maxContentLength: the request is cancelled', () => {
@@ -262,7 +312,7 @@ describe('httpClientTransport over HttpTestingController', () => {
     const result = record(t.session.get('/doc'));
     const req = backend.expectOne(`${API}/doc`);
     expect(req.request.reportProgress).toBe(false);
-    req.flush('x'.repeat(100_000));
+    req.flush(new Uint8Array(100_000).buffer);
     expect(result.value?.data).toHaveLength(100_000);
   });
 
@@ -440,6 +490,16 @@ describe('httpClientTransport over the real fetch backend (withFetch) and a serv
     expect(res.headers['content-type']).toBe('application/json');
     expect(res.data.args).toEqual({ q: 'rxjs' });
     expect(res.data.headers['X-Test']).toBe('yes');
+  });
+
+  it('gives binary bodies as their bytes and text as text, as the other transports do: /bytes, /image/png, /encoding/utf8', async () => {
+    const session = fetchSession();
+    const sent = (await call(`${httpbin.url}/bytes/1024?seed=15`).response).body;
+    const bytes = await firstValueFrom(session.get('/bytes/1024?seed=15'));
+    expect(bytes.data).toBeInstanceOf(Uint8Array);
+    expect(shown(bytes.data)).toEqual(shown(sent));
+    expect(shown((await firstValueFrom(session.get('/image/png'))).data)).toEqual(shown(samplePng()));
+    expect((await firstValueFrom(session.get('/encoding/utf8'))).data).toBe(UTF8_SAMPLE);
   });
 
   it('aborts the fetch when unsubscribed: the server sees the request end unanswered', async () => {

@@ -1,4 +1,4 @@
-import './testbed';
+import { received } from './testbed';
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import type { HttpInterceptorFn } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
@@ -60,9 +60,9 @@ describe('provideSession', () => {
     const first = record(session.get('/a'));
     const second = record(session.get('/b'));
     backend.expectNone(`${API}/b`); // the one permit is held by /a
-    backend.expectOne(`${API}/a`).flush('gone', { status: 410, statusText: 'Gone' });
+    backend.expectOne(`${API}/a`).flush(received('gone'), { status: 410, statusText: 'Gone', headers: { 'content-type': 'text/plain' } });
     expect(first.error).toMatchObject({ name: 'HttpStatusError', status: 410 });
-    backend.expectOne(`${API}/b`).flush('ok');
+    backend.expectOne(`${API}/b`).flush(received('ok'), { headers: { 'content-type': 'text/plain' } });
     expect(second.value).toMatchObject({ status: 200, data: 'ok' });
   });
 
@@ -122,7 +122,7 @@ describe('provideSession', () => {
     options.baseURL = 'http://elsewhere.test';
     TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting(), providers] });
     record(TestBed.inject(SESSION).get('/x'));
-    TestBed.inject(HttpTestingController).expectOne(`${API}/x`).flush('');
+    TestBed.inject(HttpTestingController).expectOne(`${API}/x`).flush(received(''));
   });
 
   it('ignores an inherited transport (options are read as own properties)', () => {
@@ -130,7 +130,7 @@ describe('provideSession', () => {
     const options = Object.create({ transport: inherited }) as SessionOptions;
     TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting(), provideSession(options)] });
     record(TestBed.inject(SESSION).get(`${API}/x`));
-    TestBed.inject(HttpTestingController).expectOne(`${API}/x`).flush('');
+    TestBed.inject(HttpTestingController).expectOne(`${API}/x`).flush(received(''));
     expect(inherited.requests).toEqual([]);
   });
 

@@ -15,3 +15,13 @@ import { BrowserTestingModule, platformBrowserTesting } from '@angular/platform-
 class ServiceTestingModule {}
 
 TestBed.initTestEnvironment(ServiceTestingModule, platformBrowserTesting());
+
+/**
+ * A body as the backend received it, for `TestRequest.flush`: its bytes, an ArrayBuffer,
+ * what HttpClient is asked for under the session's default `responseType` (`'auto'`),
+ * which decodes them by the `Content-Type` flushed with them.
+ */
+export function received(text: string): ArrayBuffer {
+  const bytes = new TextEncoder().encode(text);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}

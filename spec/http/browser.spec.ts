@@ -5,7 +5,7 @@ import { TimeoutError, firstValueFrom, of } from 'rxjs';
 import { gather } from '../../lib';
 import { createSession } from '../../lib/http';
 import { axiosTransport, createAxiosTransport } from '../../lib/http/axiosTransport.browser';
-import { EMPTY, concatBytes, utf8Text } from '../../lib/http/bytes.browser';
+import { EMPTY, concatBytes, decodeBytes } from '../../lib/http/bytes.browser';
 import { createDecoder } from '../../lib/http/decode.browser';
 import { statusText } from '../../lib/http/statusText.browser';
 import { undiciTransport } from '../../lib/http/undiciTransport.browser';
@@ -27,8 +27,16 @@ describe('the browser build', () => {
       const joined = concatBytes([new Uint8Array([0xe2, 0x82]), new Uint8Array([0xac, 0x21])], 4);
       expect(Buffer.isBuffer(joined)).toBe(false);
       expect(Array.from(joined)).toEqual([0xe2, 0x82, 0xac, 0x21]);
-      expect(utf8Text(joined)).toBe('€!');
+      expect(decodeBytes(joined, undefined)).toBe('€!');
       expect(EMPTY.length).toBe(0);
+    });
+
+    it("decodes with TextDecoder: a charset's label, a byte order mark of it dropped, an unknown label a RangeError", () => {
+      expect(decodeBytes(new Uint8Array([0xef, 0xbb, 0xbf, 0x68, 0x69]), undefined)).toBe('hi');
+      expect(decodeBytes(new Uint8Array([0xd6, 0xd0, 0xce, 0xc4]), 'GBK')).toBe('中文');
+      expect(decodeBytes(new Uint8Array([0xff, 0xfe, 0x68, 0x00]), 'utf-16le')).toBe('h');
+      // Node's own RangeError, not the one of jest's sandbox: told by its name.
+      expect(() => decodeBytes(new Uint8Array([0x68]), 'x-nope')).toThrow(expect.objectContaining({ name: 'RangeError' }));
     });
   });
 

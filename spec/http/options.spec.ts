@@ -104,7 +104,7 @@ describe('session request arguments', () => {
       'responseType',
       () => session.get('/x', { responseType: 'blob' as never }),
       RangeError,
-      'session.get: config.responseType must be one of json, text, arraybuffer, got "blob"',
+      'session.get: config.responseType must be one of auto, json, text, bytes, arraybuffer, got "blob"',
     ],
     [
       'timeout',

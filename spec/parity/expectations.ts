@@ -8,8 +8,9 @@
  * Only what the session does today is asked of it: redirects are followed by default
  * (10 at most; a row with `maxRedirects: 0` sees the 3xx with its `Location`), cookies are
  * kept by the session's jar (rows that use it run in a session of their own, after their
- * `before` requests) or sent as a `Cookie` header, bodies are read as `'json'`, `'text'`
- * or `'arraybuffer'`. Left out, with the reason:
+ * `before` requests) or sent as a `Cookie` header, bodies are read as `'auto'` (by their
+ * `Content-Type`, the default) or as a row forces (`'json'`, `'text'`, `'bytes'`). Left
+ * out, with the reason:
  *
  * - streaming (`/drip`, `/stream`, `/stream-bytes` read chunk by chunk as they come):
  *   the session buffers every body; the rows check the whole body instead;
@@ -37,7 +38,7 @@ export interface ParityRow {
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly data?: unknown;
-  /** Default `'json'`. */
+  /** Default `'auto'`, the session's. */
   readonly responseType?: ResponseType;
   /** Default: the session's (10); `0`: a 3xx comes back as it is. */
   readonly maxRedirects?: number;
@@ -259,6 +260,16 @@ export const rows: readonly ParityRow[] = [
     },
   },
   {
+    name: "GET /bytes/1024 under 'auto': bytes (application/octet-stream), never text",
+    url: '/bytes/1024',
+    status: 200,
+    responseHeaders: { 'content-type': OCTETS },
+    body: (data) => {
+      expect(data).toBeInstanceOf(Uint8Array);
+      expect(data.length).toBe(1024);
+    },
+  },
+  {
     name: 'GET /bytes/64?seed=7: 64 bytes',
     url: '/bytes/64?seed=7',
     responseType: 'arraybuffer',
@@ -347,6 +358,56 @@ export const rows: readonly ParityRow[] = [
       expect([...data.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       expect(latin1(data.subarray(12, 16))).toBe('IHDR');
     },
+  },
+  {
+    name: "GET /image/png under 'auto': bytes",
+    url: '/image/png',
+    status: 200,
+    body: (data) => {
+      expect(data).toBeInstanceOf(Uint8Array);
+      expect([...data.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    },
+  },
+  {
+    name: "GET /html under 'auto': the page as text",
+    url: '/html',
+    status: 200,
+    responseHeaders: { 'content-type': HTML_UTF8 },
+    body: (data) => expect(data).toMatch(/^<!DOCTYPE html>\n[^]*<h1>Herman Melville - Moby-Dick<\/h1>/),
+  },
+  {
+    name: "GET /xml under 'auto': application/xml, as text",
+    url: '/xml',
+    status: 200,
+    responseHeaders: { 'content-type': 'application/xml' },
+    body: (data) => expect(data).toMatch(/^<\?xml version='1.0' encoding='us-ascii'\?>\n[^]*<slideshow/),
+  },
+  {
+    name: "GET /encoding/utf8 under 'auto': text",
+    url: '/encoding/utf8',
+    status: 200,
+    body: (data) => expect(typeof data).toBe('string'),
+  },
+  {
+    // httpbin sends its own Content-Type (application/json) and then this one; ours, this one alone: the last counts.
+    name: "GET /response-headers?Content-Type=image/png under 'auto': bytes, the last Content-Type counting",
+    url: '/response-headers?Content-Type=image/png',
+    status: 200,
+    responseHeaders: { 'content-type': /(^|, )image\/png$/ },
+    body: (data) => expect(data).toBeInstanceOf(Uint8Array),
+  },
+  {
+    name: "GET /response-headers?Content-Type=text/plain; charset=gbk under 'auto': text",
+    url: '/response-headers?Content-Type=text%2Fplain%3B%20charset%3Dgbk',
+    status: 200,
+    responseHeaders: { 'content-type': /(^|, )text\/plain; charset=gbk$/ },
+    body: (data) => expect(data).toMatch(/^\{/),
+  },
+  {
+    name: "GET /response-headers with Set-Cookie twice: joined with '\\n', so the values split back",
+    url: '/response-headers?Set-Cookie=a%3D1&Set-Cookie=b%3D2%3B%20Expires%3DWed%2C%2021%20Oct%202015%2007%3A28%3A00%20GMT',
+    status: 200,
+    responseHeaders: { 'set-cookie': 'a=1\nb=2; Expires=Wed, 21 Oct 2015 07:28:00 GMT' },
   },
   {
     name: 'GET /image with Accept: image/png',

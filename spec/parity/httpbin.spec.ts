@@ -69,7 +69,7 @@ function send(session: ClientSession, row: ParityRow): Promise<HttpResponse> {
     session.request({
       url: row.url,
       method: row.method ?? 'GET',
-      responseType: row.responseType ?? 'json',
+      ...(row.responseType === undefined ? {} : { responseType: row.responseType }),
       ...(row.maxRedirects === undefined ? {} : { maxRedirects: row.maxRedirects }),
       ...(row.headers === undefined ? {} : { headers: row.headers }),
       ...(row.data === undefined ? {} : { data: row.data }),

@@ -74,7 +74,7 @@ describe('fakeTransport', () => {
           url: `${API}/v1/users`,
           headers: { authorization: 'Bearer t' },
           data: { name: 'Grace' },
-          responseType: 'json',
+          responseType: 'auto',
           ...DEFAULTS,
         },
       ]);

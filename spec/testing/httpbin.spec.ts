@@ -435,6 +435,15 @@ describe('startHttpbin', () => {
         expect((await call(`${httpbin.url}/base64/a$b`).response).status).toBe(400);
       });
 
+      it("serves httpbin's /html (text/html; charset=utf-8) and /xml (application/xml) pages", async () => {
+        const html = await call(`${httpbin.url}/html`).response;
+        expect([html.status, html.headers['content-type']]).toEqual([200, 'text/html; charset=utf-8']);
+        expect(html.body.toString()).toMatch(/^<!DOCTYPE html>\n[^]*<h1>Herman Melville - Moby-Dick<\/h1>[^]*<\/html>$/);
+        const xml = await call(`${httpbin.url}/xml`).response;
+        expect([xml.status, xml.headers['content-type']]).toEqual([200, 'application/xml']);
+        expect(xml.body.toString()).toMatch(/^<\?xml version='1.0' encoding='us-ascii'\?>\n[^]*<slideshow [^]*<\/slideshow>$/);
+      });
+
       it('serves /encoding/utf8 as UTF-8 that decodes without a replacement character', async () => {
         const res = await call(`${httpbin.url}/encoding/utf8`).response;
         const text = new TextDecoder('utf-8', { fatal: true }).decode(res.body);

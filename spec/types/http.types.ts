@@ -5,7 +5,8 @@
  * is an error.
  */
 import { ResponseTooLargeError, createSession } from '../../lib/http';
-import type { BasicAuth, HttpMethod, HttpRequest, RequestConfig, RequestCookies, SessionOptions } from '../../lib/http';
+import type { Observable } from 'rxjs';
+import type { BasicAuth, HttpMethod, HttpRequest, HttpResponse, RequestConfig, RequestCookies, SessionOptions } from '../../lib/http';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
@@ -56,3 +57,16 @@ createSession({ cookies: {} });
 session.get('/x', { cookies: false });
 // @ts-expect-error maxRedirects is a count
 session.get('/x', { maxRedirects: true });
+
+// Decoding (issue 15): the readings, and what each shortcut emits.
+export type D1 = Expect<Equal<NonNullable<RequestConfig['responseType']>, 'auto' | 'json' | 'text' | 'bytes' | 'arraybuffer'>>;
+export type D2 = Expect<Equal<HttpRequest['responseType'], 'auto' | 'json' | 'text' | 'bytes' | 'arraybuffer'>>;
+export type D3 = Expect<Equal<ReturnType<typeof session.get>, Observable<HttpResponse<unknown>>>>;
+export type D4 = Expect<Equal<ReturnType<typeof session.text>, Observable<string>>>;
+export type D5 = Expect<Equal<ReturnType<typeof session.bytes>, Observable<Uint8Array>>>;
+export type D6 = Expect<Equal<ReturnType<typeof session.json<{ id: number }>>, Observable<{ id: number }>>>;
+session.get('/x', { responseType: 'bytes' });
+// @ts-expect-error 'blob' is not a reading
+session.get('/x', { responseType: 'blob' });
+// @ts-expect-error a shortcut sets its own reading
+session.text('/x', { responseType: 'bytes' });
