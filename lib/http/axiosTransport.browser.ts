@@ -10,11 +10,11 @@ import { startSilence } from '../internal/deadline';
 import type { Expiring, Silence } from '../internal/deadline';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
-import { bodyData, readerFor } from './body';
-import type { BodyOwner, BodyReader } from './body';
+import { BodyReader, bodyData } from './body';
+import type { BodyOwner } from './body';
 import { loadAxios } from './loadAxios';
 import { isEmpty } from './request';
-import { closedError, headersFromStrings, readTimeoutError } from './response';
+import { closedError, declaredTooLarge, headersFromStrings, readTimeoutError } from './response';
 import { abortInFlight, maxSocketsOption, poolTransport } from './poolTransport';
 import { Slots } from './slots';
 import { statusText } from './statusText';
@@ -138,8 +138,11 @@ class FetchCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
     // fetch has undone the content codings already.
     delete headers['content-encoding'];
     this.response = { status: res.status, statusText: res.statusText || statusText(res.status), headers };
-    const body = readerFor({ ...this.request, maxRedirects: 0 }, this.request, res.status, headers, this);
-    if (body instanceof Error) return this.abort(body);
+    // Nothing to decode, no redirect to follow: the body is read as it comes, under its limit.
+    const { method, url, maxContentLength } = this.request;
+    const tooLarge = declaredTooLarge(this.request, method, url, res.status, headers);
+    if (tooLarge !== undefined) return this.abort(tooLarge);
+    const body = new BodyReader(method, url, maxContentLength, undefined, true, this);
     this.body = body;
     if (stream === null || stream === undefined) {
       body.end();
