@@ -1,4 +1,4 @@
-import { EmptyError, Observable, TimeoutError, map } from 'rxjs';
+import { EmptyError, Observable, TimeoutError, map, tap } from 'rxjs';
 import type { Subscriber, TeardownLogic, Unsubscribable } from 'rxjs';
 import { CancelledError } from '../errors';
 import { Deadlines, endWithTimeout, timeoutError } from '../internal/deadline';
@@ -25,11 +25,13 @@ import {
   checkMethod,
   checkUrl,
   isEmpty,
+  readRetry,
   resolveUrl,
   withoutCredentials,
   withoutUserInfo,
 } from './request';
-import type { CheckedConfig, ResolvedUrl } from './request';
+import type { CheckedConfig, ResolvedUrl, RetryPolicy } from './request';
+import { retryFor, withRetry } from './retry';
 import type { HttpMethod, HttpRequest, HttpResponse, RequestConfig, RequestOptions, ResponseType, SessionOptions, Transport } from './types';
 
 const OPTION_KEYS = [
@@ -44,6 +46,7 @@ const OPTION_KEYS = [
   'auth',
   'maxContentLength',
   'allowAbsoluteUrls',
+  'retry',
   'transport',
 ] as const;
 
@@ -105,6 +108,7 @@ export class ClientSession implements Unsubscribable {
   private readonly raiseForStatus: boolean;
   private readonly semaphore: Limiter | undefined;
   private readonly rateLimiter: Limiter | undefined;
+  private readonly retry: RetryPolicy | undefined;
   private readonly transport: Transport;
   // Every request subscribed and not yet ended, and whether close() was called: what its calls share.
   private readonly calls: Calls = { live: new List<Call>(), closed: false, deadlines: new Deadlines() };
@@ -116,28 +120,28 @@ export class ClientSession implements Unsubscribable {
   /** @internal Use {@link createSession}. */
   constructor(options: SessionOptions | undefined) {
     const o = readOptions('createSession', 'options', options, OPTION_KEYS);
-    const base = o.baseURL === undefined ? undefined : checkBaseUrl('createSession', 'options.baseURL', o.baseURL);
+    // An option checked, or its default when left out.
+    const read = <T>(key: (typeof OPTION_KEYS)[number], check: (fn: string, param: string, value: unknown) => T, fallback: T): T =>
+      o[key] === undefined ? fallback : check('createSession', `options.${key}`, o[key]);
+    const base = read('baseURL', checkBaseUrl, undefined);
     this.baseURL = base?.url;
-    this.headers = o.headers === undefined ? NO_HEADERS : checkHeaders('createSession', 'options.headers', o.headers);
-    this.timeout = o.timeout === undefined ? DEFAULT_TIMEOUT : checkTimeout('createSession', 'options.timeout', o.timeout);
-    this.readTimeout = o.readTimeout === undefined ? Infinity : checkTimeout('createSession', 'options.readTimeout', o.readTimeout);
-    this.maxContentLength =
-      o.maxContentLength === undefined ? DEFAULT_MAX_CONTENT_LENGTH : checkByteLimit('createSession', 'options.maxContentLength', o.maxContentLength);
-    this.allowAbsoluteUrls = o.allowAbsoluteUrls === undefined ? true : checkBoolean('createSession', 'options.allowAbsoluteUrls', o.allowAbsoluteUrls);
+    this.headers = read('headers', checkHeaders, NO_HEADERS);
+    this.timeout = read('timeout', checkTimeout, DEFAULT_TIMEOUT);
+    this.readTimeout = read('readTimeout', checkTimeout, Infinity);
+    this.maxContentLength = read('maxContentLength', checkByteLimit, DEFAULT_MAX_CONTENT_LENGTH);
+    this.allowAbsoluteUrls = read('allowAbsoluteUrls', checkBoolean, true);
     if (!this.allowAbsoluteUrls && base === undefined) {
       fail('type', 'createSession', 'options.allowAbsoluteUrls', 'true (or left out) in a session without a baseURL', false);
     }
-    this.authorization = o.auth === undefined ? base?.authorization : basicAuthorization(checkAuth('createSession', 'options.auth', o.auth));
+    const auth = read('auth', checkAuth, undefined);
+    this.authorization = auth === undefined ? base?.authorization : basicAuthorization(auth);
     this.authOrigin = base === undefined ? undefined : `${new URL(base.url).origin}/`;
-    const maxSockets = o.maxSockets === undefined ? 100 : checkConcurrency('createSession', 'options.maxSockets', o.maxSockets);
-    this.raiseForStatus = o.raiseForStatus === undefined ? false : checkBoolean('createSession', 'options.raiseForStatus', o.raiseForStatus);
-    this.semaphore = o.semaphore === undefined ? undefined : checkLimiter('createSession', 'options.semaphore', o.semaphore);
-    this.rateLimiter = o.rateLimiter === undefined ? undefined : checkLimiter('createSession', 'options.rateLimiter', o.rateLimiter);
-    if (o.transport === undefined) {
-      this.transport = createAxiosTransport(maxSockets);
-    } else {
-      this.transport = checkFunction<Transport>('createSession', 'options.transport', o.transport);
-    }
+    const maxSockets = read('maxSockets', checkConcurrency, 100);
+    this.raiseForStatus = read('raiseForStatus', checkBoolean, false);
+    this.semaphore = read('semaphore', checkLimiter, undefined);
+    this.rateLimiter = read('rateLimiter', checkLimiter, undefined);
+    this.retry = read('retry', readRetry, undefined);
+    this.transport = read('transport', checkFunction<Transport>, undefined) ?? createAxiosTransport(maxSockets);
   }
 
   /** Whether `close()` has been called. */
@@ -387,7 +391,15 @@ export class ClientSession implements Unsubscribable {
     const url = checkUrl(fn, 'url', rawUrl, this.allowAbsoluteUrls);
     const config = checkConfig(fn, rawConfig, keys);
     const body = data === undefined ? checkBody(fn, 'config.data', config.data) : checkBody(fn, 'data', data);
-    const plan: Plan = { method, url, config, data: body, responseType: responseType ?? config.responseType ?? 'json' };
+    const retry = config.retry ?? this.retry;
+    const plan: Plan = {
+      method,
+      url,
+      config,
+      data: body,
+      responseType: responseType ?? config.responseType ?? 'json',
+      retry: retry === undefined ? undefined : retryFor(retry, method, body),
+    };
     return new Observable<HttpResponse<T>>((subscriber) => this.subscribeCall(plan, subscriber as Subscriber<HttpResponse>));
   }
 
@@ -421,10 +433,13 @@ export class ClientSession implements Unsubscribable {
       maxContentLength: config.maxContentLength ?? this.maxContentLength,
       readTimeout: config.readTimeout ?? this.readTimeout,
     };
-    const call = new Call(this.transport, this.calls, request, config.timeout ?? this.timeout, config.raiseForStatus ?? this.raiseForStatus, subscriber);
+    const { retry } = plan;
+    const timeout = config.timeout ?? this.timeout;
+    const raise = config.raiseForStatus ?? this.raiseForStatus;
+    const call = new Call(this.transport, this.calls, request, timeout, raise, subscriber, retry?.statusCodes);
     this.calls.live.push(call);
     if (signal !== undefined) watchSignal(signal, call);
-    if (this.semaphore === undefined && this.rateLimiter === undefined) {
+    if (retry === undefined && this.semaphore === undefined && this.rateLimiter === undefined) {
       call.attempt(subscriber);
       return call;
     }
@@ -433,6 +448,9 @@ export class ClientSession implements Unsubscribable {
     let attempt = new Observable<HttpResponse>((admitted) => call.attempt(admitted));
     if (this.rateLimiter !== undefined) attempt = this.rateLimiter.run(attempt);
     if (this.semaphore !== undefined) attempt = this.semaphore.run(attempt);
+    // Each retry is a whole attempt (permit, start, deadline); the call stays where close()
+    // finds it until its response is delivered, waits between attempts included.
+    if (retry !== undefined) attempt = withRetry(attempt, retry, raise).pipe(tap(() => this.calls.live.remove(call)));
     call.running = attempt.subscribe(subscriber);
     return call;
   }
@@ -476,6 +494,8 @@ interface Plan {
   readonly config: CheckedConfig;
   readonly data: unknown;
   readonly responseType: ResponseType;
+  /** The retry policy it is sent under; `undefined` when it is sent once. */
+  readonly retry: RetryPolicy | undefined;
 }
 
 function cancelled(method: HttpMethod, url: string, why: string): CancelledError {
@@ -572,11 +592,18 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
     private readonly timeout: number,
     private readonly raise: boolean,
     private readonly subscriber: Subscriber<HttpResponse>,
+    /**
+     * When its attempts are retried, the statuses retried: a response with one of them
+     * fails its attempt with `HttpStatusError` (withRetry returns the last one unless
+     * `raise`), and a response leaves `live` only once delivered, not when it arrives.
+     */
+    private readonly retryOn: readonly number[] | undefined,
   ) {}
 
-  /** Runs the transport under the deadline, emitting to `out`. */
+  /** Runs the transport under the deadline, emitting to `out`: once, or once per attempt when retried. */
   attempt(out: Subscriber<HttpResponse>): TeardownLogic {
     this.out = out;
+    this.received = false;
     if (this.calls.closed) {
       // Admitted by a permit that close() freed: nothing is started.
       out.error(cancelled(this.request.method, this.request.url, 'the session was closed'));
@@ -597,10 +624,11 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
     if (this.received) return;
     this.received = true;
     // Delivered: close() (called from the subscriber's next, say) no longer cancels it.
-    this.calls.live.remove(this);
+    if (this.retryOn === undefined) this.calls.live.remove(this);
     const url = withoutCredentials(response.url);
     const delivered = url === response.url ? response : { ...response, url };
-    if (this.raise && delivered.status >= 400) this.out!.error(new HttpStatusError(this.request.method, delivered));
+    const { status } = delivered;
+    if ((this.raise && status >= 400) || this.retryOn?.includes(status)) this.out!.error(new HttpStatusError(this.request.method, delivered));
     else this.out!.next(delivered);
   }
 

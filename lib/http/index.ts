@@ -23,6 +23,7 @@ export type {
   RequestConfig,
   RequestOptions,
   ResponseType,
+  RetryOptions,
   SessionOptions,
   Transport,
 } from './types';
