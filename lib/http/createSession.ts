@@ -82,7 +82,10 @@ export type ShortcutConfig = Omit<RequestConfig, 'responseType'>;
  *   `maxContentLength`), rxjs `TimeoutError` (`timeout`, `readTimeout`),
  *   `CancelledError` (closed meanwhile) or `SessionClosedError` (closed before).
  * - **Unsubscribe**: aborts the request and frees its socket, or leaves the queue
- *   (of the semaphore, or of the pool when `maxSockets` requests are in flight).
+ *   (of the semaphore, or of the pool when `maxSockets` requests are in flight), or
+ *   ends the wait before a retry.
+ * - **Retries** (`retry`, see {@link createSession}): each one is a request of its own
+ *   (its own timeout, permit and rate-limiter start); the subscriber sees only the end.
  *
  * @example
  * ```ts
@@ -771,7 +774,29 @@ function parseJson<T>(res: HttpResponse): T {
  *   it was closed before. Every message names the method and the URL, without the
  *   credentials a URL may carry.
  * - **Unsubscribe**: aborts the request in flight (its socket is destroyed, not
- *   returned to the pool), or leaves the semaphore's queue.
+ *   returned to the pool), or leaves the semaphore's queue, or ends a wait between two
+ *   attempts.
+ *
+ * **Retries** are off unless `retry` says (on the session or a request): a request of
+ * an idempotent method (GET, HEAD, PUT, DELETE, OPTIONS, or those of `retry.methods`)
+ * is sent again after a status of `retry.statusCodes` (408, 413, 429, 500, 502, 503,
+ * 504), a `NetworkError`, or a `TimeoutError` of its `timeout` or `readTimeout`, at
+ * most `retry.limit` times (a number `retry` is that limit). Each attempt is a request
+ * of its own: its own `timeout`, semaphore permit and rate-limiter start. Between two,
+ * it waits `retry.delay(n)` (300 ms × 2^(n-1) with full jitter by default), or what
+ * `Retry-After` says on a 413, 429 or 503, at most `retry.maxDelay` (30 s), holding no
+ * permit, on RxJS's scheduler (virtual time in `TestScheduler.run()`). When the limit
+ * is reached, the last failure is raised, or the last response emitted when its status
+ * was the reason (an `HttpStatusError` under `raiseForStatus`). A body that is a
+ * stream is sent once; `close()` or the request's signal during a wait end it at once
+ * with `CancelledError`.
+ *
+ * ```text
+ * attempt 1:          --5                   5: a 503, retried after a wait of 3
+ * attempt 2:               --5
+ * attempt 3:                    --r|
+ * session.get(url):   ------------r|        retry: 2; the 200, then complete
+ * ```
  *
  * The session is `Unsubscribable`, so rxjs `using()` scopes it (the `async with` of
  * RxJS), and disposable (`using` / `await using`). Bad options throw at once a
@@ -797,8 +822,9 @@ function parseJson<T>(res: HttpResponse): T {
  * @param options `baseURL`, `headers`, `timeout` (ms per request, default 300,000),
  * `readTimeout` (ms of silence, default none), `maxContentLength` (bytes, default 64 MiB),
  * `maxSockets` (default 100), `raiseForStatus` (default `false`), `auth` (Basic),
- * `allowAbsoluteUrls` (default `true`), `semaphore`, `rateLimiter`, `transport`
- * (default: axios).
+ * `allowAbsoluteUrls` (default `true`), `semaphore`, `rateLimiter`, `retry` (a retry
+ * limit or `{ limit, methods, statusCodes, delay, maxDelay }`, default none: see
+ * {@link RetryOptions}), `transport` (default: axios).
  * @returns The session.
  * @see {@link ClientSession} for its methods.
  */
