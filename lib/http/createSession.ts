@@ -5,7 +5,17 @@ import { Deadlines, endWithTimeout, timeoutError } from '../internal/deadline';
 import type { Expiring } from '../internal/deadline';
 import { List } from '../internal/list';
 import type { Link } from '../internal/list';
-import { checkBoolean, checkByteLimit, checkConcurrency, checkFunction, checkLimiter, checkTimeout, fail, readOptions } from '../internal/validate';
+import {
+  checkBoolean,
+  checkByteLimit,
+  checkConcurrency,
+  checkFunction,
+  checkLimiter,
+  checkTimeout,
+  fail,
+  optionReader,
+  readOptions,
+} from '../internal/validate';
 import type { Limiter } from '../types';
 import { createAxiosTransport } from './axiosTransport';
 import { HttpStatusError } from './errors/HttpStatusError';
@@ -122,10 +132,7 @@ export class ClientSession implements Unsubscribable {
 
   /** @internal Use {@link createSession}. */
   constructor(options: SessionOptions | undefined) {
-    const o = readOptions('createSession', 'options', options, OPTION_KEYS);
-    // An option checked, or its default when left out.
-    const read = <T>(key: (typeof OPTION_KEYS)[number], check: (fn: string, param: string, value: unknown) => T, fallback: T): T =>
-      o[key] === undefined ? fallback : check('createSession', `options.${key}`, o[key]);
+    const read = optionReader('createSession', 'options', readOptions('createSession', 'options', options, OPTION_KEYS));
     const base = read('baseURL', checkBaseUrl, undefined);
     this.baseURL = base?.url;
     this.headers = read('headers', checkHeaders, NO_HEADERS);

@@ -18,9 +18,10 @@ import {
   describe,
   fail,
   isPlainObject,
+  optionReader,
   readOptions,
 } from '../internal/validate';
-import type { BasicAuth, HttpMethod, ParamsInit, RequestConfig, RequestOptions, ResponseType } from './types';
+import type { BasicAuth, HttpMethod, ParamsInit, RequestConfig, RequestOptions, ResponseType, RetryOptions } from './types';
 
 export const METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const RESPONSE_TYPES: readonly ResponseType[] = ['json', 'text', 'arraybuffer'];
@@ -142,27 +143,27 @@ const RETRY_DEFAULTS: RetryPolicy = {
   maxDelay: 30_000,
 };
 
-/** The check of each key of a `retry` object. */
-const RETRY_CHECKS: Record<keyof RetryPolicy, (fn: string, param: string, value: unknown) => unknown> = {
-  limit: checkNonNegativeInteger,
-  methods: (fn, param, value) => checkList(fn, param, value, 'HTTP methods', checkMethod),
-  statusCodes: (fn, param, value) => checkList(fn, param, value, 'status codes', checkStatusCode),
-  delay: checkFunction,
-  maxDelay: checkDuration,
-};
-
 /**
  * The `retry` option of a session or a request: a retry limit (the other keys their
  * defaults), or `{ limit, methods, statusCodes, delay, maxDelay }`. `0` is a policy that
  * retries nothing (a request's `retry: 0` turns its session's off).
  */
 export function readRetry(fn: string, param: string, value: unknown): RetryPolicy {
-  if (typeof value === 'number') return { ...RETRY_DEFAULTS, limit: checkNonNegativeInteger(fn, param, value) };
+  const d = RETRY_DEFAULTS;
+  if (typeof value === 'number') return { ...d, limit: checkNonNegativeInteger(fn, param, value) };
   if (!isPlainObject(value)) return fail('type', fn, param, 'a retry limit or an object', value);
-  const policy: Record<string, unknown> = { ...RETRY_DEFAULTS };
-  const o = readOptions(fn, param, value, Object.keys(RETRY_CHECKS));
-  for (const key in o) if (o[key] !== undefined) policy[key] = RETRY_CHECKS[key as keyof RetryPolicy](fn, `${param}.${key}`, o[key]);
-  return policy as unknown as RetryPolicy;
+  const read = optionReader(
+    fn,
+    param,
+    readOptions(fn, param, value as Exclude<RetryOptions, number>, ['limit', 'methods', 'statusCodes', 'delay', 'maxDelay']),
+  );
+  return {
+    limit: read('limit', checkNonNegativeInteger, d.limit),
+    methods: read('methods', (f, p, v) => checkList(f, p, v, 'HTTP methods', checkMethod), d.methods),
+    statusCodes: read('statusCodes', (f, p, v) => checkList(f, p, v, 'status codes', checkStatusCode), d.statusCodes),
+    delay: read('delay', checkFunction<RetryPolicy['delay']>, d.delay),
+    maxDelay: read('maxDelay', checkDuration, d.maxDelay),
+  };
 }
 
 /** An array, each element checked by `check` (as `param[i]`). */

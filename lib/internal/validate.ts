@@ -69,6 +69,19 @@ export function readOptions<O extends object>(
   return own as Partial<O>;
 }
 
+/**
+ * The options of `fn` read by {@link readOptions} (`o`, named `param`), one at a time:
+ * `read(key, check, fallback)` is option `key` checked by `check` (its messages naming
+ * `param.key`) when it is given, else `fallback`.
+ */
+export function optionReader<O extends object>(
+  fn: string,
+  param: string,
+  o: Partial<O>,
+): <T>(key: keyof O & string, check: (fn: string, param: string, value: unknown) => T, fallback: T) => T {
+  return (key, check, fallback) => (o[key] === undefined ? fallback : check(fn, `${param}.${key}`, o[key]));
+}
+
 /** The longest delay a timer takes: a longer one fires after 1 ms. */
 export const MAX_DELAY = 2 ** 31 - 1;
 const TOO_LONG = `at most ${MAX_DELAY} ms (a longer timer fires after 1 ms)`;
