@@ -170,7 +170,7 @@ export type RetryOptions =
       readonly limit?: number;
       /** The methods retried (any case). Default the idempotent GET, HEAD, PUT, DELETE, OPTIONS. */
       readonly methods?: readonly (HttpMethod | Lowercase<HttpMethod>)[];
-      /** The statuses retried. Default 408, 413, 429, 500, 502, 503, 504. */
+      /** The statuses retried (400 to 599). Default 408, 413, 429, 500, 502, 503, 504. */
       readonly statusCodes?: readonly number[];
       /** The wait in ms before retry `n` (1 for the first). Default 300 ms × 2^(n-1), with full jitter (`Math.random()` of it). */
       readonly delay?: (n: number) => number;

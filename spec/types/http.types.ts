@@ -5,7 +5,7 @@
  * is an error.
  */
 import { ResponseTooLargeError, createSession } from '../../lib/http';
-import type { BasicAuth, HttpMethod, HttpRequest, RequestConfig, SessionOptions } from '../../lib/http';
+import type { BasicAuth, HttpMethod, HttpRequest, RequestConfig, RetryOptions, SessionOptions } from '../../lib/http';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
@@ -42,3 +42,17 @@ session.get('/x', { maxContentLength: '1mb' });
 session.get('/x', { allowAbsoluteUrls: false });
 // @ts-expect-error readTimeout is in ms
 createSession({ readTimeout: '5s' });
+
+// Retries: a limit or a policy, on the session and on a request (of every method and shortcut).
+export const retrying: SessionOptions = { retry: { limit: 3, methods: ['GET', 'post'], statusCodes: [503], delay: (n) => 100 * n, maxDelay: 5000 } };
+session.get('/x', { retry: 2 });
+session.post('/x', {}, { retry: { methods: ['POST'] } });
+session.json('/x', { retry: 0 });
+export type R1 = Expect<Equal<NonNullable<SessionOptions['retry']>, RetryOptions>>;
+export type R2 = Expect<Equal<NonNullable<RequestConfig['retry']>, RetryOptions>>;
+// @ts-expect-error a retry policy names methods the session sends
+createSession({ retry: { methods: ['TRACE'] } });
+// @ts-expect-error delay gives ms, not a Promise
+createSession({ retry: { delay: async () => 1 } });
+// @ts-expect-error retry is a limit or a policy, not a boolean
+session.get('/x', { retry: true });
