@@ -602,9 +602,27 @@ for (const [fn, make] of [
 // ---------------------------------------------------------------------------------
 
 const OPTION_KEYS =
-  'baseURL, headers, timeout, readTimeout, maxSockets, raiseForStatus, semaphore, rateLimiter, maxRedirects, cookies, auth, maxContentLength, allowAbsoluteUrls, transport';
-const CONFIG_KEYS = 'params, headers, data, responseType, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, signal';
-const SHORTCUT_KEYS = 'params, headers, data, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, signal';
+  'baseURL, headers, timeout, readTimeout, maxSockets, raiseForStatus, semaphore, rateLimiter, maxRedirects, cookies, auth, maxContentLength, allowAbsoluteUrls, retry, transport';
+const CONFIG_KEYS = 'params, headers, data, responseType, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, retry, signal';
+const SHORTCUT_KEYS = 'params, headers, data, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, retry, signal';
+/** Bad `retry` options: the value, what the message says after the param (`retry` or a key of it), and the error. */
+const BAD_RETRY: readonly [kind: string, value: unknown, error: ErrorClass, says: string][] = [
+  ['wrong type', 'twice', TypeError, ' must be a retry limit or an object, got "twice"'],
+  ['negative', -1, RangeError, ' must be a non-negative integer, got -1'],
+  ['unknown key', { tries: 2 }, TypeError, '.tries is not a known option (expected one of limit, methods, statusCodes, delay, maxDelay), got 2'],
+  ['limit not an integer', { limit: 1.5 }, RangeError, '.limit must be a non-negative integer, got 1.5'],
+  ['methods not an array', { methods: 'GET' }, TypeError, '.methods must be an array of HTTP methods, got "GET"'],
+  [
+    'an unknown method',
+    { methods: ['get', 'FETCH'] },
+    RangeError,
+    '.methods[1] must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (any case), got "FETCH"',
+  ],
+  ['a status below 400', { statusCodes: [399] }, RangeError, '.statusCodes[0] must be a status code from 400 to 599, got 399'],
+  ['a status not a number', { statusCodes: ['503'] }, TypeError, '.statusCodes[0] must be a status code from 400 to 599, got "503"'],
+  ['delay not a function', { delay: 100 }, TypeError, '.delay must be a function, got 100'],
+  ['maxDelay negative', { maxDelay: -1 }, RangeError, '.maxDelay must be a non-negative number of milliseconds, got -1'],
+];
 const transport = fakeTransport(() => of({ status: 200, data: '' }));
 /** Sessions made by the rows; closed after the table runs (they own no sockets: a fake transport). */
 const sessions: ClientSession[] = [];
@@ -765,6 +783,9 @@ for (const fn of ['axiosTransport', 'undiciTransport'] as const) {
   optionsBag(fn, (options) => make(options), 'maxSockets', ['timeout', 5, '5']);
   numeric(fn, 'options.maxSockets', 'a positive integer or Infinity', (v) => make({ maxSockets: v }), POSITIVE_INT_OR_INFINITY);
 }
+for (const [kind, value, error, says] of BAD_RETRY) {
+  row('createSession', `options.retry ${kind}`, () => createSession({ transport, retry: value as never }), error, `createSession: options.retry${says}`);
+}
 row(
   'createSession',
   'options.transport wrong type',
@@ -871,6 +892,9 @@ for (const method of METHODS) {
     `${fn}: config.raiseForStatus must be a boolean, got "yes"`,
   );
   numeric(fn, 'config.maxRedirects', 'a non-negative integer', (v) => callMethod(live, method, '/x', { maxRedirects: v }), NON_NEGATIVE_INT);
+  for (const [kind, value, error, says] of BAD_RETRY) {
+    row(fn, `config.retry ${kind}`, () => callMethod(live, method, '/x', { retry: value }), error, `${fn}: config.retry${says}`);
+  }
   row(
     fn,
     'config.params wrong type',

@@ -1,4 +1,4 @@
-import { EmptyError, Observable, TimeoutError, map } from 'rxjs';
+import { EmptyError, Observable, TimeoutError, map, tap } from 'rxjs';
 import type { Subscriber, TeardownLogic, Unsubscribable } from 'rxjs';
 import { CancelledError } from '../errors';
 import { Deadlines, endWithTimeout, timeoutError } from '../internal/deadline';
@@ -14,6 +14,7 @@ import {
   checkNonNegativeInteger,
   checkTimeout,
   fail,
+  optionReader,
   readOptions,
 } from '../internal/validate';
 import type { Limiter } from '../types';
@@ -36,11 +37,13 @@ import {
   checkMethod,
   checkUrl,
   isEmpty,
+  readRetry,
   resolveUrl,
   withoutCredentials,
   withoutUserInfo,
 } from './request';
-import type { CheckedConfig, ResolvedUrl } from './request';
+import type { CheckedConfig, ResolvedUrl, RetryPolicy } from './request';
+import { retryFor, withRetry } from './retry';
 import type { HttpMethod, HttpRequest, HttpResponse, RequestConfig, RequestCookies, RequestOptions, ResponseType, SessionOptions, Transport } from './types';
 
 const OPTION_KEYS = [
@@ -57,6 +60,7 @@ const OPTION_KEYS = [
   'auth',
   'maxContentLength',
   'allowAbsoluteUrls',
+  'retry',
   'transport',
 ] as const;
 
@@ -94,7 +98,10 @@ export type ShortcutConfig = Omit<RequestConfig, 'responseType'>;
  *   `maxContentLength`), rxjs `TimeoutError` (`timeout`, `readTimeout`),
  *   `CancelledError` (closed meanwhile) or `SessionClosedError` (closed before).
  * - **Unsubscribe**: aborts the request and frees its socket, or leaves the queue
- *   (of the semaphore, or of the pool when `maxSockets` requests are in flight).
+ *   (of the semaphore, or of the pool when `maxSockets` requests are in flight), or
+ *   ends the wait before a retry.
+ * - **Retries** (`retry`, see {@link createSession}): each one is a request of its own
+ *   (its own timeout, permit and rate-limiter start); the subscriber sees only the end.
  *
  * @example
  * ```ts
@@ -123,6 +130,7 @@ export class ClientSession implements Unsubscribable {
   private readonly raiseForStatus: boolean;
   private readonly semaphore: Limiter | undefined;
   private readonly rateLimiter: Limiter | undefined;
+  private readonly retry: RetryPolicy | undefined;
   private readonly transport: Transport;
   // Every request subscribed and not yet ended, and whether close() was called: what its calls share.
   private readonly calls: Calls = { live: new List<Call>(), closed: false, deadlines: new Deadlines() };
@@ -133,30 +141,28 @@ export class ClientSession implements Unsubscribable {
 
   /** @internal Use {@link createSession}. */
   constructor(options: SessionOptions | undefined) {
-    const o = readOptions('createSession', 'options', options, OPTION_KEYS);
-    // Option `key`: `fallback` when left out, else checked (a bad one throws, naming `options.<key>`).
-    const option = <K extends (typeof OPTION_KEYS)[number], T>(key: K, fallback: T, check: (fn: string, param: string, value: unknown) => T): T =>
-      o[key] === undefined ? fallback : check('createSession', `options.${key}`, o[key]);
-    const base = option('baseURL', undefined, checkBaseUrl);
+    const read = optionReader('createSession', 'options', readOptions('createSession', 'options', options, OPTION_KEYS));
+    const base = read('baseURL', checkBaseUrl, undefined);
     this.baseURL = base?.url;
-    this.headers = option('headers', NO_HEADERS, checkHeaders);
-    this.timeout = option('timeout', DEFAULT_TIMEOUT, checkTimeout);
-    this.readTimeout = option('readTimeout', Infinity, checkTimeout);
-    this.maxContentLength = option('maxContentLength', DEFAULT_MAX_CONTENT_LENGTH, checkByteLimit);
-    this.maxRedirects = option('maxRedirects', DEFAULT_MAX_REDIRECTS, checkNonNegativeInteger);
-    this.cookies = option('cookies', true, checkBoolean) ? sessionCookies() : undefined;
-    this.allowAbsoluteUrls = option('allowAbsoluteUrls', true, checkBoolean);
+    this.headers = read('headers', checkHeaders, NO_HEADERS);
+    this.timeout = read('timeout', checkTimeout, DEFAULT_TIMEOUT);
+    this.readTimeout = read('readTimeout', checkTimeout, Infinity);
+    this.maxContentLength = read('maxContentLength', checkByteLimit, DEFAULT_MAX_CONTENT_LENGTH);
+    this.maxRedirects = read('maxRedirects', checkNonNegativeInteger, DEFAULT_MAX_REDIRECTS);
+    this.cookies = read('cookies', checkBoolean, true) ? sessionCookies() : undefined;
+    this.allowAbsoluteUrls = read('allowAbsoluteUrls', checkBoolean, true);
     if (!this.allowAbsoluteUrls && base === undefined) {
       fail('type', 'createSession', 'options.allowAbsoluteUrls', 'true (or left out) in a session without a baseURL', false);
     }
-    const auth = option('auth', undefined, checkAuth);
+    const auth = read('auth', checkAuth, undefined);
     this.authorization = auth === undefined ? base?.authorization : basicAuthorization(auth);
     this.authOrigin = base === undefined ? undefined : `${new URL(base.url).origin}/`;
-    const maxSockets = option('maxSockets', 100, checkConcurrency);
-    this.raiseForStatus = option('raiseForStatus', false, checkBoolean);
-    this.semaphore = option('semaphore', undefined, checkLimiter);
-    this.rateLimiter = option('rateLimiter', undefined, checkLimiter);
-    this.transport = option('transport', undefined, checkFunction<Transport>) ?? createAxiosTransport(maxSockets);
+    const maxSockets = read('maxSockets', checkConcurrency, 100);
+    this.raiseForStatus = read('raiseForStatus', checkBoolean, false);
+    this.semaphore = read('semaphore', checkLimiter, undefined);
+    this.rateLimiter = read('rateLimiter', checkLimiter, undefined);
+    this.retry = read('retry', readRetry, undefined);
+    this.transport = read('transport', checkFunction<Transport>, undefined) ?? createAxiosTransport(maxSockets);
   }
 
   /** Whether `close()` has been called. */
@@ -412,7 +418,15 @@ export class ClientSession implements Unsubscribable {
     const url = checkUrl(fn, 'url', rawUrl, this.allowAbsoluteUrls);
     const config = checkConfig(fn, rawConfig, keys);
     const body = data === undefined ? checkBody(fn, 'config.data', config.data) : checkBody(fn, 'data', data);
-    const plan: Plan = { method, url, config, data: body, responseType: responseType ?? config.responseType ?? 'auto' };
+    const retry = config.retry ?? this.retry;
+    const plan: Plan = {
+      method,
+      url,
+      config,
+      data: body,
+      responseType: responseType ?? config.responseType ?? 'auto',
+      retry: retry === undefined ? undefined : retryFor(retry, method, body),
+    };
     return new Observable<HttpResponse<T>>((subscriber) => this.subscribeCall(plan, subscriber as Subscriber<HttpResponse>));
   }
 
@@ -447,10 +461,13 @@ export class ClientSession implements Unsubscribable {
       readTimeout: config.readTimeout ?? this.readTimeout,
       cookies: this.cookies,
     };
-    const call = new Call(this.transport, this.calls, request, config.timeout ?? this.timeout, config.raiseForStatus ?? this.raiseForStatus, subscriber);
+    const { retry } = plan;
+    const timeout = config.timeout ?? this.timeout;
+    const raise = config.raiseForStatus ?? this.raiseForStatus;
+    const call = new Call(this.transport, this.calls, request, timeout, raise, subscriber, retry?.statusCodes);
     this.calls.live.push(call);
     if (signal !== undefined) watchSignal(signal, call);
-    if (this.semaphore === undefined && this.rateLimiter === undefined) {
+    if (retry === undefined && this.semaphore === undefined && this.rateLimiter === undefined) {
       call.attempt(subscriber);
       return call;
     }
@@ -459,6 +476,9 @@ export class ClientSession implements Unsubscribable {
     let attempt = new Observable<HttpResponse>((admitted) => call.attempt(admitted));
     if (this.rateLimiter !== undefined) attempt = this.rateLimiter.run(attempt);
     if (this.semaphore !== undefined) attempt = this.semaphore.run(attempt);
+    // Each retry is a whole attempt (permit, start, deadline); the call stays where close()
+    // finds it until its response is delivered, waits between attempts included.
+    if (retry !== undefined) attempt = withRetry(attempt, retry, raise).pipe(tap(() => this.calls.live.remove(call)));
     call.running = attempt.subscribe(subscriber);
     return call;
   }
@@ -502,6 +522,8 @@ interface Plan {
   readonly config: CheckedConfig;
   readonly data: unknown;
   readonly responseType: ResponseType;
+  /** The retry policy it is sent under; `undefined` when it is sent once. */
+  readonly retry: RetryPolicy | undefined;
 }
 
 function cancelled(method: HttpMethod, url: string, why: string): CancelledError {
@@ -598,11 +620,18 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
     private readonly timeout: number,
     private readonly raise: boolean,
     private readonly subscriber: Subscriber<HttpResponse>,
+    /**
+     * When its attempts are retried, the statuses retried: a response with one of them
+     * fails its attempt with `HttpStatusError` (withRetry returns the last one unless
+     * `raise`), and a response leaves `live` only once delivered, not when it arrives.
+     */
+    private readonly retryOn: readonly number[] | undefined,
   ) {}
 
-  /** Runs the transport under the deadline, emitting to `out`. */
+  /** Runs the transport under the deadline, emitting to `out`: once, or once per attempt when retried. */
   attempt(out: Subscriber<HttpResponse>): TeardownLogic {
     this.out = out;
+    this.received = false;
     if (this.calls.closed) {
       // Admitted by a permit that close() freed: nothing is started.
       out.error(cancelled(this.request.method, this.request.url, 'the session was closed'));
@@ -623,10 +652,11 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
     if (this.received) return;
     this.received = true;
     // Delivered: close() (called from the subscriber's next, say) no longer cancels it.
-    this.calls.live.remove(this);
+    if (this.retryOn === undefined) this.calls.live.remove(this);
     const url = withoutCredentials(response.url);
     const delivered = url === response.url ? response : { ...response, url };
-    if (this.raise && delivered.status >= 400) this.out!.error(new HttpStatusError(this.request.method, delivered));
+    const { status } = delivered;
+    if ((this.raise && status >= 400) || this.retryOn?.includes(status)) this.out!.error(new HttpStatusError(this.request.method, delivered));
     else this.out!.next(delivered);
   }
 
@@ -777,7 +807,29 @@ function parseJson<T>(res: HttpResponse): T {
  *   it was closed before. Every message names the method and the URL, without the
  *   credentials a URL may carry.
  * - **Unsubscribe**: aborts the request in flight (its socket is destroyed, not
- *   returned to the pool), or leaves the semaphore's queue.
+ *   returned to the pool), or leaves the semaphore's queue, or ends a wait between two
+ *   attempts.
+ *
+ * **Retries** are off unless `retry` says (on the session or a request): a request of
+ * an idempotent method (GET, HEAD, PUT, DELETE, OPTIONS, or those of `retry.methods`)
+ * is sent again after a status of `retry.statusCodes` (408, 413, 429, 500, 502, 503,
+ * 504), a `NetworkError`, or a `TimeoutError` of its `timeout` or `readTimeout`, at
+ * most `retry.limit` times (a number `retry` is that limit). Each attempt is a request
+ * of its own: its own `timeout`, semaphore permit and rate-limiter start. Between two,
+ * it waits `retry.delay(n)` (300 ms × 2^(n-1) with full jitter by default), or what
+ * `Retry-After` says on a 413, 429 or 503, at most `retry.maxDelay` (30 s), holding no
+ * permit, on RxJS's scheduler (virtual time in `TestScheduler.run()`). When the limit
+ * is reached, the last failure is raised, or the last response emitted when its status
+ * was the reason (an `HttpStatusError` under `raiseForStatus`). A body that is a
+ * stream is sent once; `close()` or the request's signal during a wait end it at once
+ * with `CancelledError`.
+ *
+ * ```text
+ * attempt 1:          --5                   5: a 503, retried after a wait of 3
+ * attempt 2:               --5
+ * attempt 3:                    --r|
+ * session.get(url):   ------------r|        retry: 2; the 200, then complete
+ * ```
  *
  * The session is `Unsubscribable`, so rxjs `using()` scopes it (the `async with` of
  * RxJS), and disposable (`using` / `await using`). Bad options throw at once a
@@ -804,8 +856,9 @@ function parseJson<T>(res: HttpResponse): T {
  * `readTimeout` (ms of silence, default none), `maxContentLength` (bytes, default 64 MiB),
  * `maxSockets` (default 100), `raiseForStatus` (default `false`), `maxRedirects` (default
  * 10, `0` for none), `cookies` (a jar of the session's own, default `true`), `auth`
- * (Basic), `allowAbsoluteUrls` (default `true`), `semaphore`, `rateLimiter`, `transport`
- * (default: axios).
+ * (Basic), `allowAbsoluteUrls` (default `true`), `semaphore`, `rateLimiter`, `retry` (a
+ * retry limit or `{ limit, methods, statusCodes, delay, maxDelay }`, default none: see
+ * {@link RetryOptions}), `transport` (default: axios).
  * @returns The session.
  * @see {@link ClientSession} for its methods.
  */

@@ -24,6 +24,7 @@ export type {
   RequestCookies,
   RequestOptions,
   ResponseType,
+  RetryOptions,
   SessionOptions,
   Transport,
 } from './types';

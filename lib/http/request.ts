@@ -10,15 +10,18 @@
 import {
   checkBoolean,
   checkByteLimit,
+  checkDuration,
+  checkFunction,
   checkNonNegativeInteger,
   checkOneOf,
   checkTimeout,
   describe,
   fail,
   isPlainObject,
+  optionReader,
   readOptions,
 } from '../internal/validate';
-import type { BasicAuth, HttpMethod, ParamsInit, RequestConfig, RequestOptions, ResponseType } from './types';
+import type { BasicAuth, HttpMethod, ParamsInit, RequestConfig, RequestOptions, ResponseType, RetryOptions } from './types';
 
 export const METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const RESPONSE_TYPES: readonly ResponseType[] = ['auto', 'json', 'text', 'bytes', 'arraybuffer'];
@@ -35,6 +38,7 @@ export const CONFIG_KEYS = [
   'maxRedirects',
   'maxContentLength',
   'auth',
+  'retry',
   'signal',
 ] as const;
 export const REQUEST_KEYS = [...CONFIG_KEYS, 'method', 'url'] as const;
@@ -77,23 +81,9 @@ export interface CheckedConfig {
   readonly maxContentLength: number | undefined;
   /** The `Authorization` value of `config.auth`, if given. */
   readonly authorization: string | undefined;
+  readonly retry: RetryPolicy | undefined;
   readonly signal: AbortSignal | undefined;
 }
-
-/** The checked config of a call without one (shared: it is never mutated). */
-const NO_CONFIG: CheckedConfig = Object.freeze({
-  params: undefined,
-  headers: Object.freeze({}),
-  data: undefined,
-  responseType: undefined,
-  timeout: undefined,
-  readTimeout: undefined,
-  raiseForStatus: undefined,
-  maxRedirects: undefined,
-  maxContentLength: undefined,
-  authorization: undefined,
-  signal: undefined,
-});
 
 /**
  * Checks a per-request config; `keys` are the names allowed for this call. On every
@@ -102,9 +92,10 @@ const NO_CONFIG: CheckedConfig = Object.freeze({
 export function checkConfig(fn: string, config: RequestConfig | undefined, keys: readonly string[]): CheckedConfig {
   if (config === undefined) return NO_CONFIG;
   const c: Partial<RequestOptions> = readOptions(fn, 'config', config, keys, 'plain');
+  // Every key, in this order, so that every checked config has the same shape.
   return {
     params: c.params === undefined ? undefined : checkParams(fn, 'config.params', c.params),
-    headers: c.headers === undefined ? NO_CONFIG.headers : checkHeaders(fn, 'config.headers', c.headers),
+    headers: c.headers === undefined ? NO_HEADERS : checkHeaders(fn, 'config.headers', c.headers),
     data: c.data,
     responseType: c.responseType === undefined ? undefined : checkOneOf(fn, 'config.responseType', c.responseType, RESPONSE_TYPES),
     timeout: c.timeout === undefined ? undefined : checkTimeout(fn, 'config.timeout', c.timeout),
@@ -113,9 +104,15 @@ export function checkConfig(fn: string, config: RequestConfig | undefined, keys:
     maxRedirects: c.maxRedirects === undefined ? undefined : checkNonNegativeInteger(fn, 'config.maxRedirects', c.maxRedirects),
     maxContentLength: c.maxContentLength === undefined ? undefined : checkByteLimit(fn, 'config.maxContentLength', c.maxContentLength),
     authorization: c.auth === undefined ? undefined : basicAuthorization(checkAuth(fn, 'config.auth', c.auth)),
+    retry: c.retry === undefined ? undefined : readRetry(fn, 'config.retry', c.retry),
     signal: c.signal === undefined ? undefined : checkSignal(fn, 'config.signal', c.signal),
   };
 }
+
+/** The headers of a config without any (shared: never mutated). */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+/** The checked config of a call without one (shared: never mutated). */
+const NO_CONFIG: CheckedConfig = Object.freeze(checkConfig('', {}, []));
 
 /** A method name in any case, returned upper-case. */
 export function checkMethod(fn: string, param: string, value: unknown): HttpMethod {
@@ -127,6 +124,59 @@ export function checkMethod(fn: string, param: string, value: unknown): HttpMeth
 }
 
 const METHOD_EXPECTED = `one of ${METHODS.join(', ')} (any case)`;
+
+/** A `retry` option, checked, its defaults filled in (see {@link readRetry}). */
+export interface RetryPolicy {
+  readonly limit: number;
+  readonly methods: readonly HttpMethod[];
+  readonly statusCodes: readonly number[];
+  readonly delay: (n: number) => number;
+  readonly maxDelay: number;
+}
+
+/** The policy of `retry: {}`: 2 retries (ky's default) of the idempotent methods, 300 ms × 2^(n-1) with full jitter (so clients that failed together do not retry together). */
+const RETRY_DEFAULTS: RetryPolicy = {
+  limit: 2,
+  methods: ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'],
+  statusCodes: [408, 413, 429, 500, 502, 503, 504],
+  delay: (n) => Math.random() * 300 * 2 ** (n - 1),
+  maxDelay: 30_000,
+};
+
+/**
+ * The `retry` option of a session or a request: a retry limit (the other keys their
+ * defaults), or `{ limit, methods, statusCodes, delay, maxDelay }`. `0` is a policy that
+ * retries nothing (a request's `retry: 0` turns its session's off).
+ */
+export function readRetry(fn: string, param: string, value: unknown): RetryPolicy {
+  const d = RETRY_DEFAULTS;
+  if (typeof value === 'number') return { ...d, limit: checkNonNegativeInteger(fn, param, value) };
+  if (!isPlainObject(value)) return fail('type', fn, param, 'a retry limit or an object', value);
+  const read = optionReader(
+    fn,
+    param,
+    readOptions(fn, param, value as Exclude<RetryOptions, number>, ['limit', 'methods', 'statusCodes', 'delay', 'maxDelay']),
+  );
+  return {
+    limit: read('limit', checkNonNegativeInteger, d.limit),
+    methods: read('methods', (f, p, v) => checkList(f, p, v, 'HTTP methods', checkMethod), d.methods),
+    statusCodes: read('statusCodes', (f, p, v) => checkList(f, p, v, 'status codes', checkStatusCode), d.statusCodes),
+    delay: read('delay', checkFunction<RetryPolicy['delay']>, d.delay),
+    maxDelay: read('maxDelay', checkDuration, d.maxDelay),
+  };
+}
+
+/** An array, each element checked by `check` (as `param[i]`). */
+function checkList<T>(fn: string, param: string, value: unknown, what: string, check: (fn: string, param: string, value: unknown) => T): T[] {
+  if (!Array.isArray(value)) return fail('type', fn, param, `an array of ${what}`, value);
+  return value.map((item: unknown, i) => check(fn, `${param}[${i}]`, item));
+}
+
+/** A status a request may be retried after: an error status (a response is retried by failing it, as `raiseForStatus` does). */
+function checkStatusCode(fn: string, param: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 400 && value <= 599) return value;
+  return fail(typeof value === 'number' ? 'range' : 'type', fn, param, 'a status code from 400 to 599', value);
+}
 
 /**
  * A URL argument: a string (relative, or absolute with `scheme://`) or a `URL`, returned

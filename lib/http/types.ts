@@ -209,6 +209,39 @@ export interface PoolTransportOptions {
   readonly maxSockets?: number;
 }
 
+/**
+ * Retries of a request (`retry`, on a session or a request): a number, the retry limit
+ * (the other keys their defaults), or the whole policy. Off by default, as in aiohttp.
+ *
+ * A request whose method is in `methods` is sent again after a status in `statusCodes`
+ * (the response is then dropped), a `NetworkError` (refused, reset, DNS, a malformed
+ * response...) or a `TimeoutError` of its own (its `timeout` or its `readTimeout`), at
+ * most `limit` times; never after a `CancelledError`, a `SessionClosedError`, a
+ * `ResponseTooLargeError` or an unsubscribe. Each attempt is a whole request: its own
+ * `timeout`, its own `semaphore` permit and `rateLimiter` start (none is held during a
+ * wait). The wait before retry `n` is `delay(n)`, or the `Retry-After` of a 413, 429 or
+ * 503 (seconds or an HTTP-date), capped at `maxDelay`; it runs on RxJS's
+ * `asyncScheduler`, so in virtual time inside `TestScheduler.run()`. Once the limit is
+ * reached, the last failure is raised, or the last response returned when its status
+ * was the reason and `raiseForStatus` is off (`HttpStatusError` when it is on).
+ *
+ * A request whose body is a stream (a Node `Readable`, read once) is never retried.
+ */
+export type RetryOptions =
+  | number
+  | {
+      /** How many times a request is sent again at most (0: never). Default 2. */
+      readonly limit?: number;
+      /** The methods retried (any case). Default the idempotent GET, HEAD, PUT, DELETE, OPTIONS. */
+      readonly methods?: readonly (HttpMethod | Lowercase<HttpMethod>)[];
+      /** The statuses retried (400 to 599). Default 408, 413, 429, 500, 502, 503, 504. */
+      readonly statusCodes?: readonly number[];
+      /** The wait in ms before retry `n` (1 for the first). Default 300 ms × 2^(n-1), with full jitter (`Math.random()` of it). */
+      readonly delay?: (n: number) => number;
+      /** The longest wait in ms, `Retry-After` included. Default 30,000. */
+      readonly maxDelay?: number;
+    };
+
 /** Options of `createSession`. */
 export interface SessionOptions {
   /**
@@ -285,6 +318,11 @@ export interface SessionOptions {
    */
   readonly rateLimiter?: Limiter;
   /**
+   * Retries of the session's requests (see {@link RetryOptions}): a retry limit, or
+   * `{ limit, methods, statusCodes, delay, maxDelay }`. Default none.
+   */
+  readonly retry?: RetryOptions;
+  /**
    * Performs the requests in place of the session's own axios transport (then
    * `maxSockets` has no effect: give it to the transport, as in
    * `undiciTransport({ maxSockets })`). If it has a `close()`, `session.close()` calls it.
@@ -318,7 +356,12 @@ export interface RequestConfig {
   readonly maxContentLength?: number;
   /** HTTP Basic auth for this request, over the session's, its URL's credentials and any `authorization` header. */
   readonly auth?: BasicAuth;
-  /** Aborting it cancels the request, which fails with `CancelledError`. */
+  /**
+   * Retries of this request (see {@link RetryOptions}), in place of the session's (the
+   * two are not merged); `0` sends it once whatever the session's.
+   */
+  readonly retry?: RetryOptions;
+  /** Aborting it cancels the request, which fails with `CancelledError`, even during a wait between two attempts. */
   readonly signal?: AbortSignal;
 }
 

@@ -69,6 +69,19 @@ export function readOptions<O extends object>(
   return own as Partial<O>;
 }
 
+/**
+ * The options of `fn` read by {@link readOptions} (`o`, named `param`), one at a time:
+ * `read(key, check, fallback)` is option `key` checked by `check` (its messages naming
+ * `param.key`) when it is given, else `fallback`.
+ */
+export function optionReader<O extends object>(
+  fn: string,
+  param: string,
+  o: Partial<O>,
+): <T>(key: keyof O & string, check: (fn: string, param: string, value: unknown) => T, fallback: T) => T {
+  return (key, check, fallback) => (o[key] === undefined ? fallback : check(fn, `${param}.${key}`, o[key]));
+}
+
 /** The longest delay a timer takes: a longer one fires after 1 ms. */
 export const MAX_DELAY = 2 ** 31 - 1;
 const TOO_LONG = `at most ${MAX_DELAY} ms (a longer timer fires after 1 ms)`;
@@ -86,26 +99,29 @@ function numberCheck(expected: string, accepts: (n: number) => boolean, tooLarge
 }
 
 /** A positive integer, or `Infinity` (a concurrency limit, a number of sockets). */
-export const checkConcurrency = numberCheck('a positive integer or Infinity', (n) => n === Infinity || (Number.isInteger(n) && n >= 1));
+export const checkConcurrency = /* @__PURE__ */ numberCheck('a positive integer or Infinity', (n) => n === Infinity || (Number.isInteger(n) && n >= 1));
 /** A positive integer (permits, counts). */
-export const checkPositiveInteger = numberCheck('a positive integer', (n) => Number.isInteger(n) && n >= 1);
+export const checkPositiveInteger = /* @__PURE__ */ numberCheck('a positive integer', (n) => Number.isInteger(n) && n >= 1);
 /** A non-negative integer (a redirect limit). */
-export const checkNonNegativeInteger = numberCheck('a non-negative integer', (n) => Number.isInteger(n) && n >= 0);
+export const checkNonNegativeInteger = /* @__PURE__ */ numberCheck('a non-negative integer', (n) => Number.isInteger(n) && n >= 0);
 /** A size in bytes: a non-negative integer, or `Infinity` for no limit (a body's largest size). */
-export const checkByteLimit = numberCheck('a non-negative integer number of bytes or Infinity', (n) => n === Infinity || (Number.isSafeInteger(n) && n >= 0));
+export const checkByteLimit = /* @__PURE__ */ numberCheck(
+  'a non-negative integer number of bytes or Infinity',
+  (n) => n === Infinity || (Number.isSafeInteger(n) && n >= 0),
+);
 /** A deadline in ms: non-negative, at most what a timer takes; `Infinity` for none. */
-export const checkDuration = numberCheck(
+export const checkDuration = /* @__PURE__ */ numberCheck(
   'a non-negative number of milliseconds',
   (n) => n === Infinity || (n >= 0 && n <= MAX_DELAY),
   `${TOO_LONG} or Infinity`,
 );
 /** A request timeout in ms: positive, at most what a timer takes; `Infinity` for none. */
-export const checkTimeout = numberCheck(
+export const checkTimeout = /* @__PURE__ */ numberCheck(
   `a positive number of milliseconds (at most ${MAX_DELAY}) or Infinity`,
   (n) => n === Infinity || (n > 0 && n <= MAX_DELAY),
 );
 /** A window of time in ms: positive and finite (a rate limiter's interval). */
-export const checkInterval = numberCheck('a positive, finite number of milliseconds', (n) => n > 0 && n <= MAX_DELAY, TOO_LONG);
+export const checkInterval = /* @__PURE__ */ numberCheck('a positive, finite number of milliseconds', (n) => n > 0 && n <= MAX_DELAY, TOO_LONG);
 
 export function checkBoolean(fn: string, param: string, value: unknown): boolean {
   if (typeof value !== 'boolean') fail('type', fn, param, 'a boolean', value);

@@ -1,6 +1,7 @@
 // The modules the browser build puts in place of Node-only ones (lib/**/*.browser.ts, see
 // tsup.config.ts), run here in Node: what they do is plain JavaScript and fetch.
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { TimeoutError, firstValueFrom, of } from 'rxjs';
 import { gather } from '../../lib';
 import { createSession } from '../../lib/http';
@@ -115,6 +116,20 @@ describe('the browser axios transport (axios over fetch)', () => {
     expect(response.data.json).toEqual({ x: [1, 2] });
     expect(JSON.stringify(response.data.headers)).toMatch(/"x-id":"7"/i);
     expect(response.url).toBe(`${httpbin().url}/anything?a=1`);
+  });
+
+  it("gives statusText as fetch does: the server's reason phrase, '' when it sends none (HTTP/2 never does)", async () => {
+    const server = createServer((req, res) => res.writeHead(200, req.url === '/custom' ? 'Fine Indeed' : '').end('x'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const s = createSession({ baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, transport: createAxiosTransport(1) });
+      expect((await firstValueFrom(s.get('/none'))).statusText).toBe('');
+      expect((await firstValueFrom(s.get('/custom'))).statusText).toBe('Fine Indeed');
+      await s.close();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('reads the body as bytes (a Uint8Array) or text as responseType says', async () => {

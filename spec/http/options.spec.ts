@@ -10,7 +10,7 @@ describe('createSession options', () => {
     [
       { timout: 5 },
       TypeError,
-      'createSession: options.timout is not a known option (expected one of baseURL, headers, timeout, readTimeout, maxSockets, raiseForStatus, semaphore, rateLimiter, maxRedirects, cookies, auth, maxContentLength, allowAbsoluteUrls, transport), got 5',
+      'createSession: options.timout is not a known option (expected one of baseURL, headers, timeout, readTimeout, maxSockets, raiseForStatus, semaphore, rateLimiter, maxRedirects, cookies, auth, maxContentLength, allowAbsoluteUrls, retry, transport), got 5',
     ],
     [{ baseURL: 5 }, TypeError, 'createSession: options.baseURL must be an absolute http: or https: URL, got 5'],
     [
@@ -44,6 +44,21 @@ describe('createSession options', () => {
     [{ semaphore: 2 }, TypeError, 'createSession: options.semaphore must be a Limiter (an object with a run(input) method), got 2'],
     [{ semaphore: {} }, TypeError, 'createSession: options.semaphore must be a Limiter (an object with a run(input) method), got {}'],
     [{ transport: {} }, TypeError, 'createSession: options.transport must be a function, got {}'],
+    [{ retry: '3' }, TypeError, 'createSession: options.retry must be a retry limit or an object, got "3"'],
+    [{ retry: -1 }, RangeError, 'createSession: options.retry must be a non-negative integer, got -1'],
+    [
+      { retry: { limit: 2, tries: 3 } },
+      TypeError,
+      'createSession: options.retry.tries is not a known option (expected one of limit, methods, statusCodes, delay, maxDelay), got 3',
+    ],
+    [
+      { retry: { methods: ['TRACE'] } },
+      RangeError,
+      'createSession: options.retry.methods[0] must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (any case), got "TRACE"',
+    ],
+    [{ retry: { statusCodes: [302] } }, RangeError, 'createSession: options.retry.statusCodes[0] must be a status code from 400 to 599, got 302'],
+    [{ retry: { delay: 100 } }, TypeError, 'createSession: options.retry.delay must be a function, got 100'],
+    [{ retry: { maxDelay: NaN } }, RangeError, 'createSession: options.retry.maxDelay must be a non-negative number of milliseconds, got NaN'],
   ])('throws at once for %p', (options, kind, message) => {
     expect(() => createSession(options as never)).toThrow(kind);
     expect(() => createSession(options as never)).toThrow(message);
@@ -58,6 +73,7 @@ describe('createSession options', () => {
       maxSockets: Infinity,
       raiseForStatus: true,
       semaphore: new Semaphore(1),
+      retry: { limit: 3, methods: ['get', 'POST'], statusCodes: [503], delay: (n) => n, maxDelay: 1000 },
       transport,
     });
     expect(full.closed).toBe(false);
@@ -68,6 +84,7 @@ describe('createSession options', () => {
       maxSockets: undefined,
       raiseForStatus: undefined,
       semaphore: undefined,
+      retry: undefined,
       transport,
     });
     await Promise.all([full.close(), empty.close(), createSession().close()]);
@@ -85,7 +102,7 @@ describe('session request arguments', () => {
       'unknown key',
       () => session.put('/x', 1, { header: {} } as never),
       TypeError,
-      'session.put: config.header is not a known option (expected one of params, headers, data, responseType, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, signal), got {}',
+      'session.put: config.header is not a known option (expected one of params, headers, data, responseType, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, retry, signal), got {}',
     ],
     [
       'params',
@@ -120,6 +137,20 @@ describe('session request arguments', () => {
     ],
     ['maxRedirects', () => session.get('/x', { maxRedirects: -1 }), RangeError, 'session.get: config.maxRedirects must be a non-negative integer, got -1'],
     ['signal', () => session.get('/x', { signal: {} as never }), TypeError, 'session.get: config.signal must be an AbortSignal, got {}'],
+    ['retry', () => session.get('/x', { retry: true as never }), TypeError, 'session.get: config.retry must be a retry limit or an object, got true'],
+    ['retry limit', () => session.put('/x', 1, { retry: { limit: -2 } }), RangeError, 'session.put: config.retry.limit must be a non-negative integer, got -2'],
+    [
+      'retry methods',
+      () => session.request({ url: '/x', retry: { methods: 'GET' as never } }),
+      TypeError,
+      'session.request: config.retry.methods must be an array of HTTP methods, got "GET"',
+    ],
+    [
+      'shortcut retry',
+      () => session.json('/x', { retry: { statusCodes: [600] } }),
+      RangeError,
+      'session.json: config.retry.statusCodes[0] must be a status code from 400 to 599, got 600',
+    ],
     ['request config', () => session.request(undefined as never), TypeError, 'session.request: config must be an object with a url, got undefined'],
     ['request url', () => session.request({} as never), TypeError, 'session.request: config.url must be a string or URL, got undefined'],
     [

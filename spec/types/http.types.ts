@@ -6,7 +6,7 @@
  */
 import { ResponseTooLargeError, createSession } from '../../lib/http';
 import type { Observable } from 'rxjs';
-import type { BasicAuth, HttpMethod, HttpRequest, HttpResponse, RequestConfig, RequestCookies, SessionOptions } from '../../lib/http';
+import type { BasicAuth, HttpMethod, HttpRequest, HttpResponse, RequestConfig, RequestCookies, RetryOptions, SessionOptions } from '../../lib/http';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
@@ -70,3 +70,17 @@ session.get('/x', { responseType: 'bytes' });
 session.get('/x', { responseType: 'blob' });
 // @ts-expect-error a shortcut sets its own reading
 session.text('/x', { responseType: 'bytes' });
+
+// Retries: a limit or a policy, on the session and on a request (of every method and shortcut).
+export const retrying: SessionOptions = { retry: { limit: 3, methods: ['GET', 'post'], statusCodes: [503], delay: (n) => 100 * n, maxDelay: 5000 } };
+session.get('/x', { retry: 2 });
+session.post('/x', {}, { retry: { methods: ['POST'] } });
+session.json('/x', { retry: 0 });
+export type R1 = Expect<Equal<NonNullable<SessionOptions['retry']>, RetryOptions>>;
+export type R2 = Expect<Equal<NonNullable<RequestConfig['retry']>, RetryOptions>>;
+// @ts-expect-error a retry policy names methods the session sends
+createSession({ retry: { methods: ['TRACE'] } });
+// @ts-expect-error delay gives ms, not a Promise
+createSession({ retry: { delay: async () => 1 } });
+// @ts-expect-error retry is a limit or a policy, not a boolean
+session.get('/x', { retry: true });
