@@ -117,6 +117,8 @@ const runtimeBody = `
       try {
         const response = await firstValueFrom(session.get('/get'));
         assert.equal(response.status, 200);
+        // A redirect that sets a cookie: followed, the cookie kept (tough-cookie, loaded lazily, in CommonJS and ESM alike).
+        assert.deepEqual((await firstValueFrom(session.get('/cookies/set?jar=1'))).data, { cookies: { jar: '1' } });
       } finally {
         await session.close();
       }
@@ -369,7 +371,7 @@ async function main(): Promise<void> {
   const env = { ...process.env, CHECK_REDIS_PORT: String(redisServer?.port ?? 0) };
   try {
     await check(
-      "require('rxjs-asyncio'), '/http', '/testing', '/redis', '/angular' (CommonJS): exports, a gather, a request per transport and through provideSession, a permit in Redis",
+      "require('rxjs-asyncio'), '/http', '/testing', '/redis', '/angular' (CommonJS): exports, a gather, a request and a cookie-setting redirect per transport, one through provideSession, a permit in Redis",
       () => {
         writeFileSync(join(cwd, 'require-check.cjs'), requireCheck);
         sameNames(run(process.execPath, ['require-check.cjs'], cwd, undefined, env), 'require');

@@ -171,10 +171,10 @@ export interface RequestCookies {
  * body under the request's `maxContentLength` and `readTimeout`, follows up to
  * `maxRedirects` redirects by the session's rules, asks `request.cookies` (when there is
  * a jar) for each hop's cookies and gives it each hop's `Set-Cookie`, skips interim 1xx
- * answers and fails on a `101`; a custom transport should do the same (a `fakeTransport` need not). The default
- * transport is axios (`axiosTransport`); `undiciTransport` is the fast one;
- * `fakeTransport` from `rxjs-asyncio/testing` builds one from a function, for marble
- * tests.
+ * answers and fails on a `101`; a custom transport should do the same (a `fakeTransport`
+ * keeps the cookies, but follows no redirect and reads no body). The default transport is
+ * axios (`axiosTransport`); `undiciTransport` is the fast one; `fakeTransport` from
+ * `rxjs-asyncio/testing` builds one from a function, for marble tests.
  *
  * A transport may have a `close()` (as those two have, and `httpClientTransport()`):
  * then it owns a connection pool (or, over HttpClient, its requests), and the session it
