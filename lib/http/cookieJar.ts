@@ -61,13 +61,63 @@ class Jar implements RequestCookies {
   store(url: string, setCookie: readonly string[]): void {
     const jar = (this.jar ??= newJar());
     for (const line of setCookie) {
+      // Larger than a browser keeps (its name and value over 4,096 bytes): ignored, as a browser ignores it.
+      const pair = line.indexOf(';');
+      if ((pair < 0 ? line.length : pair) > MAX_COOKIE) continue;
       try {
         jar.setCookieSync(line, url, SET_OPTIONS);
       } catch {
         // Refused by the jar in a way ignoreError does not cover: ignored all the same.
       }
     }
+    evictOverLimits(jar);
   }
+}
+
+/** The most bytes of a cookie's name and value (what browsers keep; RFC 6265 6.1 asks for at least 4,096). */
+const MAX_COOKIE = 4096;
+/** The most cookies kept for one domain, and in all (Chromium's limits: 180 and 3,300). */
+const MAX_PER_DOMAIN = 180;
+const MAX_COOKIES = 3000;
+
+/**
+ * A hostile server cannot grow the jar without bound: past {@link MAX_PER_DOMAIN} cookies
+ * for a domain, or {@link MAX_COOKIES} in all, the least recently used go first, as a
+ * browser evicts them. At most 3,000 cookies of 4 KiB: about 12 MiB. Runs after a
+ * response set cookies, never on a lookup. The memory store answers its callbacks
+ * synchronously.
+ */
+function evictOverLimits(jar: CookieJar): void {
+  let all: Cookie[] = [];
+  jar.store.getAllCookies((err, cookies) => {
+    if (err === null && cookies !== undefined) all = cookies;
+  });
+  const byDomain = new Map<string, Cookie[]>();
+  for (const cookie of all) {
+    const domain = cookie.domain ?? '';
+    const list = byDomain.get(domain);
+    if (list === undefined) byDomain.set(domain, [cookie]);
+    else list.push(cookie);
+  }
+  const evict: Cookie[] = [];
+  let kept: Cookie[] = [];
+  for (const list of byDomain.values()) {
+    list.sort(leastRecentlyUsedFirst);
+    const over = list.length - MAX_PER_DOMAIN;
+    if (over > 0) evict.push(...list.slice(0, over));
+    kept = kept.concat(over > 0 ? list.slice(over) : list);
+  }
+  if (kept.length > MAX_COOKIES) evict.push(...kept.sort(leastRecentlyUsedFirst).slice(0, kept.length - MAX_COOKIES));
+  for (const cookie of evict) jar.store.removeCookie(cookie.domain ?? '', cookie.path ?? '/', cookie.key, () => undefined);
+}
+
+function leastRecentlyUsedFirst(a: Cookie, b: Cookie): number {
+  return used(a) - used(b);
+}
+
+function used(cookie: Cookie): number {
+  const at = cookie.lastAccessed ?? cookie.creation;
+  return at instanceof Date ? at.getTime() : 0;
 }
 
 function newJar(): CookieJar {

@@ -260,6 +260,30 @@ describe('the cookie jar, by its rules (a fake transport: any URL)', () => {
     expect(await sent(domain.session, 'https://example.org/')).toBe('none');
   });
 
+  it('keeps at most 180 cookies for a domain and 3,000 in all, the least recently used evicted first, and ignores one over 4 KiB', async () => {
+    const many = (host: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${host.replace(/\W/g, '')}${i}=v`);
+    const transport = fakeTransport((request) => {
+      const url = new URL(request.url);
+      if (url.pathname !== '/set') return of({ data: request.headers.cookie ?? '' });
+      return of({ headers: { 'set-cookie': url.searchParams.get('big') === null ? many(url.hostname, 250) : [`big=${'x'.repeat(5000)}`, 'small=1'] } });
+    });
+    const session = createSession({ transport });
+    const count = async (host: string): Promise<number> => (await sent(session, `https://${host}/`)).split('; ').filter(Boolean).length;
+    await lastValueFrom(session.get('https://one.example/set'));
+    expect(await count('one.example')).toBe(180);
+    // The ones used last survive: the newest 180 of the 250 set at once.
+    expect(await sent(session, 'https://one.example/')).not.toContain('oneexample0=');
+    await lastValueFrom(session.get('https://big.example/set?big'));
+    expect(await sent(session, 'https://big.example/')).toBe('small=1');
+    const hosts = Array.from({ length: 20 }, (_, i) => `h${i}.example`);
+    for (const host of hosts) await lastValueFrom(session.get(`https://${host}/set`));
+    let total = (await count('one.example')) + (await count('big.example'));
+    for (const host of hosts) total += await count(host);
+    expect(total).toBe(3000);
+    // The last host set is whole: the oldest went first.
+    expect(await count(hosts[19]!)).toBe(180);
+  });
+
   it('keeps a host-only cookie to its host, and treats localhost as the host it is', async () => {
     const { session } = sessionOf('h=1');
     await lastValueFrom(session.get('http://localhost:8080/set'));

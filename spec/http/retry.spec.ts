@@ -527,7 +527,7 @@ class CountingServer {
       for (const check of [...this.seen]) check();
       const [, route, param] = pathname.split('/');
       if (route === 'flaky' && n <= Number(param)) return unavailable(res);
-      if (route === 'flaky') return void res.end(JSON.stringify({ attempts: n }));
+      if (route === 'flaky') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ attempts: n }));
       if (route === 'down') return void res.writeHead(503).end();
       if (n === 1) return unavailable(res);
       // Never answered: the socket stays open until the client aborts.
