@@ -13,6 +13,7 @@ import type { Waiter } from '../internal/gate';
 import { BodyReader } from './body';
 import type { BodyOwner } from './body';
 import { bodyData } from './bodyData';
+import { EMPTY } from './bytes';
 import { loadAxios } from './loadAxios';
 import { isEmpty } from './request';
 import { closedError, declaredTooLarge, headersFromStrings, readTimeoutError } from './response';
@@ -136,16 +137,20 @@ class FetchCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
       else if (Array.isArray(value)) for (const v of value as unknown[]) pairs.push(name, String(v));
     }
     const headers = headersFromStrings(pairs);
-    // fetch has undone the content codings already.
+    // fetch has undone the content codings already: the length, if any, is not of what it gives.
+    const length = headers['content-encoding'] === undefined ? headers['content-length'] : undefined;
     delete headers['content-encoding'];
     // The browser's reason phrase, as fetch gives it ('' over HTTP/2 and 3): a table of them would cost this bundle 0.5 kB.
     this.response = { status: res.status, statusText: res.statusText, headers };
     // Nothing to decode, no redirect to follow: the body is read as it comes, under its limit.
-    const { method, url, maxContentLength } = this.request;
+    const { method, url } = this.request;
     const tooLarge = declaredTooLarge(this.request, method, url, res.status, headers);
     if (tooLarge !== undefined) return this.abort(tooLarge);
-    const body = new BodyReader(method, url, maxContentLength, undefined, true, this);
+    const body = new BodyReader(this.request, this.request, undefined, true, this, length);
     this.body = body;
+    // A streamed body's head goes first (its chunks follow); the subscriber may leave at once.
+    if (this.request.onChunk !== undefined) this.subscriber.next({ url, status: res.status, statusText: res.statusText, headers, data: EMPTY });
+    if (!this.inFlight) return;
     if (stream === null || stream === undefined) {
       body.end();
       return;
@@ -172,7 +177,7 @@ class FetchCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
   bodyRead(body: Uint8Array): void {
     const { response, request } = this;
     if (!this.settle() || response === undefined) return;
-    this.subscriber.next({
+    if (request.onChunk === undefined) this.subscriber.next({
       url: request.url,
       status: response.status,
       statusText: response.statusText,

@@ -7,7 +7,7 @@ import type { AxiosAdapter, AxiosRequestConfig, AxiosRequestTransformer, AxiosRe
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import { startSilence } from '../internal/deadline';
 import type { Expiring, Silence } from '../internal/deadline';
-import { readerFor, respond } from './body';
+import { readerFor, respond, respondHead } from './body';
 import type { BodyOwner, BodyReader } from './body';
 import { hopHeaders, keepCookies, nextHop } from './redirect';
 import type { Hop } from './redirect';
@@ -428,6 +428,7 @@ class AxiosCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
     stream.on('end', onStreamEnd);
     stream.on('error', onStreamError);
     stream.on('close', onStreamClose);
+    respondHead(this.subscriber, request, body, hop.url, status, this.statusText, headers);
   }
 
   /** A chunk of the body (a listener of its stream). */

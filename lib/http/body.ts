@@ -12,7 +12,7 @@ import { isRedirect } from './redirect';
 import type { Hop } from './redirect';
 import { declaredTooLarge, hasNoBody } from './response';
 import { statusText } from './statusText';
-import type { HttpMethod, HttpRequest, HttpResponse } from './types';
+import type { HttpRequest, HttpResponse } from './types';
 
 /**
  * Emits the response whose whole body has been read, then completes: the end of a
@@ -29,8 +29,21 @@ export function respond(
   headers: Record<string, string>,
   body: Uint8Array,
 ): void {
-  subscriber.next({ url, status, statusText: text || statusText(status), headers, data: bodyData(request.responseType, headers['content-type'], body) });
+  // A streamed body went to onChunk, after its head (respondHead).
+  if (request.onChunk === undefined) {
+    subscriber.next({ url, status, statusText: text || statusText(status), headers, data: bodyData(request.responseType, headers['content-type'], body) });
+  }
   subscriber.complete();
+}
+
+/**
+ * For a request that streams (`onChunk`), emits the final response as soon as its head
+ * has come, `data` an empty body: its chunks follow, and `respond()` then only
+ * completes. The Node transports call it once the reader of that body is in place, last,
+ * since the subscriber may unsubscribe at once (a status `raiseForStatus` refuses).
+ */
+export function respondHead(subscriber: Subscriber<HttpResponse>, request: HttpRequest, body: BodyReader, url: string, status: number, text: string, headers: Record<string, string>): void {
+  if (request.onChunk !== undefined && body.keep) subscriber.next({ url, status, statusText: text || statusText(status), headers, data: EMPTY });
 }
 
 /** Who a {@link BodyReader} reports to: the transport's object for the request. */
@@ -47,7 +60,9 @@ export interface BodyOwner {
  * an endless body nor a gzip bomb holds more than the limit. The chunk that would cross
  * it is never kept: the owner is told at once (`bodyFailed`) and stops reading.
  *
- * With `keep` false (the body of a redirect) it only counts.
+ * With `keep` false (the body of a redirect) it only counts. A kept body is reported to
+ * the request's `onDownloadProgress` as it comes, and, when the request streams, handed
+ * to its `onChunk` chunk by chunk instead of being kept.
  */
 export class BodyReader implements DecodeSink {
   // Bytes received so far, and bytes kept (decoded) so far.
@@ -59,28 +74,53 @@ export class BodyReader implements DecodeSink {
   private decoder: Decoder | undefined;
   // Set once the owner has been told (either way), or the reader was destroyed.
   private over = false;
+  private readonly limit: number;
+  // Of a kept body only: where a streamed body goes, and who hears of its progress (of `total` bytes).
+  private readonly sink: ((chunk: Uint8Array) => void) | undefined;
+  private readonly progress: HttpRequest['onDownloadProgress'];
+  private readonly total: number | undefined;
 
   /**
+   * @param hop The method and URL its errors name.
+   * @param request Its limit, and its `onChunk` and `onDownloadProgress` for a kept body.
+   * @param codings The content codings to undo, if any.
    * @param keep Whether the body is kept (and decoded): `false` for the body of a redirect
    * being followed, which is only counted.
+   * @param length Its `Content-Length`, for the progress reported.
    */
   constructor(
-    private readonly method: HttpMethod,
-    private readonly url: string,
-    private readonly limit: number,
+    private readonly hop: Pick<Hop, 'method' | 'url'>,
+    request: HttpRequest,
     private readonly codings: readonly Coding[] | undefined,
     readonly keep: boolean,
     private readonly owner: BodyOwner,
-  ) {}
+    length: string | undefined,
+  ) {
+    this.limit = request.maxContentLength;
+    this.sink = keep ? request.onChunk : undefined;
+    this.progress = keep ? request.onDownloadProgress : undefined;
+    this.total = this.progress !== undefined && length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
+  }
 
   /** A chunk as received. */
   write(chunk: Uint8Array): void {
     if (this.over) return;
     this.received += chunk.length;
-    if (this.received > this.limit) return this.fail(new ResponseTooLargeError(this.method, this.url, this.limit));
+    if (this.received > this.limit) return this.fail(new ResponseTooLargeError(this.hop.method, this.hop.url, this.limit));
     if (!this.keep) return;
+    if (this.progress !== undefined && !this.report()) return;
     if (this.codings === undefined) this.decoded(chunk);
     else (this.decoder ??= createDecoder(this.codings, this)).write(chunk);
+  }
+
+  /** Tells `onDownloadProgress`; whether the body is still read (a throw of it fails the request). */
+  private report(): boolean {
+    try {
+      this.progress!({ loaded: this.received, total: this.total });
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err), { cause: err }));
+    }
+    return !this.over;
   }
 
   /** The body has ended as its framing says: decode what is left, then tell the owner. */
@@ -99,8 +139,12 @@ export class BodyReader implements DecodeSink {
 
   decoded(chunk: Uint8Array): void {
     if (this.over) return;
+    if (this.sink !== undefined) {
+      if (chunk.length > 0) this.sink(chunk);
+      return;
+    }
     this.kept += chunk.length;
-    if (this.kept > this.limit) return this.fail(new ResponseTooLargeError(this.method, this.url, this.limit));
+    if (this.kept > this.limit) return this.fail(new ResponseTooLargeError(this.hop.method, this.hop.url, this.limit));
     if (this.chunk === undefined) this.chunk = chunk;
     else (this.chunks ??= [this.chunk]).push(chunk);
   }
@@ -134,12 +178,12 @@ export class BodyReader implements DecodeSink {
 export function readerFor(request: HttpRequest, hop: Hop, status: number, headers: Record<string, string>, owner: BodyOwner): BodyReader | Error {
   if (isRedirect(request, status, headers.location)) {
     // Its body is only counted: the next hop starts once it has been read.
-    return new BodyReader(hop.method, hop.url, request.maxContentLength, undefined, false, owner);
+    return new BodyReader(hop, request, undefined, false, owner, undefined);
   }
   const tooLarge = declaredTooLarge(request, hop.method, hop.url, status, headers);
   if (tooLarge !== undefined) return tooLarge;
   const codings = contentCodings(headers['content-encoding']);
   if (codings instanceof Error) return codings;
   if (codings !== undefined) delete headers['content-encoding'];
-  return new BodyReader(hop.method, hop.url, request.maxContentLength, hasNoBody(hop.method, status) ? undefined : codings, true, owner);
+  return new BodyReader(hop, request, hasNoBody(hop.method, status) ? undefined : codings, true, owner, headers['content-length']);
 }

@@ -78,13 +78,18 @@ function decodeText(body: Uint8Array, contentType: string | undefined): string {
         : first === 0xef && second === 0xbb && body[2] === 0xbf
           ? 'utf-8'
           : undefined;
-  // The parameters are looked at only when there are some.
-  const label = bom ?? (contentType?.includes(';') ? CHARSET.exec(lastValue(contentType))?.[2] : undefined);
+  const label = bom ?? charsetOf(contentType);
   try {
     return decodeBytes(body, label);
   } catch {
     return decodeBytes(body, undefined);
   }
+}
+
+/** The `charset` parameter of a `Content-Type` (of its last value), if it has one. */
+export function charsetOf(contentType: string | undefined): string | undefined {
+  // The parameters are looked at only when there are some.
+  return contentType?.includes(';') ? CHARSET.exec(lastValue(contentType))?.[2] : undefined;
 }
 
 /** The last of the values of a `Content-Type` (one received twice is joined with `', '`). */

@@ -28,6 +28,7 @@ import {
   CONFIG_KEYS,
   REQUEST_KEYS,
   SHORTCUT_KEYS,
+  STREAM_KEYS,
   basicAuthorization,
   checkAuth,
   checkBaseUrl,
@@ -44,7 +45,10 @@ import {
 } from './request';
 import type { CheckedConfig, ResolvedUrl, RetryPolicy } from './request';
 import { retryFor, withRetry } from './retry';
-import type { HttpMethod, HttpRequest, HttpResponse, RequestConfig, RequestCookies, RequestOptions, ResponseType, SessionOptions, Transport } from './types';
+import { charsetOf } from './bodyData';
+import { chunkParser, eventParser, lineParser } from './sse';
+import type { ChunkParser, ServerSentEvent } from './sse';
+import type { HttpHeaders, HttpMethod, HttpRequest, HttpResponse, RequestConfig, RequestCookies, RequestOptions, ResponseType, SessionOptions, Transport } from './types';
 
 const OPTION_KEYS = [
   'baseURL',
@@ -77,6 +81,13 @@ const ASYNC_DISPOSE: symbol = Symbol.asyncDispose ?? Symbol.for('nodejs.asyncDis
 
 /** A shortcut's config: a request's, without `responseType` (the shortcut sets it). */
 export type ShortcutConfig = Omit<RequestConfig, 'responseType'>;
+
+/**
+ * The config of `session.stream()`, `lines()` and `sse()`: a shortcut's, without
+ * `maxContentLength` (nothing is buffered) or `retry` (a stream is never sent again by the
+ * session: compose rxjs `retry` or `repeat`).
+ */
+export type StreamConfig = Omit<ShortcutConfig, 'maxContentLength' | 'retry'>;
 
 /**
  * An HTTP client session: a keep-alive connection pool, default headers, a cookie jar
@@ -361,6 +372,82 @@ export class ClientSession implements Unsubscribable {
   }
 
   /**
+   * GETs `url` and emits its body as it arrives, chunk by chunk (`Uint8Array`s,
+   * decompressed), then completes when the body ends: aiohttp's `resp.content.iter_any()`.
+   * Nothing is buffered, so `maxContentLength` does not apply; the session's `timeout`
+   * bounds the wait for the response's head only, `readTimeout` each silence between two
+   * chunks. A status that `raiseForStatus` refuses fails before the first chunk.
+   * Unsubscribing aborts the request and closes its socket. The session never sends a
+   * stream again by itself (its `retry` does not apply): compose rxjs `retry` or `repeat`.
+   *
+   * ```text
+   * body on the wire:   -a--b---c|
+   * session.stream():   -a--b---c|     each chunk as it comes
+   * unsubscribed:       -a--!          the request aborted, its socket closed
+   * ```
+   *
+   * @example
+   * ```ts
+   * session.stream('/drip?numbytes=100&duration=1').pipe(reduce((n, chunk) => n + chunk.length, 0)).subscribe(console.log);
+   * // Logs:
+   * // 100
+   * ```
+   */
+  stream(url: string | URL, config?: StreamConfig): Observable<Uint8Array> {
+    return this.streamed('session.stream', url, config, undefined, () => chunkParser);
+  }
+
+  /**
+   * GETs `url` and emits its body's lines as they arrive (NDJSON, logs), decoded in its
+   * `charset` (UTF-8 without one), each without its LF or CRLF; a last line without a
+   * break comes when the body ends, then it completes. The rules of {@link stream} apply
+   * (nothing buffered, `timeout` up to the head, `readTimeout` between chunks, no retry).
+   *
+   * ```text
+   * body on the wire:   -(a\nb)-(c\n)|
+   * session.lines():    -(ab)---c|       a line cut across two chunks comes out whole
+   * ```
+   *
+   * @example
+   * ```ts
+   * session.lines('/stream/3').pipe(map((line) => JSON.parse(line).id)).subscribe(console.log);
+   * // Logs:
+   * // 0
+   * // 1
+   * // 2
+   * ```
+   */
+  lines(url: string | URL, config?: StreamConfig): Observable<string> {
+    return this.streamed('session.lines', url, config, undefined, (headers) => lineParser(charsetOf(headers?.['content-type'])));
+  }
+
+  /**
+   * GETs `url` with `Accept: text/event-stream` and emits its Server-Sent Events as they
+   * arrive, parsed as the WHATWG EventSource spec says (`type` `'message'` unless the
+   * event names one, `data` lines joined with `'\n'`, `id` carried over to later events,
+   * `retry` only on the event that set it; comments skipped; LF, CRLF or CR line breaks;
+   * always UTF-8), then completes when the body ends. It never reconnects by itself
+   * (compose rxjs `retry` or `repeat`, sending the last `id` as `Last-Event-ID` if the
+   * server wants it). The rules of {@link stream} apply.
+   *
+   * ```text
+   * body on the wire:   -(data: a\n\n)--(data: b\n\n)|
+   * session.sse():      -a--b|
+   * ```
+   *
+   * @example
+   * ```ts
+   * session.sse('/sse?count=2&duration=1').subscribe((event) => console.log(event.type, event.id, JSON.parse(event.data).id));
+   * // Logs:
+   * // ping 0 0
+   * // ping 1 1
+   * ```
+   */
+  sse(url: string | URL, config?: StreamConfig): Observable<ServerSentEvent> {
+    return this.streamed('session.sse', url, config, 'text/event-stream', eventParser);
+  }
+
+  /**
    * Closes the session: requests in flight fail with `CancelledError` and are aborted,
    * those queued (on the semaphore, the rate limiter or the pool) fail with it without
    * being started, the connection pool is destroyed, and later requests fail with
@@ -430,8 +517,43 @@ export class ClientSession implements Unsubscribable {
     return new Observable<HttpResponse<T>>((subscriber) => this.subscribeCall(plan, subscriber as Subscriber<HttpResponse>));
   }
 
-  /** One subscription to a request: one `Call`, or an error at once. */
-  private subscribeCall(plan: Plan, subscriber: Subscriber<HttpResponse>): TeardownLogic {
+  /**
+   * Checks a streamed GET at once (`stream`, `lines`, `sse`), and returns the cold
+   * Observable of its values: per subscription, one request that hands its chunks to a
+   * parser made from the response's head. `accept` is sent unless the call's own headers
+   * have one.
+   */
+  private streamed<T>(fn: string, rawUrl: unknown, rawConfig: StreamConfig | undefined, accept: string | undefined, parser: (headers: HttpHeaders | undefined) => ChunkParser<T>): Observable<T> {
+    const url = checkUrl(fn, 'url', rawUrl, this.allowAbsoluteUrls);
+    const checked = checkConfig(fn, rawConfig, STREAM_KEYS);
+    const config = accept === undefined || 'accept' in checked.headers ? checked : { ...checked, headers: { ...checked.headers, accept } };
+    const plan: Plan = { method: 'GET', url, config, data: checkBody(fn, 'config.data', config.data), responseType: 'bytes', retry: undefined };
+    return new Observable<T>((subscriber) => {
+      let parse: ChunkParser<T> | undefined;
+      const emit = (value: T): void => subscriber.next(value);
+      const onChunk = (chunk: Uint8Array): void => (parse ??= parser(undefined)).push(chunk, emit);
+      return new Observable<HttpResponse>((head) => this.subscribeCall(plan, head, onChunk)).subscribe({
+        next: (res) => {
+          parse ??= parser(res.headers);
+          // A transport that cannot stream gives the whole body here, at the end: one chunk.
+          const { data } = res;
+          if (data instanceof Uint8Array) {
+            if (data.length > 0) parse.push(data, emit);
+          } else if (typeof data === 'string') {
+            if (data !== '') parse.push(new TextEncoder().encode(data), emit);
+          } else subscriber.error(new NetworkError('GET', res.url, new TypeError(`${fn}: the transport gave a body that is neither bytes nor text (${typeof data})`)));
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => {
+          parse?.end(emit);
+          subscriber.complete();
+        },
+      });
+    });
+  }
+
+  /** One subscription to a request: one `Call`, or an error at once; `onChunk` when its body streams. */
+  private subscribeCall(plan: Plan, subscriber: Subscriber<HttpResponse>, onChunk?: (chunk: Uint8Array) => void): TeardownLogic {
     const { method, url, config } = plan;
     let target: ResolvedUrl;
     try {
@@ -457,9 +579,12 @@ export class ClientSession implements Unsubscribable {
       data: plan.data,
       responseType: plan.responseType,
       maxRedirects: config.maxRedirects ?? this.maxRedirects,
-      maxContentLength: config.maxContentLength ?? this.maxContentLength,
+      // A streamed body is never held: no limit on its size.
+      maxContentLength: onChunk !== undefined ? Infinity : (config.maxContentLength ?? this.maxContentLength),
       readTimeout: config.readTimeout ?? this.readTimeout,
       cookies: this.cookies,
+      onChunk,
+      onDownloadProgress: config.onDownloadProgress,
     };
     const { retry } = plan;
     const timeout = config.timeout ?? this.timeout;
@@ -651,6 +776,11 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
   next(response: HttpResponse): void {
     if (this.received) return;
     this.received = true;
+    // A streamed body's head: the deadline bounded the wait for it; readTimeout bounds the rest.
+    if (this.request.onChunk !== undefined) {
+      this.deadline?.unsubscribe();
+      this.deadline = undefined;
+    }
     // Delivered: close() (called from the subscriber's next, say) no longer cancels it.
     if (this.retryOn === undefined) this.calls.live.remove(this);
     const url = withoutCredentials(response.url);

@@ -2,7 +2,8 @@
 
 // The session
 export { createSession } from './createSession';
-export type { ClientSession, ShortcutConfig } from './createSession';
+export type { ClientSession, ShortcutConfig, StreamConfig } from './createSession';
+export type { ServerSentEvent } from './sse';
 
 // Transports: axios (the default) and undici (the fast one)
 export { axiosTransport } from './axiosTransport';
@@ -11,6 +12,7 @@ export { undiciTransport } from './undiciTransport';
 // Requests, responses and transports
 export type {
   BasicAuth,
+  DownloadProgress,
   HeadersInit,
   HttpHeaders,
   HttpMethod,

@@ -40,9 +40,12 @@ export const CONFIG_KEYS = [
   'auth',
   'retry',
   'signal',
+  'onDownloadProgress',
 ] as const;
 export const REQUEST_KEYS = [...CONFIG_KEYS, 'method', 'url'] as const;
 export const SHORTCUT_KEYS = CONFIG_KEYS.filter((key) => key !== 'responseType');
+/** The config keys of `stream`, `lines` and `sse`: nothing is buffered (no `maxContentLength`), and a stream is never sent again (no `retry`). */
+export const STREAM_KEYS = SHORTCUT_KEYS.filter((key) => key !== 'maxContentLength' && key !== 'retry');
 
 /** An absolute URL: a scheme, then `//` (the only form the session takes for one). */
 const ABSOLUTE = /^[a-z][a-z\d+\-.]*:\/\//i;
@@ -83,6 +86,7 @@ export interface CheckedConfig {
   readonly authorization: string | undefined;
   readonly retry: RetryPolicy | undefined;
   readonly signal: AbortSignal | undefined;
+  readonly onDownloadProgress: RequestConfig['onDownloadProgress'];
 }
 
 /**
@@ -106,6 +110,7 @@ export function checkConfig(fn: string, config: RequestConfig | undefined, keys:
     authorization: c.auth === undefined ? undefined : basicAuthorization(checkAuth(fn, 'config.auth', c.auth)),
     retry: c.retry === undefined ? undefined : readRetry(fn, 'config.retry', c.retry),
     signal: c.signal === undefined ? undefined : checkSignal(fn, 'config.signal', c.signal),
+    onDownloadProgress: c.onDownloadProgress === undefined ? undefined : checkFunction(fn, 'config.onDownloadProgress', c.onDownloadProgress),
   };
 }
 

@@ -1,8 +1,75 @@
 /**
- * Text streams cut into lines and into Server-Sent Events, for `session.lines()` and
- * `session.sse()`: pure state machines fed text chunks as they arrive, so a line or an
- * event split across chunks comes out whole.
+ * Streamed bodies as the session's `stream()`, `lines()` and `sse()` emit them: chunks
+ * decoded as text, cut into lines and into Server-Sent Events by pure state machines fed
+ * as the chunks arrive, so a character, a line or an event split across chunks comes out
+ * whole.
  */
+import { decodeBytes } from './bytes';
+
+/** What turns the chunks of a streamed body into the values its Observable emits. */
+export interface ChunkParser<T> {
+  /** A chunk of the body: each value it completes goes to `emit`. */
+  push(chunk: Uint8Array, emit: (value: T) => void): void;
+  /** The body has ended: what is left goes to `emit`. */
+  end(emit: (value: T) => void): void;
+}
+
+/** `session.stream()`: the chunks as they are. */
+export const chunkParser: ChunkParser<Uint8Array> = {
+  push: (chunk, emit) => emit(chunk),
+  end: () => undefined,
+};
+
+/**
+ * `session.lines()`: the body's text, in `charset` (UTF-8 when `undefined` or unknown),
+ * cut at LF and CRLF (the break left out); a last line without a break comes at the end.
+ */
+export function lineParser(charset: string | undefined): ChunkParser<string> {
+  const decode = textStream(charset);
+  const lines = new LineSplitter(false);
+  return {
+    push: (chunk, emit) => lines.push(decode(chunk)).forEach((line) => emit(line)),
+    end: (emit) => {
+      const rest = lines.push(decode(undefined));
+      rest.forEach((line) => emit(line));
+      const last = lines.end();
+      if (last !== undefined) emit(last);
+    },
+  };
+}
+
+/** `session.sse()`: the events of an event stream, always UTF-8 (as EventSource reads it). */
+export function eventParser(): ChunkParser<ServerSentEvent> {
+  const decode = textStream(undefined);
+  const events = new SseParser();
+  return {
+    push: (chunk, emit) => events.push(decode(chunk)).forEach((event) => emit(event)),
+    end: (emit) => events.push(decode(undefined)).forEach((event) => emit(event)),
+  };
+}
+
+/**
+ * A decoder of text that comes in chunks, in the WHATWG encoding that `label` names
+ * (UTF-8 when `undefined` or unknown to `TextDecoder`, as browsers read an unknown one):
+ * called with each chunk, it gives the text that chunk completes (a character cut across
+ * two chunks comes out whole), then with `undefined` the rest. A leading byte order mark
+ * of that encoding is dropped. windows-1252 (`latin1`, `iso-8859-1`, `ascii`) goes
+ * through `decodeBytes`, which reads it right where Node's `TextDecoder` does not; one
+ * byte is one character, so no chunk cuts one.
+ */
+export function textStream(label: string | undefined): (chunk: Uint8Array | undefined) => string {
+  const decoder = decoderFor(label);
+  if (decoder.encoding === 'windows-1252') return (chunk) => (chunk === undefined ? '' : decodeBytes(chunk, 'windows-1252'));
+  return (chunk) => (chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true }));
+}
+
+function decoderFor(label: string | undefined) {
+  try {
+    return new TextDecoder(label);
+  } catch {
+    return new TextDecoder();
+  }
+}
 
 /** One Server-Sent Event, as the WHATWG EventSource parsing rules make it. */
 export interface ServerSentEvent {

@@ -137,6 +137,32 @@ export interface HttpRequest {
    * asks for them per hop, at the time it sends that hop.
    */
   readonly cookies?: RequestCookies;
+  /**
+   * Set when the request streams its body (`session.stream()`, `lines()`, `sse()`): the
+   * transport emits the `HttpResponse` as soon as the head of the final response has come
+   * (after the redirects it follows), its `data` an empty body, gives each chunk of the
+   * body to `onChunk` as it arrives (decompressed, never buffered; the session sets
+   * `maxContentLength` to `Infinity`), and completes when the body ends. A transport that
+   * cannot stream emits the whole body as `data` at the end: the session hands it on as
+   * one chunk.
+   */
+  readonly onChunk?: (chunk: Uint8Array) => void;
+  /** Told after each chunk of the final response's body, as it arrives (see {@link DownloadProgress}). */
+  readonly onDownloadProgress?: (progress: DownloadProgress) => void;
+}
+
+/**
+ * How much of a response body has come (`onDownloadProgress`): `loaded` bytes so far, as
+ * received (before decompression on the Node transports), of `total`, its
+ * `Content-Length` (`undefined` without one). Reported after each chunk of the final
+ * response's body (a redirect's body is not reported); a throw fails the request with
+ * what was thrown.
+ */
+export interface DownloadProgress {
+  /** Bytes of the body received so far. */
+  readonly loaded: number;
+  /** The body's `Content-Length`, `undefined` when it has none (a chunked or compressed-by-fetch body). */
+  readonly total: number | undefined;
 }
 
 /**
@@ -171,7 +197,8 @@ export interface RequestCookies {
  * body under the request's `maxContentLength` and `readTimeout`, follows up to
  * `maxRedirects` redirects by the session's rules, asks `request.cookies` (when there is
  * a jar) for each hop's cookies and gives it each hop's `Set-Cookie`, skips interim 1xx
- * answers and fails on a `101`; a custom transport should do the same (a `fakeTransport`
+ * answers and fails on a `101`, streams the body to `request.onChunk` when it is set and
+ * reports to `request.onDownloadProgress`; a custom transport should do the same (a `fakeTransport`
  * keeps the cookies, but follows no redirect and reads no body). The default transport is
  * axios (`axiosTransport`); `undiciTransport` is the fast one; `fakeTransport` from
  * `rxjs-asyncio/testing` builds one from a function, for marble tests.
@@ -363,6 +390,11 @@ export interface RequestConfig {
   readonly retry?: RetryOptions;
   /** Aborting it cancels the request, which fails with `CancelledError`, even during a wait between two attempts. */
   readonly signal?: AbortSignal;
+  /**
+   * Called after each chunk of the response body, as it arrives, with `{ loaded, total }`
+   * (see {@link DownloadProgress}); each attempt of a retried request reports from 0.
+   */
+  readonly onDownloadProgress?: (progress: DownloadProgress) => void;
 }
 
 /** The options of `session.request(config)`: a `RequestConfig` with its method and URL. */

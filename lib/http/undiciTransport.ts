@@ -6,7 +6,7 @@ import { startSilence } from '../internal/deadline';
 import type { Expiring, Silence } from '../internal/deadline';
 import { List } from '../internal/list';
 import type { Link } from '../internal/list';
-import { readerFor, respond } from './body';
+import { readerFor, respond, respondHead } from './body';
 import type { BodyOwner, BodyReader } from './body';
 import { hopHeaders, keepCookies, nextHop } from './redirect';
 import type { Hop } from './redirect';
@@ -449,6 +449,7 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expirin
     const body = readerFor(this.request, this.hop, statusCode, headers, this);
     if (body instanceof Error) return this.failWith(body);
     this.body = body;
+    respondHead(this.subscriber, this.request, body, this.hop.url, statusCode, statusText, headers);
     return true;
   }
 

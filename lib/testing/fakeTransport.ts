@@ -1,6 +1,6 @@
 import { Observable, from, map } from 'rxjs';
-import type { ObservableInput } from 'rxjs';
-import { checkFunction } from '../internal/validate';
+import type { ObservableInput, Subscriber } from 'rxjs';
+import { checkFunction, describe } from '../internal/validate';
 import { bodyData } from '../http/bodyData';
 import { hopHeaders, keepCookies } from '../http/redirect';
 import { separator } from '../http/response';
@@ -70,6 +70,12 @@ export interface FakeTransport extends Transport {
  *   as they are, anything else as a `NetworkError` whose `cause` it is.
  * - **Unsubscribe**: unsubscribing from the request (or its timeout, or closing the
  *   session) unsubscribes the handler's Observable, as `expectSubscriptions` shows.
+ * - **Streams** (`session.stream()`, `lines()`, `sse()`): the first response emitted is
+ *   the head (status, headers) and each one's `data` (a string, sent as UTF-8, or bytes)
+ *   the next chunk of the body, so marbles time the chunks:
+ *   `cold('-a-b|', { a: { data: 'one\n' }, b: { data: 'two\n' } })` makes
+ *   `session.lines(url)` emit `-a-b|` with `'one'` and `'two'`.
+ * - **Progress**: a `Uint8Array` body is reported to `onDownloadProgress` once, whole.
  *
  * @example
  * ```ts
@@ -97,11 +103,51 @@ export function fakeTransport(handler: (request: HttpRequest) => ObservableInput
       const headers = hopHeaders(given, given);
       const request = headers === given.headers ? given : { ...given, headers };
       requests.push(request);
-      return from(handler(request))
-        .pipe(map((response) => complete(request, response)))
-        .subscribe(subscriber);
+      const responses = from(handler(request));
+      if (request.onChunk !== undefined) return responses.subscribe(new ChunkFeed(request, request.onChunk, subscriber));
+      return responses.pipe(map((response) => complete(request, response))).subscribe(subscriber);
     });
   return Object.assign(transport, { requests });
+}
+
+/**
+ * A streamed request's responses (`session.stream()`, `lines()`, `sse()`): the first is
+ * the response's head (its `data`, if any, the first chunk), each later one's `data` the
+ * next chunk of the body, so a marble Observable times every chunk.
+ */
+class ChunkFeed {
+  private head = true;
+
+  constructor(
+    private readonly request: HttpRequest,
+    private readonly onChunk: (chunk: Uint8Array) => void,
+    private readonly subscriber: Subscriber<HttpResponse>,
+  ) {}
+
+  next(response: FakeResponse): void {
+    if (this.head) {
+      this.head = false;
+      this.subscriber.next(complete(this.request, { ...response, data: EMPTY }));
+    }
+    const chunk = chunkOf(response.data);
+    if (chunk instanceof Error) this.subscriber.error(chunk);
+    else if (chunk.length > 0) this.onChunk(chunk);
+  }
+
+  error(err: unknown): void {
+    this.subscriber.error(err);
+  }
+
+  complete(): void {
+    this.subscriber.complete();
+  }
+}
+
+/** A streamed chunk as a fake response gives it: bytes, or text sent as UTF-8. */
+function chunkOf(data: unknown): Uint8Array | Error {
+  if (data === undefined || data instanceof Uint8Array) return data ?? EMPTY;
+  if (typeof data === 'string') return new TextEncoder().encode(data);
+  return new TypeError(`fakeTransport: a streamed response's data must be a string or a Uint8Array (got ${describe(data)})`);
 }
 
 function complete(request: HttpRequest, response: FakeResponse): HttpResponse {
@@ -118,6 +164,10 @@ function complete(request: HttpRequest, response: FakeResponse): HttpResponse {
   const url = response.url ?? request.url;
   keepCookies(request, url, headers);
   const data = 'data' in response ? response.data : EMPTY;
+  if (data instanceof Uint8Array && data.length > 0 && request.onDownloadProgress !== undefined) {
+    const length = headers['content-length'];
+    request.onDownloadProgress({ loaded: data.length, total: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined });
+  }
   return {
     url,
     status,

@@ -102,7 +102,31 @@ describe('session request arguments', () => {
       'unknown key',
       () => session.put('/x', 1, { header: {} } as never),
       TypeError,
-      'session.put: config.header is not a known option (expected one of params, headers, data, responseType, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, retry, signal), got {}',
+      'session.put: config.header is not a known option (expected one of params, headers, data, responseType, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, retry, signal, onDownloadProgress), got {}',
+    ],
+    [
+      'retry of a stream',
+      () => session.stream('/x', { retry: 1 } as never),
+      TypeError,
+      'session.stream: config.retry is not a known option (expected one of params, headers, data, timeout, readTimeout, raiseForStatus, maxRedirects, auth, signal, onDownloadProgress), got 1',
+    ],
+    [
+      'maxContentLength of lines',
+      () => session.lines('/x', { maxContentLength: 1 } as never),
+      TypeError,
+      'session.lines: config.maxContentLength is not a known option (expected one of params, headers, data, timeout, readTimeout, raiseForStatus, maxRedirects, auth, signal, onDownloadProgress), got 1',
+    ],
+    [
+      'onDownloadProgress',
+      () => session.get('/x', { onDownloadProgress: 1 as never }),
+      TypeError,
+      'session.get: config.onDownloadProgress must be a function, got 1',
+    ],
+    [
+      'url of sse',
+      () => session.sse('http:evil/x'),
+      TypeError,
+      'session.sse: url must be a relative URL or an absolute one with scheme:// (a host after http: without // is refused), got "http:evil/x"',
     ],
     [
       'params',
