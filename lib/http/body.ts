@@ -10,7 +10,7 @@ import type { Coding, DecodeSink, Decoder } from './decode';
 import { ResponseTooLargeError } from './errors/ResponseTooLargeError';
 import { isRedirect } from './redirect';
 import type { Hop } from './redirect';
-import { declaredTooLarge, hasNoBody } from './response';
+import { callerError, declaredTooLarge, hasNoBody } from './response';
 import { statusText } from './statusText';
 import type { HttpRequest, HttpResponse } from './types';
 
@@ -118,7 +118,7 @@ export class BodyReader implements DecodeSink {
     try {
       this.progress!({ loaded: this.received, total: this.total });
     } catch (err) {
-      this.fail(err instanceof Error ? err : new Error(String(err), { cause: err }));
+      this.fail(callerError(err));
     }
     return !this.over;
   }

@@ -46,6 +46,7 @@ import {
 import type { CheckedConfig, ResolvedUrl, RetryPolicy } from './request';
 import { retryFor, withRetry } from './retry';
 import { charsetOf } from './bodyData';
+import { isCallerError } from './response';
 import { chunkParser, eventParser, lineParser } from './sse';
 import type { ChunkParser, ServerSentEvent } from './sse';
 import type { HttpHeaders, HttpMethod, HttpRequest, HttpResponse, RequestConfig, RequestCookies, RequestOptions, ResponseType, SessionOptions, Transport } from './types';
@@ -880,6 +881,7 @@ Object.defineProperties(ClientSession.prototype, {
 /** Errors the session passes on as they are; any other transport failure becomes a `NetworkError`. */
 function isOwnError(err: unknown): boolean {
   return (
+    isCallerError(err) ||
     err instanceof NetworkError ||
     err instanceof ResponseTooLargeError ||
     err instanceof HttpStatusError ||

@@ -28,6 +28,21 @@ export function isTransportError(err: unknown): err is TransportError {
   return err instanceof Error && OWN.has(err);
 }
 
+/** Errors thrown by a caller's own callback (`onDownloadProgress`): the session passes them on as they are. */
+const CALLERS = new WeakSet<Error>();
+
+/** What a caller's callback threw, as the error its request fails with (anything but an `Error` wrapped in one). */
+export function callerError(thrown: unknown): Error {
+  const err = thrown instanceof Error ? thrown : new Error(String(thrown), { cause: thrown });
+  CALLERS.add(err);
+  return err;
+}
+
+/** Whether `err` was thrown by a caller's callback (see {@link callerError}). */
+export function isCallerError(err: unknown): boolean {
+  return err instanceof Error && CALLERS.has(err);
+}
+
 /** What a request to a closed transport fails with (`code` `'ERR_TRANSPORT_CLOSED'`), on every transport. */
 export function closedError(): Error {
   return Object.assign(new Error('the transport is closed'), { code: 'ERR_TRANSPORT_CLOSED' });

@@ -29,8 +29,8 @@ export interface Wire {
   destroy(): void;
   /** Runs `fn` after `ms`, unless the connection closes first (no timer outlives the test). */
   later(ms: number, fn: () => void): void;
-  /** Writes `chunk` whenever the socket drains, until the client goes away (an endless body). */
-  flood(chunk: Buffer): void;
+  /** Writes `chunk` whenever the socket drains, until the client goes away (an endless body), or `total` bytes have gone (then ends the connection). */
+  flood(chunk: Buffer, total?: number): void;
   /** The connection may carry the next request (the route wrote a complete response). */
   next(): void;
   /** Whether the client's side has closed. */
@@ -264,11 +264,18 @@ class HostileServer implements Hostile {
         timers.add(timer);
         this.timers.add(timer);
       },
-      flood: (chunk) => {
+      flood: (chunk, total = Infinity) => {
+        let left = total;
         const pump = (): void => {
           while (!socket.destroyed && open) {
-            this.bytesWritten += chunk.length;
-            if (!socket.write(chunk)) return;
+            if (left <= 0) {
+              socket.end();
+              return;
+            }
+            const part = left < chunk.length ? chunk.subarray(0, left) : chunk;
+            left -= part.length;
+            this.bytesWritten += part.length;
+            if (!socket.write(part)) return;
           }
         };
         socket.on('drain', pump);
