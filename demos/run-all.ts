@@ -54,6 +54,7 @@ export const sections: readonly DemoSection[] = [
   { title: 'guide: a per-request timeout', file: 'guide/06-request-timeout.ts', needsHttpbin: true },
   { title: 'guide: error handling with returnExceptions', file: 'guide/07-errors.ts', needsHttpbin: true },
   { title: 'guide: a Semaphore caps the fan-out', file: 'guide/08-semaphore.ts', needsHttpbin: true },
+  { title: 'streaming: lines, chunks with progress, Server-Sent Events, a stream left early', file: 'guide/09-streaming.ts', needsHttpbin: true },
   { title: 'crawl: 100 pages (1,000 on its own) through one Semaphore(20) and a RateLimiter, with progress', file: 'crawl.ts', needsHttpbin: true },
   {
     title: 'queue-crawl: a Queue of links drained by 8 workers in a taskGroup, 100 pages (200 on its own), with progress',

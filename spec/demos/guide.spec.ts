@@ -9,6 +9,7 @@ import { main as overallTimeoutDemo } from '../../demos/guide/05-overall-timeout
 import { main as requestTimeoutDemo } from '../../demos/guide/06-request-timeout';
 import { main as errorsDemo } from '../../demos/guide/07-errors';
 import { main as semaphoreDemo } from '../../demos/guide/08-semaphore';
+import { main as streamingDemo } from '../../demos/guide/09-streaming';
 import type { DemoEnv } from '../../demos/run-all';
 import { sections } from '../../demos/run-all';
 import { startHttpbin } from '../../lib/testing';
@@ -125,6 +126,30 @@ describe('demos/guide', () => {
     const lines = await output(semaphoreDemo);
     expect(lines.find((l) => l.includes('semaphore.run:'))).toMatch(/at most 3 ran at once$/);
     expect(lines).toContain('  permits free now: 3 of 3');
+  });
+
+  it('09-streaming: lines, events and chunks each printed as it came, progress counted, a stream left early', async () => {
+    const before = httpbin.requests;
+    const lines = await output(streamingDemo);
+    expect(lines).toEqual([
+      'lines of /stream/3 (NDJSON), each parsed as it arrives:',
+      '  id 0',
+      '  id 1',
+      '  id 2',
+      'Server-Sent Events of /sse, 3 over 1.5 s:',
+      '  ping id=0 after N.Ns',
+      '  ping id=1 after N.Ns',
+      '  ping id=2 after N.Ns',
+      'the first 2 chunks of a body sent over 10 s, then unsubscribed:',
+      '  done after N.Ns (last chunk 1 byte): the request aborted, not read to its end',
+      '/drip sends its headers at once, then 4 bytes over 2 s: each chunk as it comes',
+      '  1 byte(s) after N.Ns, 1 of 4 so far',
+      '  1 byte(s) after N.Ns, 2 of 4 so far',
+      '  1 byte(s) after N.Ns, 3 of 4 so far',
+      '  1 byte(s) after N.Ns, 4 of 4 so far',
+    ]);
+    // Its four requests went to the embedded httpbin (none of its own started).
+    expect(httpbin.requests - before).toBe(4);
   });
 
   it('covers every guide demo, each listed in run-all', () => {
