@@ -431,8 +431,9 @@ async function main(): Promise<void> {
 /** The entries that run in a browser, with what an app typically takes from each, and its budget (min+gz, bytes) for that. */
 const BROWSER_ENTRIES: { entry: string; typical: string; budget?: number }[] = [
   { entry: 'rxjs-asyncio', typical: 'gather, asCompleted, wait, Semaphore', budget: 6 * 1024 },
-  // Issue 14 asked for 10 kB; issue 15's retries, cookies and decoding took it to 10.17 kB (2026-12-02): 10.5 kB until bytes are won back.
-  { entry: 'rxjs-asyncio/http', typical: 'createSession', budget: 10.5 * 1024 },
+  // Issue 14 asked for 10 kB; issue 15's retries, cookies and decoding took it to 10.17 kB, its streams (stream, lines,
+  // sse: the parsers are methods of every session) to 11.48 kB (2026-12-02): 11.75 kB until bytes are won back.
+  { entry: 'rxjs-asyncio/http', typical: 'createSession', budget: 11.75 * 1024 },
   { entry: 'rxjs-asyncio/testing', typical: 'fakeTransport' },
   { entry: 'rxjs-asyncio/angular', typical: 'provideSession, SESSION' },
 ];
@@ -556,6 +557,9 @@ async function browserChecks(cwd: string): Promise<void> {
           gather: [200, 200, 'HttpStatusError'],
           echoed: '1',
           relative: `${page}api/x`,
+          lines: [0, 1],
+          sse: ['ping#0', 'ping#1'],
+          progress: { loaded: 3000, total: 3000 },
         };
         const problems = Object.entries(expected).filter(([key, value]) => JSON.stringify(result[key]) !== JSON.stringify(value));
         if (problems.length > 0) throw new CheckFailed(`the page gave ${JSON.stringify(result)}, expected ${JSON.stringify(expected)}`);
@@ -596,7 +600,7 @@ import * as core from 'rxjs-asyncio';
 import * as http from 'rxjs-asyncio/http';
 import * as testing from 'rxjs-asyncio/testing';
 import * as angular from 'rxjs-asyncio/angular';
-import { firstValueFrom, of } from 'rxjs';
+import { firstValueFrom, of, toArray } from 'rxjs';
 const message = (fn) => { try { fn(); return 'no error'; } catch (error) { return error.message.split(' (')[0]; } };
 let hanging;
 window.check = {
@@ -613,6 +617,14 @@ window.check = {
     await session.close();
     const relative = http.createSession({ baseURL: '/api', transport: testing.fakeTransport((request) => of({ data: request.url })) });
     out.relative = (await firstValueFrom(relative.get('x'))).data;
+    // Streams over fetch's body reader: lines, Server-Sent Events, and download progress.
+    const streaming = http.createSession({ baseURL: base });
+    out.lines = (await firstValueFrom(streaming.lines('/stream/2').pipe(toArray()))).map((line) => JSON.parse(line).id);
+    out.sse = (await firstValueFrom(streaming.sse('/sse?count=2&duration=0').pipe(toArray()))).map((event) => event.type + '#' + event.id);
+    let progress;
+    await firstValueFrom(streaming.get('/bytes/3000', { onDownloadProgress: (p) => (progress = p) }));
+    out.progress = progress;
+    await streaming.close();
     return out;
   },
   hang(base) {

@@ -177,13 +177,14 @@ class FetchCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
   bodyRead(body: Uint8Array): void {
     const { response, request } = this;
     if (!this.settle() || response === undefined) return;
-    if (request.onChunk === undefined) this.subscriber.next({
-      url: request.url,
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-      data: bodyData(request.responseType, response.headers['content-type'], body),
-    });
+    if (request.onChunk === undefined)
+      this.subscriber.next({
+        url: request.url,
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+        data: bodyData(request.responseType, response.headers['content-type'], body),
+      });
     this.subscriber.complete();
   }
 

@@ -7,7 +7,8 @@ import type { AxiosAdapter, AxiosRequestConfig, AxiosRequestTransformer, AxiosRe
 import type { Subscriber, Unsubscribable } from 'rxjs';
 import { startSilence } from '../internal/deadline';
 import type { Expiring, Silence } from '../internal/deadline';
-import { readerFor, respond, respondHead } from './body';
+import { readerFor } from './body';
+import { respond, respondHead } from './respond';
 import type { BodyOwner, BodyReader } from './body';
 import { hopHeaders, keepCookies, nextHop } from './redirect';
 import type { Hop } from './redirect';

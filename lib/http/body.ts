@@ -1,9 +1,8 @@
 /**
- * What both transports share about a body: reading it under the request's limits while it
- * arrives, undoing its content codings, and handing it on as `data` (lib/http/bodyData.ts).
+ * What the transports share about a body: reading it under the request's limits while it
+ * arrives, undoing its content codings, and handing it on, kept or streamed (the Node
+ * transports then respond with lib/http/respond.ts).
  */
-import type { Subscriber } from 'rxjs';
-import { bodyData } from './bodyData';
 import { EMPTY, concatBytes } from './bytes';
 import { contentCodings, createDecoder } from './decode';
 import type { Coding, DecodeSink, Decoder } from './decode';
@@ -11,40 +10,7 @@ import { ResponseTooLargeError } from './errors/ResponseTooLargeError';
 import { isRedirect } from './redirect';
 import type { Hop } from './redirect';
 import { callerError, declaredTooLarge, hasNoBody } from './response';
-import { statusText } from './statusText';
-import type { HttpRequest, HttpResponse } from './types';
-
-/**
- * Emits the response whose whole body has been read, then completes: the end of a
- * request on the Node transports (axios, undici). `text` is the reason phrase received,
- * `''` for the status's usual one. (The browser's axios transport writes its own: a call
- * here cost its bundle bytes it does not have.)
- */
-export function respond(
-  subscriber: Subscriber<HttpResponse>,
-  request: HttpRequest,
-  url: string,
-  status: number,
-  text: string,
-  headers: Record<string, string>,
-  body: Uint8Array,
-): void {
-  // A streamed body went to onChunk, after its head (respondHead).
-  if (request.onChunk === undefined) {
-    subscriber.next({ url, status, statusText: text || statusText(status), headers, data: bodyData(request.responseType, headers['content-type'], body) });
-  }
-  subscriber.complete();
-}
-
-/**
- * For a request that streams (`onChunk`), emits the final response as soon as its head
- * has come, `data` an empty body: its chunks follow, and `respond()` then only
- * completes. The Node transports call it once the reader of that body is in place, last,
- * since the subscriber may unsubscribe at once (a status `raiseForStatus` refuses).
- */
-export function respondHead(subscriber: Subscriber<HttpResponse>, request: HttpRequest, body: BodyReader, url: string, status: number, text: string, headers: Record<string, string>): void {
-  if (request.onChunk !== undefined && body.keep) subscriber.next({ url, status, statusText: text || statusText(status), headers, data: EMPTY });
-}
+import type { HttpRequest } from './types';
 
 /** Who a {@link BodyReader} reports to: the transport's object for the request. */
 export interface BodyOwner {

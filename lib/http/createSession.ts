@@ -49,7 +49,18 @@ import { charsetOf } from './bodyData';
 import { isCallerError } from './response';
 import { chunkParser, eventParser, lineParser } from './sse';
 import type { ChunkParser, ServerSentEvent } from './sse';
-import type { HttpHeaders, HttpMethod, HttpRequest, HttpResponse, RequestConfig, RequestCookies, RequestOptions, ResponseType, SessionOptions, Transport } from './types';
+import type {
+  HttpHeaders,
+  HttpMethod,
+  HttpRequest,
+  HttpResponse,
+  RequestConfig,
+  RequestCookies,
+  RequestOptions,
+  ResponseType,
+  SessionOptions,
+  Transport,
+} from './types';
 
 const OPTION_KEYS = [
   'baseURL',
@@ -524,7 +535,13 @@ export class ClientSession implements Unsubscribable {
    * parser made from the response's head. `accept` is sent unless the call's own headers
    * have one.
    */
-  private streamed<T>(fn: string, rawUrl: unknown, rawConfig: StreamConfig | undefined, accept: string | undefined, parser: (headers: HttpHeaders | undefined) => ChunkParser<T>): Observable<T> {
+  private streamed<T>(
+    fn: string,
+    rawUrl: unknown,
+    rawConfig: StreamConfig | undefined,
+    accept: string | undefined,
+    parser: (headers: HttpHeaders | undefined) => ChunkParser<T>,
+  ): Observable<T> {
     const url = checkUrl(fn, 'url', rawUrl, this.allowAbsoluteUrls);
     const checked = checkConfig(fn, rawConfig, STREAM_KEYS);
     const config = accept === undefined || 'accept' in checked.headers ? checked : { ...checked, headers: { ...checked.headers, accept } };
@@ -542,7 +559,10 @@ export class ClientSession implements Unsubscribable {
             if (data.length > 0) parse.push(data, emit);
           } else if (typeof data === 'string') {
             if (data !== '') parse.push(new TextEncoder().encode(data), emit);
-          } else subscriber.error(new NetworkError('GET', res.url, new TypeError(`${fn}: the transport gave a body that is neither bytes nor text (${typeof data})`)));
+          } else
+            subscriber.error(
+              new NetworkError('GET', res.url, new TypeError(`${fn}: the transport gave a body that is neither bytes nor text (${typeof data})`)),
+            );
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => {

@@ -6,8 +6,15 @@ import { firstValueFrom, lastValueFrom, map, of, reduce, take, toArray } from 'r
 import { TestScheduler } from 'rxjs/testing';
 import { HttpStatusError, NetworkError, TimeoutError, createSession } from '../../lib/http';
 import type { DownloadProgress, HttpRequest, HttpResponse, Transport } from '../../lib/http';
+import { createAxiosTransport } from '../../lib/http/axiosTransport.browser';
 import { fakeTransport } from '../../lib/testing';
 import { failure, outcome, TRANSPORTS, useHttpbin } from './helpers';
+import type { MakeTransport } from './helpers';
+
+// The browser's axios transport (axios over fetch) runs here too. Jest's CommonJS runtime has
+// no dynamic import(): axios is required instead (as spec/http/browser.spec.ts does).
+jest.mock('../../lib/http/loadAxios', () => ({ loadAxios: () => Promise.resolve(jest.requireActual<{ default: unknown }>('axios').default) }));
+const STREAMING_TRANSPORTS: [string, MakeTransport][] = [...TRANSPORTS, ['browser axios (fetch)', (maxSockets) => createAxiosTransport(maxSockets ?? 100)]];
 
 /**
  * `session.stream()`, `lines()` and `sse()` (API.md, Streaming), and `onDownloadProgress`:
@@ -171,7 +178,7 @@ async function startServer(
   };
 }
 
-describe.each(TRANSPORTS)('streams on the %s transport', (_name, makeTransport) => {
+describe.each(STREAMING_TRANSPORTS)('streams on the %s transport', (_name, makeTransport) => {
   const bin = useHttpbin(makeTransport);
 
   it('hands on each chunk before the rest of the body is sent: the server sends its second line only once the first has arrived', async () => {
