@@ -9,11 +9,13 @@
  * (10 at most; a row with `maxRedirects: 0` sees the 3xx with its `Location`), cookies are
  * kept by the session's jar (rows that use it run in a session of their own, after their
  * `before` requests) or sent as a `Cookie` header, bodies are read as `'auto'` (by their
- * `Content-Type`, the default) or as a row forces (`'json'`, `'text'`, `'bytes'`). Left
- * out, with the reason:
+ * `Content-Type`, the default) or as a row forces (`'json'`, `'text'`, `'bytes'`).
+ * Rows with `read` go through `session.lines()` or `session.stream()` (under
+ * `raiseForStatus`, so their status is checked by their succeeding): `body` gets the lines,
+ * or the chunks, that came. How the bytes were cut into chunks is the network's, so rows
+ * check what the chunks add up to; spec/http/stream.spec.ts proves that they come as they
+ * are sent. Left out, with the reason:
  *
- * - streaming (`/drip`, `/stream`, `/stream-bytes` read chunk by chunk as they come):
- *   the session buffers every body; the rows check the whole body instead;
  * - `/json` (httpbin.org has it; 0.7 answers 404), `/sse` (go-httpbin's), `/hang`,
  *   `/reset`, `/slow-body`, `/chaos`, `/truncated-json`, `/malformed-json`: routes
  *   of the embedded httpbin that httpbin 0.7 lacks (spec/testing covers them);
@@ -57,6 +59,8 @@ export interface ParityRow {
   readonly responseHeaders?: Readonly<Record<string, HeaderFact>>;
   /** The final URL after redirects, relative to the base URL. */
   readonly finalUrl?: string;
+  /** Read as a stream: `'lines'` (`session.lines()`) or `'stream'` (`session.stream()`, the chunks). */
+  readonly read?: 'lines' | 'stream';
   /** Facts of the body, as jest expectations; `base` is the server's base URL. */
   readonly body?: (data: any, base: string) => void;
 }
@@ -224,6 +228,31 @@ export const rows: readonly ParityRow[] = [
     status: 200,
     responseHeaders: { 'content-type': OCTETS, 'content-length': '5' },
     body: (data) => expect(latin1(data)).toBe('*****'),
+  },
+  {
+    name: 'lines of /stream/3: three JSON documents, one a line, ids 0 to 2',
+    url: '/stream/3',
+    read: 'lines',
+    status: 200,
+    body: (lines: string[], base) => {
+      const docs = lines.map((line) => JSON.parse(line) as { id: number; url: string });
+      expect(docs.map((doc) => doc.id)).toEqual([0, 1, 2]);
+      expect(docs.every((doc) => doc.url === `${base}/stream/3`)).toBe(true);
+    },
+  },
+  {
+    name: 'stream of /drip?duration=0.2&numbytes=5: five asterisks, chunk by chunk',
+    url: '/drip?duration=0.2&numbytes=5',
+    read: 'stream',
+    status: 200,
+    body: (chunks: Uint8Array[]) => expect(chunks.map((chunk) => latin1(chunk)).join('')).toBe('*****'),
+  },
+  {
+    name: 'stream of /gzip: decompressed as it comes',
+    url: '/gzip',
+    read: 'stream',
+    status: 200,
+    body: (chunks: Uint8Array[]) => expect((JSON.parse(chunks.map((chunk) => latin1(chunk)).join('')) as { gzipped: boolean }).gzipped).toBe(true),
   },
   {
     name: 'GET /drip?numbytes=3&duration=0&code=418: that status',

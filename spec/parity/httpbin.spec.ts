@@ -1,4 +1,5 @@
-import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { NetworkError, createSession, undiciTransport } from '../../lib/http';
 import type { ClientSession, HttpResponse, SessionOptions } from '../../lib/http';
 import { startHttpbin } from '../../lib/testing';
@@ -121,6 +122,13 @@ async function check(session: ClientSession, row: ParityRow, base: string): Prom
     );
     expect(err).toBeInstanceOf(NetworkError);
     expect((err as NetworkError).cause).toMatchObject({ code: row.fails });
+    return;
+  }
+  if (row.read !== undefined) {
+    const config = { headers: row.headers, raiseForStatus: true };
+    const source: Observable<unknown> = row.read === 'lines' ? session.lines(row.url, config) : session.stream(row.url, config);
+    const values = await lastValueFrom(source.pipe(toArray()));
+    row.body?.(values, base);
     return;
   }
   const res = await send(session, row);
