@@ -603,8 +603,11 @@ for (const [fn, make] of [
 
 const OPTION_KEYS =
   'baseURL, headers, timeout, readTimeout, maxSockets, raiseForStatus, semaphore, rateLimiter, maxRedirects, cookies, auth, maxContentLength, allowAbsoluteUrls, retry, transport';
-const CONFIG_KEYS = 'params, headers, data, responseType, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, retry, signal';
-const SHORTCUT_KEYS = 'params, headers, data, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, retry, signal';
+const CONFIG_KEYS =
+  'params, headers, data, responseType, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, retry, signal, onDownloadProgress';
+const SHORTCUT_KEYS = 'params, headers, data, timeout, readTimeout, raiseForStatus, maxRedirects, maxContentLength, auth, retry, signal, onDownloadProgress';
+/** stream, lines and sse: nothing buffered (no maxContentLength), never sent again (no retry). */
+const STREAM_KEYS = 'params, headers, data, timeout, readTimeout, raiseForStatus, maxRedirects, auth, signal, onDownloadProgress';
 /** Bad `retry` options: the value, what the message says after the param (`retry` or a key of it), and the error. */
 const BAD_RETRY: readonly [kind: string, value: unknown, error: ErrorClass, says: string][] = [
   ['wrong type', 'twice', TypeError, ' must be a retry limit or an object, got "twice"'],
@@ -794,7 +797,8 @@ row(
   'createSession: options.transport must be a function, got {}',
 );
 
-const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'text', 'json', 'bytes', 'status'] as const;
+const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'text', 'json', 'bytes', 'status', 'stream', 'lines', 'sse'] as const;
+const STREAMS: readonly Method[] = ['stream', 'lines', 'sse'];
 type Method = (typeof METHODS)[number];
 /** Calls a session method with a URL and a config, whatever its signature (post, put and patch take data first). */
 function callMethod(s: ClientSession, method: Method, url: unknown, config?: unknown): Observable<unknown> {
@@ -813,11 +817,18 @@ const VERB: Record<Method, string> = {
   json: 'GET',
   bytes: 'GET',
   status: 'GET',
+  stream: 'GET',
+  lines: 'GET',
+  sse: 'GET',
 };
 
 for (const method of METHODS) {
   const fn = `session.${method}`;
-  const keys = method === 'text' || method === 'json' || method === 'bytes' || method === 'status' ? SHORTCUT_KEYS : CONFIG_KEYS;
+  const keys = STREAMS.includes(method)
+    ? STREAM_KEYS
+    : method === 'text' || method === 'json' || method === 'bytes' || method === 'status'
+      ? SHORTCUT_KEYS
+      : CONFIG_KEYS;
   for (const [kind, value, shown] of [
     ['wrong type', 42, '42'],
     ['missing', undefined, 'undefined'],
@@ -842,7 +853,34 @@ for (const method of METHODS) {
   );
   numeric(fn, 'config.timeout', REQUEST_TIMEOUT_TEXT, (v) => callMethod(live, method, '/x', { timeout: v }), REQUEST_TIMEOUT);
   numeric(fn, 'config.readTimeout', REQUEST_TIMEOUT_TEXT, (v) => callMethod(live, method, '/x', { readTimeout: v }), REQUEST_TIMEOUT);
-  numeric(fn, 'config.maxContentLength', BYTE_LIMIT_TEXT, (v) => callMethod(live, method, '/x', { maxContentLength: v }), BYTE_LIMIT);
+  if (keys === STREAM_KEYS) {
+    row(
+      fn,
+      'config.maxContentLength (nothing is buffered)',
+      () => callMethod(live, method, '/x', { maxContentLength: 1 }),
+      TypeError,
+      `${fn}: config.maxContentLength is not a known option (expected one of ${keys}), got 1`,
+    );
+    row(
+      fn,
+      'config.retry (a stream is never sent again)',
+      () => callMethod(live, method, '/x', { retry: 1 }),
+      TypeError,
+      `${fn}: config.retry is not a known option (expected one of ${keys}), got 1`,
+    );
+  } else {
+    numeric(fn, 'config.maxContentLength', BYTE_LIMIT_TEXT, (v) => callMethod(live, method, '/x', { maxContentLength: v }), BYTE_LIMIT);
+    for (const [kind, value, error, says] of BAD_RETRY) {
+      row(fn, `config.retry ${kind}`, () => callMethod(live, method, '/x', { retry: value }), error, `${fn}: config.retry${says}`);
+    }
+  }
+  row(
+    fn,
+    'config.onDownloadProgress wrong type',
+    () => callMethod(live, method, '/x', { onDownloadProgress: 1 }),
+    TypeError,
+    `${fn}: config.onDownloadProgress must be a function, got 1`,
+  );
   for (const [kind, value, param, error, says] of BAD_AUTH) {
     const message = says.startsWith('is not')
       ? `${fn}: config.auth.realm is not a known option (expected one of username, password), got "r"`
@@ -892,9 +930,6 @@ for (const method of METHODS) {
     `${fn}: config.raiseForStatus must be a boolean, got "yes"`,
   );
   numeric(fn, 'config.maxRedirects', 'a non-negative integer', (v) => callMethod(live, method, '/x', { maxRedirects: v }), NON_NEGATIVE_INT);
-  for (const [kind, value, error, says] of BAD_RETRY) {
-    row(fn, `config.retry ${kind}`, () => callMethod(live, method, '/x', { retry: value }), error, `${fn}: config.retry${says}`);
-  }
   row(
     fn,
     'config.params wrong type',
