@@ -27,8 +27,8 @@ let tell: <T>(task: Task<T>, value: unknown) => void;
 
 /** Hears of a task's end, once, after its subscribers have: a task group, for the tasks it owns. */
 export interface TaskOwner {
-  /** `task` ended; `error` is what `task.exception()` says, `undefined` if it was cancelled. */
-  taskEnded<T>(task: Task<T>, key: number, error: unknown): void;
+  /** The task of `key` ended; `error` is what its `exception()` says, `undefined` if it was cancelled. */
+  taskEnded(key: number, error: unknown): void;
 }
 
 /**
@@ -98,7 +98,7 @@ export class Task<T> extends Observable<T> {
         outcome?.next(value as never);
         outcome?.complete();
       } else outcome?.error(value);
-      task.#owner?.taskEnded(task, task.#key, task.#state === 'rejected' ? value : undefined);
+      task.#owner?.taskEnded(task.#key, task.#state === 'rejected' ? value : undefined);
     };
     // A subscriber gets the outcome at once if the task is done, else when it comes.
     subscribeOnPrototype<Task<unknown>, unknown>(Task, function (subscriber) {

@@ -219,7 +219,7 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
   }
 
   /** A task of the group ended (TaskOwner). */
-  taskEnded<T>(_task: Task<T>, key: number, error: unknown): void {
+  taskEnded(key: number, error: unknown): void {
     this.live--;
     // Stopping: stopAll has taken the tasks, and cancels them.
     if (this.phase !== RUNNING) return;
@@ -232,7 +232,7 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
   private compact(): void {
     const tasks = this.tasks;
     let head = 0;
-    while (tasks[head] === undefined && head < tasks.length) head++;
+    while (head < tasks.length && tasks[head] === undefined) head++;
     if (2 * head >= this.holes) {
       // Mostly at the front: dropped without touching a task (their keys stay).
       this.tasks = tasks.slice(head);
