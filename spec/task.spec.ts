@@ -1,4 +1,4 @@
-import { EmptyError, Subject, of, throwError } from 'rxjs';
+import { EmptyError, Observable, Subject, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { CancelledError, InvalidStateError, Task, createTask } from '../lib';
 
@@ -135,6 +135,22 @@ describe('createTask', () => {
       expect(task.cancel()).toBe(false);
       expect(task.cancelled()).toBe(false);
       expect(task.result()).toBe(1);
+    });
+
+    it("is cancelled already when its source's teardown runs, and that teardown reads the task", () => {
+      let seen: unknown;
+      const task: Task<number> = createTask(
+        new Observable<number>(() => () => {
+          try {
+            task.result();
+          } catch (err) {
+            seen = err;
+          }
+        }),
+      );
+      task.cancel();
+      expect(seen).toBeInstanceOf(CancelledError);
+      expect(() => task.result()).toThrow(seen as CancelledError);
     });
 
     it('ignores what the source does after the cancel', () => {
