@@ -158,15 +158,19 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
   /**
    * The tasks not yet ended, oldest first, with holes (`undefined`) where tasks have
    * ended: the task of key `k` (see `createTask`) is at `k - trimmed`. Ending costs one
-   * store, and releases the task at once. Holes are dropped once they outnumber the
-   * tasks (`compact`), from the front without touching any task when they are mostly
-   * there, as they are when tasks end in the order they started.
+   * store, and releases the task at once. A hole costs only its slot, so holes are
+   * dropped (`compact`) only once there are more than seven per task left (a group whose
+   * tasks all end at once is never compacted before the last few), and from the front
+   * without touching any task when they are mostly there, as they are when tasks end in
+   * the order they started.
    */
   private tasks: (Task<unknown> | undefined)[] = [];
   /** Slots dropped from the front of `tasks` so far. */
   private trimmed = 0;
   /** Holes in `tasks`. */
   private holes = 0;
+  /** Holes at the front of `tasks`: the index of its oldest task, or its length. */
+  private head = 0;
   /** Tasks not yet ended: those in `tasks`. */
   private live = 0;
   /** The body (its function, then its input) has not ended yet. */
@@ -223,16 +227,23 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
     this.live--;
     // Stopping: stopAll has taken the tasks, and cancels them.
     if (this.phase !== RUNNING) return;
-    this.tasks[key - this.trimmed] = undefined;
-    if (++this.holes > 1024 && this.holes > this.live) this.compact();
+    const tasks = this.tasks;
+    const index = key - this.trimmed;
+    tasks[index] = undefined;
+    if (index === this.head) {
+      let head = index + 1;
+      while (head < tasks.length && tasks[head] === undefined) head++;
+      this.head = head;
+    }
+    if (++this.holes > 1024 && this.holes > 7 * this.live) this.compact();
     this.ended(error);
   }
 
   /** Drops the holes from `tasks`, keeping the order of the tasks. */
   private compact(): void {
     const tasks = this.tasks;
-    let head = 0;
-    while (head < tasks.length && tasks[head] === undefined) head++;
+    const head = this.head;
+    this.head = 0;
     if (2 * head >= this.holes) {
       // Mostly at the front: dropped without touching a task (their keys stay).
       this.tasks = tasks.slice(head);

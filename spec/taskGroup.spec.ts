@@ -371,31 +371,35 @@ describe('taskGroup', () => {
       return { inputs, tasks, tornDown, seen, running, subscription, end };
     }
 
-    /** Ends, in order: 0..4999 (the holes at the front), then the odd tasks of 5000..7999, newest first (holes in between), then the even ones of 5000..5998. */
+    /**
+     * Ends 15,980 of 16,000 tasks in three waves: 0..14499 in order (holes at the front,
+     * dropped from there), then 15999 down to 14500 but every tenth (holes in between: the
+     * array is compacted), then every tenth from 14500 up to 15790. Left: 15800, 15810, ... 15990.
+     */
     function endInThreeWaves(end: (i: number) => void): void {
-      for (let i = 0; i < 5000; i++) end(i);
-      for (let i = 7999; i >= 5000; i--) if (i % 2 === 1) end(i);
-      for (let i = 5000; i < 6000; i += 2) end(i);
+      for (let i = 0; i < 14500; i++) end(i);
+      for (let i = 15999; i >= 14500; i--) if (i % 10 !== 0) end(i);
+      for (let i = 14500; i < 15800; i += 10) end(i);
     }
 
     it('cancels exactly the tasks still running, newest first, when one fails after thousands have ended in any order', () => {
-      const { inputs, tasks, tornDown, seen, running, end } = manyTasks(8000);
+      const { inputs, tasks, tornDown, seen, running, end } = manyTasks(16_000);
       endInThreeWaves(end);
       tornDown.length = 0;
-      inputs[7998]!.error(boom);
-      running.delete(7998);
+      inputs[15_990]!.error(boom);
+      running.delete(15_990);
       expect(seen.error).toEqual(groupError(boom));
       const newestFirst = [...running].sort((a, b) => b - a);
-      expect(tornDown).toEqual([7998, ...newestFirst]);
-      expect(newestFirst).toHaveLength(999);
+      expect(tornDown).toEqual([15_990, ...newestFirst]);
+      expect(newestFirst).toHaveLength(19);
       expect(newestFirst.every((i) => tasks[i]!.cancelled())).toBe(true);
       expect(tasks.filter((task) => !task.cancelled() && task.exception() === undefined).map((task) => task.result())).toEqual(
-        tasks.map((_, i) => i).filter((i) => !running.has(i) && i !== 7998),
+        tasks.map((_, i) => i).filter((i) => !running.has(i) && i !== 15_990),
       );
     });
 
     it('cancels exactly the tasks still running, newest first, when unsubscribed after thousands have ended in any order', () => {
-      const { tasks, tornDown, seen, running, subscription, end } = manyTasks(8000);
+      const { tasks, tornDown, seen, running, subscription, end } = manyTasks(16_000);
       endInThreeWaves(end);
       tornDown.length = 0;
       subscription.unsubscribe();
@@ -408,23 +412,23 @@ describe('taskGroup', () => {
       // The garbage collector, made callable (node --expose-gc, set from here).
       setFlagsFromString('--expose-gc');
       const gc = runInNewContext('gc') as () => void;
-      const inputs = Array.from({ length: 5000 }, () => new Subject<number>());
-      const forever = new Subject<number>();
+      const inputs = Array.from({ length: 16_000 }, () => new Subject<number>());
       const refs: WeakRef<Task<number>>[] = [];
       const subscription = taskGroup((g) => {
         for (const input of inputs) refs.push(new WeakRef(g.createTask(input)));
-        g.createTask(forever);
       }).subscribe();
-      inputs.forEach((input, i) => {
-        input.next(i);
-        input.complete();
+      endInThreeWaves((i) => {
+        inputs[i]!.next(i);
+        inputs[i]!.complete();
       });
       // A WeakRef holds its target until the job that made it has ended.
       await new Promise((resolve) => setImmediate(resolve));
       gc();
-      expect(refs.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
+      const kept = refs.flatMap((ref, i) => (ref.deref() === undefined ? [] : [i]));
+      expect(kept).toEqual(inputs.flatMap((input, i) => (input.observed ? [i] : [])));
+      expect(kept).toHaveLength(20);
       subscription.unsubscribe();
-      expect(forever.observed).toBe(false);
+      expect(inputs.some((input) => input.observed)).toBe(false);
     });
 
     it('ends once the last of thousands of tasks has, whatever order they end in', () => {
