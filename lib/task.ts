@@ -1,8 +1,7 @@
 import { AsyncSubject, Observable } from 'rxjs';
-import type { Subscriber, TeardownLogic } from 'rxjs';
 import { CancelledError, InvalidStateError } from './errors';
 import { startInput } from './internal/input';
-import { subscribeWithThis } from './internal/rxjs';
+import { subscribeOnPrototype } from './internal/rxjs';
 import type { InputRun, InputTarget } from './internal/input';
 import { checkTaskInput } from './internal/validate';
 import type { TaskInput } from './types';
@@ -18,16 +17,21 @@ let endings = 0;
  */
 export let completionOrder: <T>(task: Task<T>) => number;
 /**
- * Makes `owner` hear of the end of `task`, which must still be pending (a task group
- * owns the tasks it creates).
+ * Makes `owner` hear of the end of `task` (a task group owns the tasks it creates), with
+ * `key`: whatever the owner needs to find the task (the latest given, if called again).
+ * Returns `false`, and does nothing, if the task has ended already.
  */
-export let ownTask: <T>(task: Task<T>, owner: TaskOwner) => void;
-/** What rxjs calls on each subscription to a task (see `subscribeWithThis` in internal/rxjs.ts). */
-let subscribeTask: <T>(this: Task<T>, subscriber: Subscriber<T>) => TeardownLogic;
+export let ownTask: <T>(task: Task<T>, owner: TaskOwner, key: number) => boolean;
+/**
+ * Keeps the outcome `#state` says (`value`: the result or the error), and tells the
+ * subscribers, then the owner (the task's `key`, taken from `#ended` before it was set).
+ */
+let tell: <T>(task: Task<T>, value: unknown, key: number) => void;
 
 /** Hears of a task's end, once, after its subscribers have: a task group, for the tasks it owns. */
 export interface TaskOwner {
-  taskEnded<T>(task: Task<T>): void;
+  /** The task of `key` ended; `error` is what its `exception()` says, `undefined` if it was cancelled. */
+  taskEnded(key: number, error: unknown): void;
 }
 
 /**
@@ -59,10 +63,19 @@ export interface TaskOwner {
  * ```
  */
 export class Task<T> extends Observable<T> {
+  // A task is made per input of a task group, so it is kept small: six fields, and no
+  // closure or private method (either would cost a field); its subscribe function and
+  // its InputTarget members are on the prototype.
   #state: TaskState = 'pending';
-  #value: T | undefined;
-  #error: unknown;
-  /** When the task ended, among all tasks: 0 while pending. */
+  /**
+   * While pending, how error messages name the input (the constructor's `param`, read
+   * only while the input runs); once done, the result or the error, as `#state` says.
+   */
+  #result: unknown;
+  /**
+   * When the task ended, among all tasks (`completionOrder`); while pending, the key its
+   * owner gave it (`ownTask`), if it has one: one field for both saves 8 bytes a task.
+   */
   #ended = 0;
   /**
    * Replays the one outcome to the subscribers that came before it; made by the first of
@@ -71,17 +84,36 @@ export class Task<T> extends Observable<T> {
   #outcome: AsyncSubject<T> | undefined;
   /** How to stop the input while it runs (an Observable's; a Promise cannot be stopped). */
   #run: InputRun | undefined;
-  /** Told when the task ends, if it is owned (a task group's). */
+  /** Told when the task ends, if it is owned (a task group's), with its key. */
   #owner: TaskOwner | undefined;
-  /** How error messages name the input. */
-  readonly #param: string;
 
   static {
-    completionOrder = (task) => task.#ended;
-    ownTask = (task, owner) => (task.#owner = owner);
-    subscribeTask = function (subscriber) {
-      return this.#subscribe(subscriber);
+    completionOrder = (task) => (task.#state === 'pending' ? 0 : task.#ended);
+    ownTask = (task, owner, key) => {
+      if (task.#state !== 'pending') return false;
+      task.#owner = owner;
+      task.#ended = key;
+      return true;
     };
+    tell = (task, value, key) => {
+      const outcome = task.#outcome;
+      task.#outcome = undefined;
+      task.#result = value;
+      if (task.#state === 'fulfilled') {
+        outcome?.next(value as never);
+        outcome?.complete();
+      } else outcome?.error(value);
+      task.#owner?.taskEnded(key, task.#state === 'rejected' ? value : undefined);
+    };
+    // A subscriber gets the outcome at once if the task is done, else when it comes.
+    subscribeOnPrototype<Task<unknown>, unknown>(Task, function (subscriber) {
+      if (this.#state === 'pending') return (this.#outcome ??= new AsyncSubject()).subscribe(subscriber);
+      if (this.#state === 'fulfilled') {
+        subscriber.next(this.#result);
+        subscriber.complete();
+      } else subscriber.error(this.#result);
+      return undefined;
+    });
     // A task is the InputTarget of its own input (lib/internal/input.ts), so starting one
     // allocates no target object. The target's members are on the prototype, not
     // enumerable and not in the type: they are no part of the Task API.
@@ -93,12 +125,18 @@ export class Task<T> extends Observable<T> {
       },
       inputEnded: {
         value(this: Task<unknown>, _index: number, ok: boolean, value: unknown): void {
-          this.#end(ok, value);
+          if (this.#state !== 'pending') return;
+          this.#run = undefined;
+          const key = this.#ended;
+          this.#ended = ++endings;
+          // Cancellation passes through: a task that failed because what it waited on was cancelled is cancelled.
+          this.#state = ok ? 'fulfilled' : value instanceof CancelledError ? 'cancelled' : 'rejected';
+          tell(this, value, key);
         },
       },
       inputName: {
         value(this: Task<unknown>): string {
-          return this.#param;
+          return this.#result as string;
         },
       },
     };
@@ -111,44 +149,9 @@ export class Task<T> extends Observable<T> {
    */
   constructor(input: TaskInput<T>, fn = 'Task', param = 'input') {
     checkTaskInput(fn, param, input);
-    // One function shared by every task, called by rxjs with the task as `this`.
-    super(subscribeWithThis(subscribeTask<T>));
-    this.#param = param;
+    super();
+    this.#result = param;
     startInput(this as unknown as InputTarget, 0, input, fn);
-  }
-
-  /** A subscriber: the outcome at once if the task is done, else when it comes. */
-  #subscribe(subscriber: Subscriber<T>): TeardownLogic {
-    if (this.#state === 'pending') return (this.#outcome ??= new AsyncSubject<T>()).subscribe(subscriber);
-    if (this.#state === 'fulfilled') {
-      subscriber.next(this.#value as T);
-      subscriber.complete();
-    } else subscriber.error(this.#error);
-    return undefined;
-  }
-
-  #end(ok: boolean, value: unknown): void {
-    if (this.#state !== 'pending') return;
-    this.#run = undefined;
-    this.#ended = ++endings;
-    // Cancellation passes through: a task that failed because what it waited on was cancelled is cancelled.
-    this.#state = ok ? 'fulfilled' : value instanceof CancelledError ? 'cancelled' : 'rejected';
-    this.#tell(value);
-  }
-
-  /** Keeps the outcome the state says (`value`: the result or the error), and tells the subscribers, then the owner. */
-  #tell(value: unknown): void {
-    const outcome = this.#outcome;
-    this.#outcome = undefined;
-    if (this.#state === 'fulfilled') {
-      this.#value = value as T;
-      outcome?.next(value as T);
-      outcome?.complete();
-    } else {
-      this.#error = value;
-      outcome?.error(value);
-    }
-    this.#owner?.taskEnded(this);
   }
 
   /**
@@ -157,7 +160,11 @@ export class Task<T> extends Observable<T> {
    */
   cancel(): boolean {
     if (this.#state !== 'pending') return false;
+    const cancelled = new CancelledError();
     this.#state = 'cancelled';
+    // Set before the input's teardown runs, which may read the task.
+    this.#result = cancelled;
+    const key = this.#ended;
     this.#ended = ++endings;
     const run = this.#run;
     this.#run = undefined;
@@ -165,7 +172,7 @@ export class Task<T> extends Observable<T> {
       run?.unsubscribe();
     } finally {
       // A teardown that threw still leaves the task cancelled, and its subscribers told.
-      this.#tell(new CancelledError());
+      tell(this, cancelled, key);
     }
     return true;
   }
@@ -186,8 +193,8 @@ export class Task<T> extends Observable<T> {
    */
   result(): T {
     if (this.#state === 'pending') throw new InvalidStateError('result(): the task is not done yet');
-    if (this.#state !== 'fulfilled') throw this.#error;
-    return this.#value as T;
+    if (this.#state !== 'fulfilled') throw this.#result;
+    return this.#result as T;
   }
 
   /**
@@ -196,8 +203,8 @@ export class Task<T> extends Observable<T> {
    */
   exception(): unknown {
     if (this.#state === 'pending') throw new InvalidStateError('exception(): the task is not done yet');
-    if (this.#state === 'cancelled') throw this.#error;
-    return this.#state === 'rejected' ? this.#error : undefined;
+    if (this.#state === 'cancelled') throw this.#result;
+    return this.#state === 'rejected' ? this.#result : undefined;
   }
 }
 

@@ -67,7 +67,6 @@ export class TaskGroup {
    * ended, or is being stopped by a failure or an unsubscription.
    */
   createTask<T>(input: TaskInput<T>): Task<T> {
-    checkTaskInput('TaskGroup.createTask', 'input', input);
     return this.#run.createTask(input);
   }
 }
@@ -157,15 +156,23 @@ const ENDED = 2;
 class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
   private phase = RUNNING;
   /**
-   * The tasks, oldest first, among them those that ended since the last compaction: an
-   * array, so owning a task costs a slot, not a link object, and compacted once half of
-   * it has ended, so a long-running group does not keep the tasks that ended.
+   * The tasks not yet ended, oldest first, with holes (`undefined`) where tasks have
+   * ended: the task of key `k` (see `createTask`) is at `k - trimmed`. Ending costs one
+   * store, and releases the task at once. A hole costs only its slot, so holes are
+   * dropped (`compact`) only once there are more than seven per task left (a group whose
+   * tasks all end at once is never compacted before the last few), and from the front
+   * without touching any task when they are mostly there, as they are when tasks end in
+   * the order they started.
    */
-  private tasks: Task<unknown>[] = [];
-  /** Tasks not yet ended. */
+  private tasks: (Task<unknown> | undefined)[] = [];
+  /** Slots dropped from the front of `tasks` so far. */
+  private trimmed = 0;
+  /** Holes in `tasks`. */
+  private holes = 0;
+  /** Holes at the front of `tasks`: the index of its oldest task, or its length. */
+  private head = 0;
+  /** Tasks not yet ended: those in `tasks`. */
   private live = 0;
-  /** Tasks in `tasks` that have ended. */
-  private endedInList = 0;
   /** The body (its function, then its input) has not ended yet. */
   private bodyRunning = true;
   /** How to stop the body's input, if it is an Observable. */
@@ -198,35 +205,67 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
     else markHandled(input);
   }
 
+  /** TaskGroup.createTask: the input is checked first (by the Task when one is made). */
   createTask<T>(input: TaskInput<T>): Task<T> {
     if (this.phase !== RUNNING) {
+      checkTaskInput('TaskGroup.createTask', 'input', input);
       // Started never: a Promise given now must not be reported as unhandled (a function is not called).
       markHandled(input);
       throw new InvalidStateError(`TaskGroup.createTask: the group ${this.phase === ENDED ? 'has ended' : 'is stopping'}`);
     }
     const task = new Task(input, 'TaskGroup.createTask');
-    if (task.done()) this.ended(task as Task<unknown>);
-    else {
+    // Its key: its place among the tasks this group has owned.
+    if (ownTask(task, this, this.trimmed + this.tasks.length)) {
       this.tasks.push(task as Task<unknown>);
       this.live++;
-      ownTask(task, this);
-    }
+    } else this.ended(task.cancelled() ? undefined : task.exception());
     return task;
   }
 
   /** A task of the group ended (TaskOwner). */
-  taskEnded<T>(task: Task<T>): void {
+  taskEnded(key: number, error: unknown): void {
     this.live--;
-    if (++this.endedInList > 1024 && 2 * this.endedInList > this.tasks.length) {
-      this.tasks = this.tasks.filter((t) => !t.done());
-      this.endedInList = 0;
+    // Stopping: stopAll has taken the tasks, and cancels them.
+    if (this.phase !== RUNNING) return;
+    const tasks = this.tasks;
+    const index = key - this.trimmed;
+    tasks[index] = undefined;
+    if (index === this.head) {
+      let head = index + 1;
+      while (head < tasks.length && tasks[head] === undefined) head++;
+      this.head = head;
     }
-    this.ended(task as Task<unknown>);
+    if (++this.holes > 1024 && this.holes > 7 * this.live) this.compact();
+    this.ended(error);
   }
 
-  private ended(task: Task<unknown>): void {
+  /** Drops the holes from `tasks`, keeping the order of the tasks. */
+  private compact(): void {
+    const tasks = this.tasks;
+    const head = this.head;
+    this.head = 0;
+    if (2 * head >= this.holes) {
+      // Mostly at the front: dropped without touching a task (their keys stay).
+      this.tasks = tasks.slice(head);
+      this.trimmed += head;
+      this.holes -= head;
+      return;
+    }
+    let kept = 0;
+    for (let i = head; i < tasks.length; i++) {
+      const task = tasks[i];
+      if (task === undefined) continue;
+      ownTask(task, this, this.trimmed + kept);
+      tasks[kept++] = task;
+    }
+    tasks.length = kept;
+    this.holes = 0;
+  }
+
+  /** A task ended, with `error` if it failed (as `exception()` says: a task cancelled has none). */
+  private ended(error: unknown): void {
     if (this.phase !== RUNNING) return;
-    if (!task.cancelled() && task.exception() !== undefined) this.fail(task.exception());
+    if (error !== undefined) this.fail(error);
     else this.check();
   }
 
@@ -301,7 +340,7 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
     this.tasks = [];
     for (let i = tasks.length - 1; i >= 0; i--) {
       try {
-        tasks[i]!.cancel();
+        tasks[i]?.cancel();
       } catch (err) {
         this.record(err);
       }

@@ -1,6 +1,7 @@
-import { EmptyError, Subject, of, throwError } from 'rxjs';
+import { EmptyError, Observable, Subject, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { CancelledError, InvalidStateError, Task, createTask } from '../lib';
+import { CancelledError, InvalidStateError, Task, createTask, taskGroup } from '../lib';
+import { completionOrder } from '../lib/task';
 
 /**
  * A Task is asyncio.create_task: the one hot thing in the library. Its source is
@@ -137,6 +138,22 @@ describe('createTask', () => {
       expect(task.result()).toBe(1);
     });
 
+    it("is cancelled already when its source's teardown runs, and that teardown reads the task", () => {
+      let seen: unknown;
+      const task: Task<number> = createTask(
+        new Observable<number>(() => () => {
+          try {
+            task.result();
+          } catch (err) {
+            seen = err;
+          }
+        }),
+      );
+      task.cancel();
+      expect(seen).toBeInstanceOf(CancelledError);
+      expect(() => task.result()).toThrow(seen as CancelledError);
+    });
+
     it('ignores what the source does after the cancel', () => {
       const source = new Subject<number>();
       const task = createTask(source);
@@ -165,6 +182,25 @@ describe('createTask', () => {
       expect(task.cancelled()).toBe(false);
       expect(task.exception()).toBe(boom);
     });
+  });
+
+  it('records when it ended among all tasks (completionOrder): 0 while pending, in or out of a group', () => {
+    const sources = [new Subject<number>(), new Subject<number>(), new Subject<number>()];
+    const tasks: Task<number>[] = [];
+    const group = taskGroup((g) => {
+      tasks.push(g.createTask(sources[0]!), g.createTask(sources[1]!));
+    }).subscribe();
+    tasks.push(createTask(sources[2]!));
+    expect(tasks.map((task) => completionOrder(task))).toEqual([0, 0, 0]);
+    for (const i of [1, 2, 0]) {
+      sources[i]!.next(i);
+      sources[i]!.complete();
+    }
+    const [first, second, third] = [1, 2, 0].map((i) => completionOrder(tasks[i]!));
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBeGreaterThan(first!);
+    expect(third).toBeGreaterThan(second!);
+    group.unsubscribe();
   });
 
   it('throws a TypeError naming the bad input', () => {

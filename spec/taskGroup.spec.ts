@@ -1,5 +1,22 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { EMPTY, EmptyError, Observable, UnsubscriptionError, concat, concatMap, defer, finalize, lastValueFrom, map, of, throwError, timer } from 'rxjs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import {
+  EMPTY,
+  EmptyError,
+  Observable,
+  Subject,
+  UnsubscriptionError,
+  concat,
+  concatMap,
+  defer,
+  finalize,
+  lastValueFrom,
+  map,
+  of,
+  throwError,
+  timer,
+} from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { CancelledError, InvalidStateError, TaskGroupError, createTask, taskGroup } from '../lib';
 import type { Task, TaskGroup } from '../lib';
@@ -326,6 +343,103 @@ describe('taskGroup', () => {
         expectObservable(group).toBe('--#', undefined, new CancelledError());
         expectSubscriptions(a.subscriptions).toBe('^-!');
       });
+    });
+  });
+
+  describe('many tasks', () => {
+    // A group keeps the tasks still running in one array, with holes where tasks ended,
+    // dropped once they outnumber the tasks: from the front when they are mostly there,
+    // else by compacting the array. These cases cross both, thousands of tasks deep.
+
+    /** `n` tasks of a group, each on its own Subject; the group's outcome and the order the inputs were torn down. */
+    function manyTasks(n: number) {
+      const inputs = Array.from({ length: n }, () => new Subject<number>());
+      const tasks: Task<number>[] = [];
+      const tornDown: number[] = [];
+      const seen: { value?: unknown; error?: unknown; completed: boolean } = { completed: false };
+      const running = new Set(inputs.keys());
+      const subscription = taskGroup((g) => {
+        inputs.forEach((input, i) => tasks.push(g.createTask(input.pipe(finalize(() => tornDown.push(i))))));
+        return undefined;
+      }).subscribe({ next: (value) => (seen.value = value), error: (error: unknown) => (seen.error = error), complete: () => (seen.completed = true) });
+      /** Ends task `i` with its index as its result. */
+      const end = (i: number): void => {
+        inputs[i]!.next(i);
+        inputs[i]!.complete();
+        running.delete(i);
+      };
+      return { inputs, tasks, tornDown, seen, running, subscription, end };
+    }
+
+    /**
+     * Ends 15,980 of 16,000 tasks in three waves: 0..14499 in order (holes at the front,
+     * dropped from there), then 15999 down to 14500 but every tenth (holes in between: the
+     * array is compacted), then every tenth from 14500 up to 15790. Left: 15800, 15810, ... 15990.
+     */
+    function endInThreeWaves(end: (i: number) => void): void {
+      for (let i = 0; i < 14500; i++) end(i);
+      for (let i = 15999; i >= 14500; i--) if (i % 10 !== 0) end(i);
+      for (let i = 14500; i < 15800; i += 10) end(i);
+    }
+
+    it('cancels exactly the tasks still running, newest first, when one fails after thousands have ended in any order', () => {
+      const { inputs, tasks, tornDown, seen, running, end } = manyTasks(16_000);
+      endInThreeWaves(end);
+      tornDown.length = 0;
+      inputs[15_990]!.error(boom);
+      running.delete(15_990);
+      expect(seen.error).toEqual(groupError(boom));
+      const newestFirst = [...running].sort((a, b) => b - a);
+      expect(tornDown).toEqual([15_990, ...newestFirst]);
+      expect(newestFirst).toHaveLength(19);
+      expect(newestFirst.every((i) => tasks[i]!.cancelled())).toBe(true);
+      expect(tasks.filter((task) => !task.cancelled() && task.exception() === undefined).map((task) => task.result())).toEqual(
+        tasks.map((_, i) => i).filter((i) => !running.has(i) && i !== 15_990),
+      );
+    });
+
+    it('cancels exactly the tasks still running, newest first, when unsubscribed after thousands have ended in any order', () => {
+      const { tasks, tornDown, seen, running, subscription, end } = manyTasks(16_000);
+      endInThreeWaves(end);
+      tornDown.length = 0;
+      subscription.unsubscribe();
+      expect(tornDown).toEqual([...running].sort((a, b) => b - a));
+      expect([...running].every((i) => tasks[i]!.cancelled())).toBe(true);
+      expect(seen).toEqual({ completed: false });
+    });
+
+    it('lets go of the tasks that have ended while others run on', async () => {
+      // The garbage collector, made callable (node --expose-gc, set from here).
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      const inputs = Array.from({ length: 16_000 }, () => new Subject<number>());
+      const refs: WeakRef<Task<number>>[] = [];
+      const subscription = taskGroup((g) => {
+        for (const input of inputs) refs.push(new WeakRef(g.createTask(input)));
+      }).subscribe();
+      endInThreeWaves((i) => {
+        inputs[i]!.next(i);
+        inputs[i]!.complete();
+      });
+      // A WeakRef holds its target until the job that made it has ended.
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+      const kept = refs.flatMap((ref, i) => (ref.deref() === undefined ? [] : [i]));
+      expect(kept).toEqual(inputs.flatMap((input, i) => (input.observed ? [i] : [])));
+      expect(kept).toHaveLength(20);
+      subscription.unsubscribe();
+      expect(inputs.some((input) => input.observed)).toBe(false);
+    });
+
+    it('ends once the last of thousands of tasks has, whatever order they end in', () => {
+      const n = 5000;
+      const { seen, running, end } = manyTasks(n);
+      // A permutation of 0..n-1 (7919 is prime, so coprime with n).
+      for (let k = 0; k < n - 1; k++) end((k * 7919) % n);
+      expect(running.size).toBe(1);
+      expect(seen.completed).toBe(false);
+      end([...running][0]!);
+      expect(seen).toEqual({ value: undefined, completed: true });
     });
   });
 

@@ -155,20 +155,39 @@ export class InputRun extends EngineSubscriber<unknown> implements Link<InputRun
   }
 }
 
-/** Awaits a Promise (or any thenable), reporting its outcome whenever it comes. */
+/**
+ * Awaits a Promise (or any thenable), reporting its outcome whenever it comes.
+ *
+ * Input 0 (a Task's only input, made per input of a task group) is reported through two
+ * shared functions bound to the target: a bound function is smaller than a closure and
+ * the context it would share with its sibling (48 bytes held until the Promise settles,
+ * against 104).
+ */
 function awaitPromise(promise: PromiseLike<unknown>, target: InputTarget, index: number): void {
   try {
-    promise.then(
-      (value) => {
-        target.inputValue?.(index, value);
-        target.inputEnded(index, true, value);
-      },
-      (err: unknown) => target.inputEnded(index, false, err),
-    );
+    if (index === 0) promise.then(fulfilledFirst.bind(target), rejectedFirst.bind(target));
+    else {
+      promise.then(
+        (value) => {
+          target.inputValue?.(index, value);
+          target.inputEnded(index, true, value);
+        },
+        (err: unknown) => target.inputEnded(index, false, err),
+      );
+    }
   } catch (err) {
     // A thenable whose `then` throws.
     target.inputEnded(index, false, err);
   }
+}
+
+function fulfilledFirst(this: InputTarget, value: unknown): void {
+  this.inputValue?.(0, value);
+  this.inputEnded(0, true, value);
+}
+
+function rejectedFirst(this: InputTarget, err: unknown): void {
+  this.inputEnded(0, false, err);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Observable, Subscriber, asyncScheduler, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { EngineSubscriber, monotonicNow, subscribeWithThis } from '../../lib/internal/rxjs';
+import { EngineSubscriber, monotonicNow, subscribeOnPrototype } from '../../lib/internal/rxjs';
 
 /**
  * What the engine relies on from rxjs beyond its documented surface (the points of
@@ -78,24 +78,22 @@ describe('what the engine relies on from rxjs', () => {
     });
   });
 
-  it('5. calls the subscribe function of new Observable(subscribe) with the Observable as this', () => {
+  it('5. subscribes an Observable made without a subscribe function through the _subscribe of its prototype, with it as this', () => {
     class Counted extends Observable<number> {
       subscriptions = 0;
-      constructor() {
-        super(
-          subscribeWithThis<Counted, number>(function (subscriber) {
-            this.subscriptions++;
-            return of(this.subscriptions).subscribe(subscriber);
-          }),
-        );
-      }
     }
+    subscribeOnPrototype<Counted, number>(Counted, function (subscriber) {
+      this.subscriptions++;
+      return of(this.subscriptions).subscribe(subscriber);
+    });
     const counted = new Counted();
     const seen: number[] = [];
     counted.subscribe((n) => seen.push(n));
     counted.subscribe((n) => seen.push(n));
     expect(seen).toEqual([1, 2]);
     expect(counted.subscriptions).toBe(2);
+    // The point of it: no subscribe function, or field for one, per instance.
+    expect(Object.getOwnPropertyNames(counted)).toEqual(['subscriptions']);
   });
 
   describe('monotonicNow', () => {
