@@ -642,8 +642,13 @@ function parseHeaders(raw: Buffer[]): Record<string, string> {
 }
 
 function latin1(bytes: Buffer): string {
-  return bytes.toString('latin1');
+  // What `toString('latin1')` calls once it has looked at its arguments (undici reads
+  // bodies with `utf8Slice` the same way): a tenth of a µs a response, on every one.
+  return (bytes as LatinSlice).latin1Slice(0, bytes.length);
 }
+
+/** Node's `Buffer#latin1Slice`, behind `toString('latin1')`, which @types/node does not declare. */
+type LatinSlice = Buffer & { latin1Slice(start: number, end: number): string };
 
 let util: (typeof import('undici'))['util'] | undefined;
 
