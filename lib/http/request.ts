@@ -123,28 +123,17 @@ export function checkConfig(fn: string, config: RequestConfig | undefined, keys:
 function ownConfig(fn: string, config: RequestConfig, keys: readonly string[]): Partial<RequestOptions> {
   const names = isPlainObject(config) ? Object.keys(config) : undefined;
   if (names === undefined || !names.every(isKnown, keys)) return readOptions(fn, 'config', config, keys, 'plain');
-  const own: Record<(typeof CONFIG_KEYS)[number], unknown> = {
-    params: undefined,
-    headers: undefined,
-    data: undefined,
-    responseType: undefined,
-    timeout: undefined,
-    readTimeout: undefined,
-    raiseForStatus: undefined,
-    maxRedirects: undefined,
-    maxContentLength: undefined,
-    auth: undefined,
-    retry: undefined,
-    signal: undefined,
-    onDownloadProgress: undefined,
-  };
-  for (const name of names) own[name as (typeof CONFIG_KEYS)[number]] = (config as Record<string, unknown>)[name];
-  return own as Partial<RequestOptions>;
+  const own: Record<string, unknown> = { ...EVERY_KEY };
+  for (const name of names) own[name] = config[name as keyof RequestConfig];
+  return own;
 }
 
 function isKnown(this: readonly string[], name: string): boolean {
   return this.includes(name);
 }
+
+/** Every config key, `undefined`: its copy is read without reaching the prototype. */
+const EVERY_KEY = Object.fromEntries(CONFIG_KEYS.map((key) => [key, undefined]));
 
 /** The headers of a config without any (shared: never mutated). */
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
