@@ -7,7 +7,7 @@ import { HttpClient, HttpErrorResponse, HttpEventType, HttpHeaders } from '@angu
 import type { HttpEvent } from '@angular/common/http';
 import { assertInInjectionContext, inject } from '@angular/core';
 import { TimeoutError, catchError, filter, map, throwError } from 'rxjs';
-import type { Observable, Observer, Subscriber, Unsubscribable } from 'rxjs';
+import type { Observable, Observer, Unsubscribable } from 'rxjs';
 import type { Context } from '../internal/context';
 import { timeoutError } from '../internal/deadline';
 import type { Waiter } from '../internal/gate';
@@ -16,7 +16,7 @@ import { bodyData, textData } from '../http/bodyData';
 import { ResponseTooLargeError } from '../http/errors/ResponseTooLargeError';
 import { NetworkError } from '../http/errors/NetworkError';
 import { abortInFlight, poolTransport } from '../http/poolTransport';
-import type { PoolCall } from '../http/poolTransport';
+import type { PoolCall, Sink } from '../http/poolTransport';
 import { closedError, separator } from '../http/response';
 import { Slots } from '../http/slots';
 import type { HttpHeaders as SessionHeaders, HttpRequest, HttpResponse, PoolTransport } from '../http/types';
@@ -150,7 +150,7 @@ class ClientCall implements PoolCall, Observer<HttpResponse> {
   constructor(
     private readonly pool: ClientPool,
     private readonly request: HttpRequest,
-    private readonly subscriber: Subscriber<HttpResponse>,
+    private readonly subscriber: Sink,
   ) {}
 
   admit(): void {

@@ -4,7 +4,7 @@
  * a dynamic `import()` when the first request starts (lib/http/loadAxios.ts), so a bundler
  * puts it in a chunk of its own, fetched only by an app that uses this transport.
  */
-import type { Subscriber, Unsubscribable } from 'rxjs';
+import type { Unsubscribable } from 'rxjs';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { startSilence } from '../internal/deadline';
 import type { Expiring, Silence } from '../internal/deadline';
@@ -18,8 +18,9 @@ import { loadAxios } from './loadAxios';
 import { isEmpty } from './request';
 import { closedError, declaredTooLarge, headersFromStrings, readTimeoutError } from './response';
 import { abortInFlight, maxSocketsOption, poolTransport } from './poolTransport';
+import type { Sink } from './poolTransport';
 import { Slots } from './slots';
-import type { HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
+import type { HttpRequest, PoolTransport, PoolTransportOptions } from './types';
 
 /**
  * The default transport of a session in a browser: axios over `fetch`, at most
@@ -92,7 +93,7 @@ class FetchCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
   constructor(
     private readonly pool: FetchPool,
     private readonly request: HttpRequest,
-    private readonly subscriber: Subscriber<HttpResponse>,
+    private readonly subscriber: Sink,
   ) {}
 
   admit(): void {

@@ -4,7 +4,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
 import axios, { AxiosHeaders } from 'axios';
 import type { AxiosAdapter, AxiosRequestConfig, AxiosRequestTransformer, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
-import type { Subscriber, Unsubscribable } from 'rxjs';
+import type { Unsubscribable } from 'rxjs';
 import { startSilence } from '../internal/deadline';
 import type { Expiring, Silence } from '../internal/deadline';
 import { readerFor } from './body';
@@ -17,8 +17,9 @@ import { ACCEPT_ENCODING, closedError, headersFromStrings, isTransportError, rea
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
 import { maxSocketsOption, poolTransport } from './poolTransport';
+import type { Sink } from './poolTransport';
 import { Slots } from './slots';
-import type { HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
+import type { HttpRequest, PoolTransport, PoolTransportOptions } from './types';
 
 /**
  * The default transport of a session: axios over its own keep-alive agents (one for
@@ -338,7 +339,7 @@ class AxiosCall implements Waiter, Unsubscribable, BodyOwner, Expiring {
   constructor(
     private readonly pool: AxiosPool,
     private readonly request: HttpRequest,
-    private readonly subscriber: Subscriber<HttpResponse>,
+    private readonly subscriber: Sink,
   ) {
     this.hop = request;
   }

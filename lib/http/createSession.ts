@@ -19,6 +19,8 @@ import {
 } from '../internal/validate';
 import type { Limiter } from '../types';
 import { createAxiosTransport } from './axiosTransport';
+import { SEND } from './poolTransport';
+import type { DirectTransport } from './poolTransport';
 import { sessionCookies } from './cookieJar';
 import { HttpStatusError } from './errors/HttpStatusError';
 import { NetworkError } from './errors/NetworkError';
@@ -752,6 +754,8 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
   private out: Subscriber<HttpResponse> | undefined;
   /** Whether the transport has emitted its response. */
   private received = false;
+  /** Between the start of an attempt and its end or stop: what the transport says is heard. */
+  private open = false;
   /** The watch of the request's signal, if it has one. */
   watch: SignalWatch | undefined = undefined;
   // Links of the session's list of calls in flight.
@@ -784,18 +788,25 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
       return undefined;
     }
     this.deadline = this.calls.deadlines.start(this.timeout, this);
+    this.open = true;
     try {
-      this.sending = this.transport(this.request).subscribe(this);
+      const direct = (this.transport as Partial<DirectTransport>)[SEND];
+      const sending = direct === undefined ? this.transport(this.request).subscribe(this) : direct(this.request, this);
+      // An attempt that ended at once is torn down at once, as rxjs does for a subscriber.
+      if (this.open) this.sending = sending;
+      else sending?.unsubscribe();
     } catch (err) {
+      this.open = false;
       out.error(new NetworkError(this.request.method, this.request.url, err));
     }
     // With a semaphore, the end of the permit's subscription ends the attempt; without, unsubscribe() does.
     return out === this.subscriber ? undefined : () => this.stop();
   }
 
-  // The transport's observer.
+  // The transport's observer: its subscriber's, or the sink of its direct path, which
+  // ignores what comes after the end or after the attempt was stopped, as a Subscriber does.
   next(response: HttpResponse): void {
-    if (this.received) return;
+    if (this.received || !this.open) return;
     this.received = true;
     // A streamed body's head: the deadline bounded the wait for it; readTimeout bounds the rest.
     if (this.request.onChunk !== undefined) {
@@ -812,10 +823,14 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
   }
 
   error(err: unknown): void {
+    if (!this.open) return;
+    this.stop();
     this.out!.error(isOwnError(err) ? err : new NetworkError(this.request.method, this.request.url, err));
   }
 
   complete(): void {
+    if (!this.open) return;
+    this.stop();
     if (this.received) this.out!.complete();
     else {
       const empty = new EmptyError();
@@ -852,6 +867,7 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
 
   /** Ends the attempt: the deadline and the transport's subscription. */
   private stop(): void {
+    this.open = false;
     this.deadline?.unsubscribe();
     this.deadline = undefined;
     this.sending?.unsubscribe();

@@ -4,12 +4,12 @@
  * lib/http/body.ts so that the browser build, which writes its own, carries no table of
  * reason phrases.
  */
-import type { Subscriber } from 'rxjs';
+import type { Sink } from './poolTransport';
 import type { BodyReader } from './body';
 import { bodyData } from './bodyData';
 import { EMPTY } from './bytes';
 import { statusText } from './statusText';
-import type { HttpRequest, HttpResponse } from './types';
+import type { HttpRequest } from './types';
 
 /**
  * Emits the response whose whole body has been read, then completes: the end of a
@@ -17,7 +17,7 @@ import type { HttpRequest, HttpResponse } from './types';
  * `''` for the status's usual one. (The browser's axios transport writes its own.)
  */
 export function respond(
-  subscriber: Subscriber<HttpResponse>,
+  subscriber: Sink,
   request: HttpRequest,
   url: string,
   status: number,
@@ -39,7 +39,7 @@ export function respond(
  * since the subscriber may unsubscribe at once (a status `raiseForStatus` refuses).
  */
 export function respondHead(
-  subscriber: Subscriber<HttpResponse>,
+  subscriber: Sink,
   request: HttpRequest,
   body: BodyReader,
   url: string,

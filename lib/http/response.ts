@@ -69,19 +69,34 @@ export function separator(name: string): string {
  * any other). Built as a plain object, then cut from its prototype: V8 keeps such an object
  * fast to read, where one made by `Object.create(null)` is a dictionary, slower on every
  * response.
+ *
+ * On every response's path: the pairs are first stored without a look at what is there
+ * (a read of the object while it grows costs as much as the store), and only when that
+ * made fewer properties than pairs (a name received twice, or `__proto__`, which a store
+ * does not make) are they built again, the careful way.
  */
 export function headersFrom<T>(raw: readonly T[], name: (raw: T) => string, value: (raw: T) => string): Record<string, string> {
+  const pairs = raw.length >> 1;
   const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const key = name(raw[i]!);
-    const text = value(raw[i + 1]!);
+  for (let i = 0; i < pairs; i++) out[name(raw[2 * i]!)] = value(raw[2 * i + 1]!);
+  let count = 0;
+  for (const _ in out) count++;
+  return Object.setPrototypeOf(count === pairs ? out : joined(raw, pairs, name, value), null) as Record<string, string>;
+}
+
+/** The headers of {@link headersFrom} when a name repeats or is `__proto__`: each name looked up before it is stored. */
+function joined<T>(raw: readonly T[], pairs: number, name: (raw: T) => string, value: (raw: T) => string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < pairs; i++) {
+    const key = name(raw[2 * i]!);
+    const text = value(raw[2 * i + 1]!);
     // Until the prototype is cut, a name such as `constructor` reads an inherited function: only a string is a header.
     const seen: unknown = out[key];
     if (typeof seen === 'string') out[key] = seen + separator(key) + text;
     else if (key === '__proto__') Object.defineProperty(out, key, { value: text, writable: true, enumerable: true, configurable: true });
     else out[key] = text;
   }
-  return Object.setPrototypeOf(out, null) as Record<string, string>;
+  return out;
 }
 
 /** Headers from string pairs as received (`[name, value, ...]`), names lower-cased (see {@link headersFrom}). */

@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { Readable } from 'node:stream';
-import type { Subscriber, Unsubscribable } from 'rxjs';
+import type { Unsubscribable } from 'rxjs';
 import type { Client, Dispatcher } from 'undici';
 import { startSilence } from '../internal/deadline';
 import type { Expiring, Silence } from '../internal/deadline';
@@ -16,8 +16,9 @@ import { ACCEPT_ENCODING, closedError, headersFrom, isTransportError, readTimeou
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
 import { maxSocketsOption, poolTransport } from './poolTransport';
+import type { Sink } from './poolTransport';
 import { Slots } from './slots';
-import type { HttpHeaders, HttpRequest, HttpResponse, PoolTransport, PoolTransportOptions } from './types';
+import type { HttpHeaders, HttpRequest, PoolTransport, PoolTransportOptions } from './types';
 
 /** Headers every request sends unless it sets them itself (as axios does, `compress` aside). */
 const DEFAULT_HEADERS: Readonly<Record<string, string>> = {
@@ -370,7 +371,7 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expirin
   constructor(
     private readonly pool: Pool,
     private readonly request: HttpRequest,
-    private readonly subscriber: Subscriber<HttpResponse>,
+    private readonly subscriber: Sink,
   ) {
     this.hop = request;
   }
@@ -641,8 +642,13 @@ function parseHeaders(raw: Buffer[]): Record<string, string> {
 }
 
 function latin1(bytes: Buffer): string {
-  return bytes.toString('latin1');
+  // What `toString('latin1')` calls once it has looked at its arguments (undici reads
+  // bodies with `utf8Slice` the same way): a tenth of a µs a response, on every one.
+  return (bytes as LatinSlice).latin1Slice(0, bytes.length);
 }
+
+/** Node's `Buffer#latin1Slice`, behind `toString('latin1')`, which @types/node does not declare. */
+type LatinSlice = Buffer & { latin1Slice(start: number, end: number): string };
 
 let util: (typeof import('undici'))['util'] | undefined;
 

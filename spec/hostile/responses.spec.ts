@@ -61,4 +61,25 @@ describe.each(TRANSPORTS)('responses on %s', (_name, make) => {
     expect(res.headers['x-twice']).toBe('1, 2');
     expect(res.headers.toString).toBeUndefined();
   });
+
+  // Each name once: the headers are made in one pass (lib/http/response.ts, headersFrom), which a
+  // repeated name or `__proto__` sends to the careful one; each of those alone, and neither.
+  it.each([
+    [
+      'members of Object.prototype, each once',
+      'Constructor: abc\r\ntoString: t\r\n',
+      [
+        ['constructor', 'abc'],
+        ['tostring', 't'],
+      ],
+    ],
+    ['__proto__ alone', '__proto__: p\r\n', [['__proto__', 'p']]],
+    ['a name twice, one of them in other letters', 'X-Twice: 1\r\nx-twice: 2\r\n', [['x-twice', '1, 2']]],
+  ])('gives every header of %s', async (_what, lines, expected) => {
+    const server = await h.server({ '/h': inParts([`HTTP/1.1 200 OK\r\n${lines}Content-Length: 0\r\n\r\n`]) });
+    const res = await firstValueFrom(h.session().get(`${server.url}/h`));
+    expect(Object.getPrototypeOf(res.headers)).toBeNull();
+    expect(Object.entries(res.headers).filter(([name]) => name !== 'content-length')).toEqual(expected);
+    expect(res.headers['content-length']).toBe('0');
+  });
 });
