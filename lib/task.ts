@@ -22,6 +22,8 @@ export let completionOrder: <T>(task: Task<T>) => number;
  * Returns `false`, and does nothing, if the task has ended already.
  */
 export let ownTask: <T>(task: Task<T>, owner: TaskOwner, key: number) => boolean;
+/** Whether a task that has ended was rejected (with any value, `undefined` included), as its owner counts a failure. */
+export let rejected: <T>(task: Task<T>) => boolean;
 /**
  * Keeps the outcome `#state` says (`value`: the result or the error), and tells the
  * subscribers, then the owner (the task's `key`, taken from `#ended` before it was set).
@@ -30,8 +32,8 @@ let tell: <T>(task: Task<T>, value: unknown, key: number) => void;
 
 /** Hears of a task's end, once, after its subscribers have: a task group, for the tasks it owns. */
 export interface TaskOwner {
-  /** The task of `key` ended; `error` is what its `exception()` says, `undefined` if it was cancelled. */
-  taskEnded(key: number, error: unknown): void;
+  /** The task of `key` ended; `failed` if it was rejected (cancelled is not failed), with `error` (any value, `undefined` included). */
+  taskEnded(key: number, failed: boolean, error: unknown): void;
 }
 
 /**
@@ -89,6 +91,7 @@ export class Task<T> extends Observable<T> {
 
   static {
     completionOrder = (task) => (task.#state === 'pending' ? 0 : task.#ended);
+    rejected = (task) => task.#state === 'rejected';
     ownTask = (task, owner, key) => {
       if (task.#state !== 'pending') return false;
       task.#owner = owner;
@@ -103,7 +106,7 @@ export class Task<T> extends Observable<T> {
         outcome?.next(value as never);
         outcome?.complete();
       } else outcome?.error(value);
-      task.#owner?.taskEnded(key, task.#state === 'rejected' ? value : undefined);
+      task.#owner?.taskEnded(key, task.#state === 'rejected', value);
     };
     // A subscriber gets the outcome at once if the task is done, else when it comes.
     subscribeOnPrototype<Task<unknown>, unknown>(Task, function (subscriber) {

@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import type { ObservableInput, ObservedValueOf, Subscriber, Unsubscribable } from 'rxjs';
 import { CancelledError, InvalidStateError, TaskGroupError } from './errors';
-import { Task, ownTask } from './task';
+import { Task, ownTask, rejected } from './task';
 import type { TaskOwner } from './task';
 import type { TaskInput } from './types';
 import { markHandled, startInput } from './internal/input';
@@ -218,12 +218,12 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
     if (ownTask(task, this, this.trimmed + this.tasks.length)) {
       this.tasks.push(task as Task<unknown>);
       this.live++;
-    } else this.ended(task.cancelled() ? undefined : task.exception());
+    } else this.ended(rejected(task), rejected(task) ? task.exception() : undefined);
     return task;
   }
 
   /** A task of the group ended (TaskOwner). */
-  taskEnded(key: number, error: unknown): void {
+  taskEnded(key: number, failed: boolean, error: unknown): void {
     this.live--;
     // Stopping: stopAll has taken the tasks, and cancels them.
     if (this.phase !== RUNNING) return;
@@ -236,7 +236,7 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
       this.head = head;
     }
     if (++this.holes > 1024 && this.holes > 7 * this.live) this.compact();
-    this.ended(error);
+    this.ended(failed, error);
   }
 
   /** Drops the holes from `tasks`, keeping the order of the tasks. */
@@ -263,9 +263,10 @@ class GroupRun implements InputTarget, TaskOwner, Unsubscribable {
   }
 
   /** A task ended, with `error` if it failed (as `exception()` says: a task cancelled has none). */
-  private ended(error: unknown): void {
+  private ended(failed: boolean, error: unknown): void {
     if (this.phase !== RUNNING) return;
-    if (error !== undefined) this.fail(error);
+    // A rejection with `undefined` is a failure too, as gather counts it.
+    if (failed) this.fail(error);
     else this.check();
   }
 

@@ -210,6 +210,29 @@ describe('taskGroup', () => {
       });
     });
 
+    it('counts a task that fails with undefined as a failure, as gather does: the others cancelled', () => {
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        // (A marble's `#` with an undefined error fails with 'error': the rejection is made by hand.)
+        const nothing = timer(2).pipe(concatMap(() => throwError(() => undefined)));
+        const slow = cold('-----a|');
+        const group = taskGroup((g) => {
+          g.createTask(nothing);
+          g.createTask(slow);
+        });
+        expectObservable(group).toBe('--#', undefined, groupError(undefined));
+        expectSubscriptions(slow.subscriptions).toBe('^-!');
+      });
+    });
+
+    it('counts a task that had failed with undefined when it was created as a failure too', () => {
+      let failure: unknown;
+      taskGroup((g) => {
+        g.createTask(throwError(() => undefined));
+      }).subscribe({ error: (err: unknown) => (failure = err) });
+      expect(failure).toBeInstanceOf(TaskGroupError);
+      expect((failure as TaskGroupError).errors).toEqual([undefined]);
+    });
+
     it('fails with EmptyError, as a task would, when the body completes without a value', () => {
       let failure: unknown;
       taskGroup(() => EMPTY).subscribe({ error: (err: unknown) => (failure = err) });
