@@ -9,7 +9,7 @@ import type { Coding, DecodeSink, Decoder } from './decode';
 import { ResponseTooLargeError } from './errors/ResponseTooLargeError';
 import { isRedirect } from './redirect';
 import type { Hop } from './redirect';
-import { callerError, declaredTooLarge, hasNoBody } from './response';
+import { callerError, declaredLength, declaredTooLarge, hasNoBody } from './response';
 import type { HttpRequest } from './types';
 
 /** Who a {@link BodyReader} reports to: the transport's object for the request. */
@@ -62,10 +62,11 @@ export class BodyReader implements DecodeSink {
     private readonly owner: BodyOwner,
     length: string | undefined,
   ) {
-    this.limit = request.maxContentLength;
     this.sink = keep ? request.onChunk : undefined;
+    // A streamed body is never held: maxContentLength bounds what is kept (and a redirect's body).
+    this.limit = this.sink === undefined ? request.maxContentLength : Infinity;
     this.progress = keep ? request.onDownloadProgress : undefined;
-    this.total = this.progress !== undefined && length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
+    this.total = this.progress === undefined ? undefined : declaredLength(length);
   }
 
   /** A chunk as received. */

@@ -602,8 +602,8 @@ export class ClientSession implements Unsubscribable {
       data: plan.data,
       responseType: plan.responseType,
       maxRedirects: config.maxRedirects ?? this.maxRedirects,
-      // A streamed body is never held: no limit on its size.
-      maxContentLength: onChunk !== undefined ? Infinity : (config.maxContentLength ?? this.maxContentLength),
+      // Of a streamed body only what a transport that cannot stream buffers (the others hold none of it).
+      maxContentLength: config.maxContentLength ?? this.maxContentLength,
       readTimeout: config.readTimeout ?? this.readTimeout,
       cookies: this.cookies,
       onChunk,

@@ -1,8 +1,7 @@
 /**
  * How the Node transports (axios, undici) end a request: its response emitted once its
- * whole body has been read, or its head at once when the body streams. Apart from
- * lib/http/body.ts so that the browser build, which writes its own, carries no table of
- * reason phrases.
+ * whole body has been read, or its head at once when the body streams. The browser's
+ * axios transport writes its own (without this module's table of reason phrases).
  */
 import type { Sink } from './poolTransport';
 import type { BodyReader } from './body';

@@ -128,10 +128,17 @@ export function declaredTooLarge(
   status: number,
   headers: Record<string, string>,
 ): ResponseTooLargeError | undefined {
-  const declared = headers['content-length'];
-  if (declared === undefined || hasNoBody(method, status)) return undefined;
-  const length = Number(declared);
-  return length > request.maxContentLength ? new ResponseTooLargeError(method, url, request.maxContentLength) : undefined;
+  // A streamed body is never held: however long, it is not too large.
+  if (request.onChunk !== undefined || hasNoBody(method, status)) return undefined;
+  const length = declaredLength(headers['content-length']);
+  return length !== undefined && length > request.maxContentLength ? new ResponseTooLargeError(method, url, request.maxContentLength) : undefined;
+}
+
+/** A `Content-Length` as a number of bytes, `undefined` when there is none or it is not one (no regex: on every response's path). */
+export function declaredLength(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const length = Number(value);
+  return Number.isInteger(length) && length >= 0 ? length : undefined;
 }
 
 /** What the transports send as `Accept-Encoding`: the codings lib/http/decode.ts undoes. */

@@ -141,10 +141,10 @@ export interface HttpRequest {
    * Set when the request streams its body (`session.stream()`, `lines()`, `sse()`): the
    * transport emits the `HttpResponse` as soon as the head of the final response has come
    * (after the redirects it follows), its `data` an empty body, gives each chunk of the
-   * body to `onChunk` as it arrives (decompressed, never buffered; the session sets
-   * `maxContentLength` to `Infinity`), and completes when the body ends. A transport that
-   * cannot stream emits the whole body as `data` at the end: the session hands it on as
-   * one chunk.
+   * body to `onChunk` as it arrives (decompressed, never buffered, so `maxContentLength`
+   * does not bound it), and completes when the body ends. A transport that cannot stream
+   * emits the whole body as `data` at the end, buffered under `maxContentLength`: the
+   * session hands it on as one chunk.
    */
   readonly onChunk?: (chunk: Uint8Array) => void;
   /** Told after each chunk of the final response's body, as it arrives (see {@link DownloadProgress}). */

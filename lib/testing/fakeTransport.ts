@@ -3,7 +3,7 @@ import type { ObservableInput, Subscriber } from 'rxjs';
 import { checkFunction, describe } from '../internal/validate';
 import { bodyData } from '../http/bodyData';
 import { hopHeaders, keepCookies } from '../http/redirect';
-import { separator } from '../http/response';
+import { declaredLength, separator } from '../http/response';
 import { statusText } from '../http/statusText';
 import type { HttpRequest, HttpResponse, Transport } from '../http/types';
 
@@ -165,8 +165,7 @@ function complete(request: HttpRequest, response: FakeResponse): HttpResponse {
   keepCookies(request, url, headers);
   const data = 'data' in response ? response.data : EMPTY;
   if (data instanceof Uint8Array && data.length > 0 && request.onDownloadProgress !== undefined) {
-    const length = headers['content-length'];
-    request.onDownloadProgress({ loaded: data.length, total: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined });
+    request.onDownloadProgress({ loaded: data.length, total: declaredLength(headers['content-length']) });
   }
   return {
     url,

@@ -140,6 +140,16 @@ describe('streams in virtual time (fakeTransport)', () => {
     });
   });
 
+  it("over a transport that cannot stream, the body it buffers stays under the session's maxContentLength", () => {
+    const seen: HttpRequest[] = [];
+    const whole: Transport = (request: HttpRequest) => {
+      seen.push(request);
+      return of<HttpResponse>({ url: request.url, status: 200, statusText: 'OK', headers: {}, data: Buffer.from('x') });
+    };
+    createSession({ baseURL: API, transport: whole, maxContentLength: 1000 }).stream('/x').subscribe();
+    expect(seen.map((request) => request.maxContentLength)).toEqual([1000]);
+  });
+
   it('a fake streamed chunk that is neither text nor bytes fails the stream, naming fakeTransport', async () => {
     const session = createSession({ baseURL: API, transport: fakeTransport(() => of({ data: { id: 1 } })) });
     const err = await failure(session.stream('/x'));
