@@ -17,15 +17,17 @@ const MiB = 1024 * 1024;
 const LIMIT = 64 * MiB;
 const SLACK = 100 * 1000 * 1000;
 /**
- * The body streamed, and how far above its baseline the client's RSS may go meanwhile
- * (issue 15: "a 1 GB stream read chunk by chunk stays under +64 MB RSS"). On axios it
- * stays at +35 to +50 MB. On undici the chunks are garbage V8 collects late: its heap
- * lets external memory (the chunks' ArrayBuffers) grow by 64 MiB before it collects, so
- * the session there measured +60 to +70 MB, and raw undici `dispatch` with a handler that
- * only counts, in the same conditions, +74 to +88 MB. Its bound allows for that.
+ * The body streamed, and how far above its baseline the client's RSS may go meanwhile.
+ * Issue 15 asked for +64 MB; Node itself does not stay under that. Each socket read is a
+ * fresh ArrayBuffer that V8 frees only at a GC, and V8 lets such external memory grow by
+ * 64 MiB past the last GC before it collects. Measured here on 1 GiB, same harness: a bare
+ * `http.get` that only counts the chunks +45 to +68 MB, the session on axios +38 to +64 MB
+ * (64.2 MB once in CI, failing a 64 MiB bound); raw undici `dispatch` +74 to +88 MB, the
+ * session on undici +61 to +72 MB. The bound is the worst of those floors with room for a
+ * loaded machine; a body kept rather than streamed overshoots it by a gigabyte.
  */
 const GiB = 1024 * MiB;
-const STREAM_SLACK: Record<string, number> = { axios: 64 * MiB, undici: 80 * MiB };
+const STREAM_SLACK: Record<string, number> = { axios: 80 * MiB, undici: 96 * MiB };
 
 /** A child is killed, and its test fails, past this. */
 const DEADLINE_MS = 60_000;
@@ -127,7 +129,7 @@ describe('memory under a hostile body, with default options', () => {
   );
 
   it.each(['axios', 'undici'])(
-    'on %s, streams 1 GiB chunk by chunk with session.stream(), its peak RSS under baseline + 64 MiB (undici: 80 MiB)',
+    'on %s, streams 1 GiB chunk by chunk with session.stream(), its peak RSS under baseline + 80 MiB (undici: 96 MiB)',
     async (transport) => {
       const measured = await measure(transport, `${server.url}/gigabyte`, 'stream');
       expect(measured).toMatchObject({ name: 'complete', bytes: GiB });
