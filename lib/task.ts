@@ -28,7 +28,7 @@ export let rejected: <T>(task: Task<T>) => boolean;
  * Keeps the outcome `#state` says (`value`: the result or the error), and tells the
  * subscribers, then the owner (the task's `key`, taken from `#ended` before it was set).
  */
-let tell: <T>(task: Task<T>, value: unknown, key: number) => void;
+let tell: <T>(task: Task<T>, value: unknown, key: number, owner: TaskOwner | undefined) => void;
 
 /** Hears of a task's end, once, after its subscribers have: a task group, for the tasks it owns. */
 export interface TaskOwner {
@@ -65,13 +65,15 @@ export interface TaskOwner {
  * ```
  */
 export class Task<T> extends Observable<T> {
-  // A task is made per input of a task group, so it is kept small: six fields, and no
+  // A task is made per input of a task group, so it is kept small: five fields, and no
   // closure or private method (either would cost a field); its subscribe function and
   // its InputTarget members are on the prototype.
   #state: TaskState = 'pending';
   /**
    * While pending, how error messages name the input (the constructor's `param`, read
-   * only while the input runs); once done, the result or the error, as `#state` says.
+   * only while the input runs), or, once it has one, the owner told when the task ends
+   * (a task group's tasks are all named `input`: one field for both saves 8 bytes a
+   * task); once done, the result or the error, as `#state` says.
    */
   #result: unknown;
   /**
@@ -86,19 +88,17 @@ export class Task<T> extends Observable<T> {
   #outcome: AsyncSubject<T> | undefined;
   /** How to stop the input while it runs (an Observable's; a Promise cannot be stopped). */
   #run: InputRun | undefined;
-  /** Told when the task ends, if it is owned (a task group's), with its key. */
-  #owner: TaskOwner | undefined;
 
   static {
     completionOrder = (task) => (task.#state === 'pending' ? 0 : task.#ended);
     rejected = (task) => task.#state === 'rejected';
     ownTask = (task, owner, key) => {
       if (task.#state !== 'pending') return false;
-      task.#owner = owner;
+      task.#result = owner;
       task.#ended = key;
       return true;
     };
-    tell = (task, value, key) => {
+    tell = (task, value, key, owner) => {
       const outcome = task.#outcome;
       task.#outcome = undefined;
       task.#result = value;
@@ -106,7 +106,7 @@ export class Task<T> extends Observable<T> {
         outcome?.next(value as never);
         outcome?.complete();
       } else outcome?.error(value);
-      task.#owner?.taskEnded(key, task.#state === 'rejected', value);
+      owner?.taskEnded(key, task.#state === 'rejected', value);
     };
     // A subscriber gets the outcome at once if the task is done, else when it comes.
     subscribeOnPrototype<Task<unknown>, unknown>(Task, function (subscriber) {
@@ -130,16 +130,17 @@ export class Task<T> extends Observable<T> {
         value(this: Task<unknown>, _index: number, ok: boolean, value: unknown): void {
           if (this.#state !== 'pending') return;
           this.#run = undefined;
+          const owner = ownerOf(this.#result);
           const key = this.#ended;
           this.#ended = ++endings;
           // Cancellation passes through: a task that failed because what it waited on was cancelled is cancelled.
           this.#state = ok ? 'fulfilled' : value instanceof CancelledError ? 'cancelled' : 'rejected';
-          tell(this, value, key);
+          tell(this, value, key, owner);
         },
       },
       inputName: {
         value(this: Task<unknown>): string {
-          return this.#result as string;
+          return typeof this.#result === 'string' ? this.#result : 'input';
         },
       },
     };
@@ -164,6 +165,7 @@ export class Task<T> extends Observable<T> {
   cancel(): boolean {
     if (this.#state !== 'pending') return false;
     const cancelled = new CancelledError();
+    const owner = ownerOf(this.#result);
     this.#state = 'cancelled';
     // Set before the input's teardown runs, which may read the task.
     this.#result = cancelled;
@@ -175,7 +177,7 @@ export class Task<T> extends Observable<T> {
       run?.unsubscribe();
     } finally {
       // A teardown that threw still leaves the task cancelled, and its subscribers told.
-      tell(this, cancelled, key);
+      tell(this, cancelled, key, owner);
     }
     return true;
   }
@@ -209,6 +211,11 @@ export class Task<T> extends Observable<T> {
     if (this.#state === 'cancelled') throw this.#result;
     return this.#state === 'rejected' ? this.#result : undefined;
   }
+}
+
+/** The owner a pending task's `#result` holds, if it holds one rather than the input's name. */
+function ownerOf(pending: unknown): TaskOwner | undefined {
+  return typeof pending === 'object' ? (pending as TaskOwner) : undefined;
 }
 
 /**
