@@ -126,6 +126,13 @@ export const TARGETS: readonly Target[] = [
   { kind: 'throughput', what: 'HTTP: session on undici vs aiohttp', a: ['http-fanout', 'session+undici'], b: ['http-fanout', 'aiohttp'], atLeast: 3 },
   {
     kind: 'throughput',
+    what: "HTTP: session.stream() on undici vs undici's raw body stream, one 1 GiB body",
+    a: ['http-stream', 'session+undici'],
+    b: ['http-stream', 'raw undici body'],
+    atLeast: 0.9,
+  },
+  {
+    kind: 'throughput',
     what: "Redis: RedisSemaphore's acquisitions per second vs Bottleneck's Redis clustering",
     a: ['redis-semaphore', 'RedisSemaphore'],
     b: ['redis-semaphore', 'Bottleneck (ioredis)'],
