@@ -994,7 +994,7 @@ row(
   'data a function',
   () => live.post('/x', () => 1),
   TypeError,
-  'session.post: data must be a JSON value, string, Buffer or URLSearchParams, got function (anonymous)',
+  'session.post: data must be a JSON value, string, bytes, a stream, a Blob, FormData or URLSearchParams, got function (anonymous)',
 );
 row(
   'session.post',

@@ -382,7 +382,7 @@ function checkSignal(fn: string, param: string, value: unknown): AbortSignal {
 /**
  * A request body must be something the transports can send: a JSON value (plain
  * object, array, string, number, boolean, null), bytes (Buffer, ArrayBuffer, a typed
- * array), `URLSearchParams`, or a stream. Anything else (a function, a Symbol, a BigInt,
+ * array), `URLSearchParams`, a `Blob`, a `FormData`, or a stream. Anything else (a function, a Symbol, a BigInt,
  * a Map, a Promise), and a JSON value that cannot be serialized (a BigInt inside it, a
  * cycle), is a programming error, refused at call time rather than reported later as a
  * network failure.
@@ -395,7 +395,7 @@ export function checkBody(fn: string, param: string, value: unknown): unknown {
     case 'boolean':
       return value;
     case 'object': {
-      if (value instanceof URLSearchParams || value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value;
+      if (value instanceof URLSearchParams || value instanceof ArrayBuffer || ArrayBuffer.isView(value) || value instanceof Blob) return value;
       const proto: unknown = Object.getPrototypeOf(value);
       if (Array.isArray(value) || proto === Object.prototype || proto === null) {
         const ancestors: object[] = [];
@@ -408,7 +408,7 @@ export function checkBody(fn: string, param: string, value: unknown): unknown {
       break;
     }
   }
-  return fail('type', fn, param, 'a JSON value, string, Buffer or URLSearchParams', value);
+  return fail('type', fn, param, 'a JSON value, string, bytes, a stream, a Blob, FormData or URLSearchParams', value);
 }
 
 /**

@@ -622,8 +622,12 @@ function encodeBody(data: unknown, headers: Record<string, string>): Body {
     return data as unknown as Body;
   }
   if (data instanceof FormData) {
-    // undici writes the multipart content type with its boundary.
-    return data as unknown as Body;
+    // Encoded by Node's own fetch (a `Response` of it: the multipart body and its type with
+    // the boundary). The undici package cannot send Node's global FormData: its FormData
+    // class is another one, and the body fails as it is written ("action is not a function").
+    const encoded = new Response(data);
+    headers['content-type'] = encoded.headers.get('content-type')!;
+    return Readable.fromWeb(encoded.body! as import('node:stream/web').ReadableStream<Uint8Array>);
   }
   if (typeof data === 'object') {
     contentType('application/json');

@@ -216,6 +216,57 @@ describe.each(TRANSPORTS)('transport %s', (_name, makeTransport) => {
       expect(res.headers['set-cookie']!.split('\n')).toEqual(['a=1', 'b=2; Expires=Wed, 21 Oct 2099 07:28:00 GMT']);
     });
 
+    it('sends a FormData as multipart/form-data with its boundary, files with their names and types', async () => {
+      const form = new FormData();
+      form.append('name', 'value');
+      form.append('file', new Blob(['content'], { type: 'text/plain' }), 'a.txt');
+      const res = await firstValueFrom(session().post<Echo>('/echo', form));
+      const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(res.data.headers['content-type'] ?? '')?.[1];
+      expect(boundary).toBeDefined();
+      // The parts between the boundaries, each its headers and its content.
+      const parts = res.data.body
+        .split(`--${boundary}`)
+        .slice(1, -1)
+        .map((part) => part.replace(/^\r\n|\r\n$/g, '').split('\r\n\r\n'));
+      expect(parts.map(([head, content]) => [head!.toLowerCase().replace(/\r\n/g, '; '), content])).toEqual([
+        ['content-disposition: form-data; name="name"', 'value'],
+        ['content-disposition: form-data; name="file"; filename="a.txt"; content-type: text/plain', 'content'],
+      ]);
+      expect(res.data.body.endsWith(`--${boundary}--\r\n`)).toBe(true);
+    });
+
+    it('sends a Blob as its bytes, with its type', async () => {
+      const res = await firstValueFrom(session().post<Echo>('/echo', new Blob(['blob body'], { type: 'text/csv' })));
+      expect(res.data.body).toBe('blob body');
+      expect(res.data.headers['content-type']).toBe('text/csv');
+    });
+
+    it('ignores the proxy environment variables, as aiohttp does unless trust_env', async () => {
+      // A proxy that would answer every request: none reaches it.
+      let proxied = 0;
+      const proxy = createServer((_req, res) => {
+        proxied++;
+        res.writeHead(502, { 'content-length': 0 }).end();
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const saved = { HTTP_PROXY: process.env.HTTP_PROXY, http_proxy: process.env.http_proxy, NO_PROXY: process.env.NO_PROXY };
+      Object.assign(process.env, { HTTP_PROXY: proxyUrl, http_proxy: proxyUrl, NO_PROXY: '' });
+      try {
+        const res = await firstValueFrom(session().get<Echo>('/echo'));
+        expect(res.status).toBe(200);
+        expect(res.data.url).toBe('/echo');
+        expect(proxied).toBe(0);
+      } finally {
+        for (const [name, value] of Object.entries(saved)) {
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+        }
+        proxy.closeAllConnections();
+        await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      }
+    });
+
     it('fails a body it cannot send with a NetworkError, sending nothing', async () => {
       const err = await failure(session().post('/echo', 42));
       expect(err).toBeInstanceOf(NetworkError);
