@@ -1,11 +1,11 @@
 // The published build: ESM (.mjs + .d.mts) and CommonJS (.js + .d.ts) for the four
 // entry points, in dist/. `npm run check:package` proves the result installs and loads.
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { build } from 'esbuild';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
+import { browserModules } from './scripts/browser';
 
 /**
  * A module that loads a dependency lazily with `require()` (undiciTransport loads
@@ -24,22 +24,6 @@ const requireInEsm: Plugin = {
       if (!/^[^/*\n]*\brequire\(/m.test(source)) return undefined;
       const banner = "import { createRequire as __createRequire } from 'node:module';\n" + 'const require = __createRequire(import.meta.url);\n';
       return { contents: banner + source, loader: 'ts' };
-    });
-  },
-};
-
-/**
- * The browser build: a module of lib/ with a `.browser.ts` sibling (lib/http/decode.ts and
- * lib/http/decode.browser.ts) is replaced by it, so the Node-only pieces (`node:` modules,
- * `Buffer`, undici, Node's agents) are not in it; a Node-only function there keeps its name
- * and fails clearly.
- */
-const browserModules: Plugin = {
-  name: 'browser-modules',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.?\// }, ({ path, resolveDir, importer }) => {
-      const browser = `${resolve(resolveDir, path)}.browser.ts`;
-      return browser !== importer && existsSync(browser) ? { path: browser } : undefined;
     });
   },
 };

@@ -133,6 +133,13 @@ export const TARGETS: readonly Target[] = [
   },
   {
     kind: 'throughput',
+    what: 'HTTP in headless Chromium: the session over fetch vs fetch, the same fan-out',
+    a: ['browser-fanout', 'session (fetch)'],
+    b: ['browser-fanout', 'fetch'],
+    atLeast: 0.9,
+  },
+  {
+    kind: 'throughput',
     what: "Redis: RedisSemaphore's acquisitions per second vs Bottleneck's Redis clustering",
     a: ['redis-semaphore', 'RedisSemaphore'],
     b: ['redis-semaphore', 'Bottleneck (ioredis)'],

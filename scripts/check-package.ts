@@ -25,6 +25,7 @@ import { build } from 'esbuild';
 import type { Metafile } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { startHttpbin } from '../lib/testing';
+import { CHROMIUM, CHROMIUM_FLAGS } from './browser';
 import { startRedisServer } from '../spec/redis/redisServer';
 
 const root = resolve(__dirname, '..');
@@ -581,18 +582,6 @@ async function browserChecks(cwd: string): Promise<void> {
     },
   );
 }
-
-const CHROMIUM = process.env.CHROME_BIN ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The page's script: every browser entry imported, and what the check calls. */
 const browserPage = `import '@angular/compiler'; // Angular's packages are partially compiled: a page without the Angular linker needs the JIT compiler
