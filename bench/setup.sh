@@ -4,10 +4,11 @@
 #   wrk            http-fanout's ceiling (the server alone)
 #   python3-aiohttp  http-fanout's aiohttp contender (the asyncio guide's own client)
 #   redis-server   redis-semaphore's server
+#   chromium       browser-fanout's browser (driven through playwright-core)
 # Run once, as root: `sudo bench/setup.sh`. `npm run bench` installs nothing itself; a
 # contender whose tool is missing is reported as skipped, with the reason.
 set -e
-PACKAGES="nginx wrk python3-aiohttp redis-server"
+PACKAGES="nginx wrk python3-aiohttp redis-server chromium"
 if [ "$(id -u)" != 0 ]; then
   echo "bench/setup.sh: run as root (apt-get install $PACKAGES)" >&2
   exit 1
