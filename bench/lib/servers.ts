@@ -44,6 +44,37 @@ export async function waitForServer(url: string, child: ChildProcess, what: stri
   }
 }
 
+/**
+ * A server a scenario file starts itself when run with `flag`, in a process of its own
+ * (`node --import tsx <file> <flag>`, from `root`): its base URL is the first line it
+ * prints that starts with `http://`; it is ready once `probe` (a path) answers 200.
+ */
+export async function startServerProcess(
+  root: string,
+  file: string,
+  flag: string,
+  probe: string,
+  what: string,
+): Promise<{ base: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', file, flag], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('http://'));
+      if (line) resolve(line.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`bench: ${what} exited with code ${code}`)));
+  });
+  try {
+    await waitForServer(`${base}${probe}`, child, what);
+  } catch (err) {
+    await stop(child, 'SIGTERM');
+    throw err;
+  }
+  return { base, stop: () => stop(child, 'SIGTERM') };
+}
+
 export function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {

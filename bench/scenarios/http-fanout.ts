@@ -25,7 +25,7 @@ import type { ClientSession, HttpResponse } from '../../lib/http';
 import { projectRoot } from '../lib/root';
 import { Skip, defineScenario, timed } from '../lib/scenario';
 import type { Prepared, ScenarioSetup } from '../lib/scenario';
-import { startNginx, stop, waitForServer } from '../lib/servers';
+import { startNginx, startServerProcess, waitForServer } from '../lib/servers';
 import { notInstalled, which } from '../lib/tools';
 
 interface FanoutParams {
@@ -83,28 +83,6 @@ function missingTools(): string[] {
   return missing;
 }
 
-/** The embedded httpbin in a process of its own (this file, run with `--serve-httpbin`). */
-async function startHttpbinProcess(): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve-httpbin'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('http://'));
-      if (line) resolve(line.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`http-fanout: the httpbin process exited with code ${code}`)));
-  });
-  const url = `${base}/json`;
-  try {
-    await waitForServer(url, child, 'httpbin');
-  } catch (err) {
-    await stop(child, 'SIGTERM');
-    throw err;
-  }
-  return { url, stop: () => stop(child, 'SIGTERM') };
-}
-
 async function setup(_params: FanoutParams): Promise<ScenarioSetup> {
   const missing = missingTools();
   const installed = missing.length === 0 ? 'nginx, wrk and python3-aiohttp installed' : notInstalled(missing);
@@ -119,7 +97,9 @@ async function setup(_params: FanoutParams): Promise<ScenarioSetup> {
     server = started;
     note = `Server: ${started.version} (one worker, a static ${BODY.length}-byte file, keep-alive) on 127.0.0.1; ${installed}.`;
   } else {
-    server = await startHttpbinProcess();
+    // The embedded httpbin in a process of its own (this file, run with `--serve-httpbin`).
+    const httpbin = await startServerProcess(ROOT, __filename, '--serve-httpbin', '/json', 'the httpbin process');
+    server = { url: `${httpbin.base}/json`, stop: httpbin.stop };
     const why = process.env.BENCH_HTTP_SERVER === 'httpbin' ? 'BENCH_HTTP_SERVER=httpbin' : 'nginx is not available';
     note = `Server: the embedded httpbin (\`/json\`) in a process of its own, as ${why} (${installed}); it is slower than nginx, so the fastest contenders measure it more than themselves.`;
   }

@@ -8,14 +8,13 @@
  * reads one small body first (its connection opened, its code warmed), then times one
  * read of `bytes`.
  */
-import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import { createSession, undiciTransport } from '../../lib/http';
 import type { ClientSession } from '../../lib/http';
 import { projectRoot } from '../lib/root';
 import { defineScenario } from '../lib/scenario';
 import type { Prepared, ScenarioSetup } from '../lib/scenario';
-import { stop, waitForServer } from '../lib/servers';
+import { startServerProcess } from '../lib/servers';
 
 interface StreamParams {
   /** The body's size. */
@@ -41,26 +40,11 @@ function zeros(bytes: number): string {
 }
 
 async function setup(): Promise<ScenarioSetup> {
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve-zeros'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('http://'));
-      if (line) resolve(line.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`http-stream: the server exited with code ${code}`)));
-  });
-  try {
-    await waitForServer(`${base}/zeros/16`, child, 'the zeros server');
-  } catch (err) {
-    await stop(child, 'SIGTERM');
-    throw err;
-  }
-  process.env[ENV_URL] = base;
+  const server = await startServerProcess(ROOT, __filename, '--serve-zeros', '/zeros/16', 'the zeros server');
+  process.env[ENV_URL] = server.base;
   return {
     note: `Server: a Node ${process.version} process of its own on 127.0.0.1 writing zeros from one 256 KiB buffer as fast as the socket takes them.`,
-    teardown: () => stop(child, 'SIGTERM'),
+    teardown: server.stop,
   };
 }
 
@@ -96,6 +80,21 @@ function countData(body: NodeJS.ReadableStream): Promise<number> {
   });
 }
 
+/** undici's `Pool.request()` (one pool, made by the first read), its body read by `count`. */
+async function undiciBody(count: (body: NodeJS.ReadableStream & AsyncIterable<unknown>) => Promise<number>) {
+  const { Pool } = await import('undici');
+  let pool: InstanceType<typeof Pool> | undefined;
+  return {
+    read: async (url: string) => {
+      const { origin, pathname } = new URL(url);
+      pool ??= new Pool(origin);
+      const res = await pool.request({ path: pathname, method: 'GET' });
+      return count(res.body);
+    },
+    close: () => pool?.destroy(),
+  };
+}
+
 export default defineScenario<StreamParams>({
   title: 'one 1 GiB body streamed chunk by chunk on 127.0.0.1 (MB per second)',
   description:
@@ -114,38 +113,18 @@ export default defineScenario<StreamParams>({
       name: 'raw undici body',
       reference: true,
       note: "undici 7 alone: `Pool(origin).request({ path, method: 'GET' })`, its `body` (a Readable) counted on `data` events",
-      prepare: contender(async () => {
-        const { Pool } = await import('undici');
-        let pool: InstanceType<typeof Pool> | undefined;
-        return {
-          read: async (url) => {
-            const { origin, pathname } = new URL(url);
-            pool ??= new Pool(origin);
-            const res = await pool.request({ path: pathname, method: 'GET' });
-            return countData(res.body);
-          },
-          close: () => pool?.destroy(),
-        };
-      }),
+      prepare: contender(() => undiciBody(countData)),
     },
     {
       name: 'raw undici for await',
       note: 'the same, the body read with `for await (const chunk of body)`',
-      prepare: contender(async () => {
-        const { Pool } = await import('undici');
-        let pool: InstanceType<typeof Pool> | undefined;
-        return {
-          read: async (url) => {
-            const { origin, pathname } = new URL(url);
-            pool ??= new Pool(origin);
-            const res = await pool.request({ path: pathname, method: 'GET' });
-            let bytes = 0;
-            for await (const chunk of res.body) bytes += (chunk as Buffer).length;
-            return bytes;
-          },
-          close: () => pool?.destroy(),
-        };
-      }),
+      prepare: contender(() =>
+        undiciBody(async (body) => {
+          let bytes = 0;
+          for await (const chunk of body) bytes += (chunk as Buffer).length;
+          return bytes;
+        }),
+      ),
     },
     {
       name: 'session+undici',
