@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   gc();
   gc();
   baselineRss = process.memoryUsage().rss;
+  await prepared.warm?.();
   maxRssBefore = process.resourceUsage().maxRSS * 1024;
   peakRss = baselineRss;
   peakHeap = process.memoryUsage().heapUsed;
