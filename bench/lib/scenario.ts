@@ -36,12 +36,11 @@ export interface Prepared {
   run(): Promise<unknown>;
   /**
    * Not measured: a warm-up run after the memory baseline is taken, right before `run`.
-   * The baseline's two forced full GCs, taken when no request object is alive, free the
-   * hidden classes of those objects (V8 keeps a map reached by a transition only while an
-   * object has it), so the next run's optimized code deoptimizes on every new map: a
-   * warm-up in `prepare` is undone by them (a 10,000-request fan-out measured 30 to 50%
-   * slower after them, raw undici and the session alike). Its memory counts in the run's
-   * growth.
+   * A warm-up in `prepare` is undone by the baseline's two forced full GCs, taken when no
+   * request object is alive: the next run's optimized code deoptimizes with "wrong map"
+   * all over (`--trace-deopt`; most likely the GCs free the hidden classes only those
+   * objects had), and a 10,000-request fan-out measured 30 to 50% slower after them, raw
+   * undici and the session alike. Its memory counts in the run's growth.
    */
   warm?(): Promise<void>;
   /** Not measured: release what `prepare` set up. */
