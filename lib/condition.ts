@@ -5,6 +5,7 @@ import type { Limiter, TaskInput } from './types';
 import { BaseWaiter, Gate } from './internal/gate';
 import type { Room } from './internal/gate';
 import { inputObservable } from './internal/inputObservable';
+import { markHandled } from './internal/input';
 import type { Permits } from './internal/permits';
 import { checkFunction, checkNonNegativeInteger, checkTaskInput, fail } from './internal/validate';
 
@@ -224,6 +225,9 @@ class Sleeper extends BaseWaiter implements Unsubscribable {
     private readonly subscriber: Subscriber<unknown>,
   ) {
     super();
+    // A Promise input may sleep here for ever, or be left asleep: what it rejects with
+    // still reaches the subscriber once it runs.
+    markHandled(input);
     this.attempts = inputObservable(() => this.check(), 'Condition.runWhen', 'input', permit);
     this.observer = {
       next: (value) => subscriber.next(value),

@@ -103,13 +103,22 @@ export interface Feed {
 export function feedOf(fn: string, list: InputList, owner: FeedOwner, window = Infinity): Feed {
   switch (list.kind) {
     case 'iterable':
-      if (list.iterable instanceof Set && list.iterable.size > window) for (const item of list.iterable) markHandled(item);
-      return new IteratorFeed(fn, list.iterable);
+      // A Set, or an iterator over an array, a Map or a Set (`array.values()`), holds its
+      // inputs already: taken whole, they are marked as an array's are. A generator's are
+      // made as it is pulled, so a run marks each one it takes.
+      return holdsItsInputs(list.iterable) ? new ArrayFeed([...list.iterable], window, fn) : new IteratorFeed(fn, list.iterable);
     case 'async':
       return new AsyncIteratorFeed(fn, list.iterable, owner);
     default:
       return new ArrayFeed(list.items, window);
   }
+}
+
+/** The prototypes of the iterators over an array, a Map and a Set. */
+const COLLECTION_ITERATORS: ReadonlySet<unknown> = new Set([[].values(), new Map().values(), new Set().values()].map((it) => Object.getPrototypeOf(it)));
+
+function holdsItsInputs(iterable: Iterable<unknown>): boolean {
+  return iterable instanceof Set || COLLECTION_ITERATORS.has(Object.getPrototypeOf(iterable));
 }
 
 class ArrayFeed implements Feed {
@@ -119,13 +128,19 @@ class ArrayFeed implements Feed {
   constructor(
     private readonly items: readonly unknown[],
     window: number,
+    /** Set where the items were not checked at call time: each is checked as it is pulled. */
+    private readonly fn?: string,
   ) {
     this.marked = Math.min(window, items.length);
     for (let i = this.marked; i < items.length; i++) markHandled(items[i]);
   }
 
   pull(): unknown {
-    return this.next < this.items.length ? this.items[this.next++] : DONE;
+    if (this.next === this.items.length) return DONE;
+    const value = this.items[this.next];
+    if (this.fn !== undefined && !isTaskInput(value)) checkTaskInput(this.fn, `inputs[${this.next}]`, value);
+    this.next++;
+    return value;
   }
 
   release(): void {
@@ -141,7 +156,7 @@ class IteratorFeed implements Feed {
 
   constructor(
     private readonly fn: string,
-    private readonly iterable: Iterable<unknown>,
+    iterable: Iterable<unknown>,
   ) {
     this.iterator = iterable[Symbol.iterator]();
   }
@@ -161,10 +176,9 @@ class IteratorFeed implements Feed {
   release(): void {
     if (this.finished) return;
     this.finished = true;
-    // A Set's remaining inputs exist already: they are marked. A generator's have not
-    // been made: it is ended, as `break` in a for-of loop ends it (its `finally` runs).
-    if (this.iterable instanceof Set) for (let step = this.iterator.next(); !step.done; step = this.iterator.next()) markHandled(step.value);
-    else this.iterator.return?.();
+    // The inputs not pulled have not been made: the iterator is ended, as `break` in a
+    // for-of loop ends it (a generator's `finally` runs).
+    this.iterator.return?.();
   }
 }
 
@@ -205,7 +219,11 @@ class AsyncIteratorFeed implements Feed {
     Promise.resolve(this.iterator.next()).then(
       (step) => {
         this.pending = false;
-        if (this.finished) return;
+        if (this.finished) {
+          // Brought after the run let go (a timeout, an unsubscribe): never to be started.
+          if (!step.done) markHandled(step.value);
+          return;
+        }
         if (step.done) this.finished = true;
         else {
           const value: unknown = step.value;

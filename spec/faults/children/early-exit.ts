@@ -7,7 +7,7 @@
  * show that the harness would see one.
  */
 import { Subject, of, take, throwError, timer } from 'rxjs';
-import { RateLimiter, Semaphore, asCompleted, gather, gatherAll, wait } from '../../../lib';
+import { Condition, RateLimiter, Semaphore, asCompleted, gather, gatherAll, wait } from '../../../lib';
 
 /** A Promise that rejects on a timer, so that the process lives until it has. */
 function rejectsLater(ms = 5): Promise<never> {
@@ -29,6 +29,33 @@ const scenarios: Record<string, () => void> = {
     asCompleted(new Set<Promise<never> | ReturnType<typeof timer>>([timer(30), rejectsLater()]), { concurrency: 1, returnExceptions: true }).subscribe((v) =>
       console.log(String(v)),
     ),
+  'gather: an array iterator, a Promise rejects while it waits for a slot': () =>
+    gather([timer(30), rejectsLater()].values(), { concurrency: 1, returnExceptions: true }).subscribe((v) => console.log(v.map(String).join())),
+  "asCompleted: a Map's values, the first failure": () =>
+    asCompleted(
+      new Map<string, unknown>([
+        ['a', throwError(() => new Error('first'))],
+        ['b', rejectsLater()],
+      ]).values() as never,
+      { concurrency: 1 },
+    ).subscribe({ error: (e: Error) => console.log(e.message) }),
+  // Not an async generator: its `yield` would await the Promise.
+  'gather: an async iterable brings a Promise after the timeout': () => {
+    const late: AsyncIterable<Promise<never>> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => new Promise((resolve) => setTimeout(() => resolve({ value: rejectsLater(), done: false }), 20)),
+      }),
+    };
+    gather(late, { timeout: 1 }).subscribe({ error: (e: Error) => console.log(e.name) });
+  },
+  'Condition.runWhen: a Promise asleep': () => {
+    const condition = new Condition();
+    condition.runWhen(() => false, rejectsLater()).subscribe({ error: (e: Error) => console.log(e.message) });
+    condition
+      .runWhen(() => false, rejectsLater(10))
+      .subscribe()
+      .unsubscribe();
+  },
   'gatherAll: a source Promise rejects while it waits for a slot': () =>
     of(timer(30), rejectsLater())
       .pipe(gatherAll({ concurrency: 1 }))
