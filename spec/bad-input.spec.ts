@@ -994,7 +994,22 @@ row(
   'data a function',
   () => live.post('/x', () => 1),
   TypeError,
-  'session.post: data must be a JSON value, string, bytes, a stream, a Blob, FormData or URLSearchParams, got function (anonymous)',
+  'session.post: data must be a string, a plain object or array (JSON), bytes, a stream, a Blob, FormData or URLSearchParams, got function (anonymous)',
+);
+// A number or a boolean: axios refuses to send one, long after the call.
+row(
+  'session.post',
+  'data a number',
+  () => live.post('/x', 42),
+  TypeError,
+  'session.post: data must be a string, a plain object or array (JSON), bytes, a stream, a Blob, FormData or URLSearchParams, got 42',
+);
+row(
+  'session.patch',
+  'config.data a boolean',
+  () => live.patch('/x', undefined, { data: true }),
+  TypeError,
+  'session.patch: config.data must be a string, a plain object or array (JSON), bytes, a stream, a Blob, FormData or URLSearchParams, got true',
 );
 row(
   'session.post',

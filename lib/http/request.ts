@@ -380,19 +380,18 @@ function checkSignal(fn: string, param: string, value: unknown): AbortSignal {
 }
 
 /**
- * A request body must be something the transports can send: a JSON value (plain
- * object, array, string, number, boolean, null), bytes (Buffer, ArrayBuffer, a typed
- * array), `URLSearchParams`, a `Blob`, a `FormData`, or a stream. Anything else (a function, a Symbol, a BigInt,
- * a Map, a Promise), and a JSON value that cannot be serialized (a BigInt inside it, a
- * cycle), is a programming error, refused at call time rather than reported later as a
- * network failure.
+ * A request body must be something the transports can send: a string, a plain object
+ * or an array (sent as JSON), bytes (Buffer, ArrayBuffer, a typed array),
+ * `URLSearchParams`, a `Blob`, a `FormData`, or a stream. Anything else (a number or a
+ * boolean, which axios refuses to send, a function, a Symbol, a BigInt, a Map, a
+ * Promise), and a JSON value that cannot be serialized (a BigInt inside it, a cycle), is
+ * a programming error, refused at call time rather than reported later as a network
+ * failure.
  */
 export function checkBody(fn: string, param: string, value: unknown): unknown {
   if (value === undefined || value === null) return value;
   switch (typeof value) {
     case 'string':
-    case 'number':
-    case 'boolean':
       return value;
     case 'object': {
       if (value instanceof URLSearchParams || value instanceof ArrayBuffer || ArrayBuffer.isView(value) || value instanceof Blob) return value;
@@ -408,7 +407,7 @@ export function checkBody(fn: string, param: string, value: unknown): unknown {
       break;
     }
   }
-  return fail('type', fn, param, 'a JSON value, string, bytes, a stream, a Blob, FormData or URLSearchParams', value);
+  return fail('type', fn, param, 'a string, a plain object or array (JSON), bytes, a stream, a Blob, FormData or URLSearchParams', value);
 }
 
 /**
