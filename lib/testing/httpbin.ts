@@ -946,6 +946,8 @@ function allowOrigin(req: IncomingMessage, res: ServerResponse): boolean {
   res.writeHead = ((...args: unknown[]): ServerResponse => {
     const given = args.find((arg): arg is Record<string, unknown> => typeof arg === 'object' && arg !== null);
     const names = new Set([...res.getHeaderNames(), ...Object.keys(given ?? {}).map((name) => name.toLowerCase())]);
+    // Node adds `date` itself, later; the framing headers are not a page's to read.
+    if (res.sendDate) names.add('date');
     res.setHeader('access-control-expose-headers', [...names].join(', '));
     return writeHead(...args);
   }) as ServerResponse['writeHead'];
