@@ -132,8 +132,9 @@ function dropCr(line: string): string {
 }
 
 /**
- * The WHATWG EventSource parser (html.spec.whatwg.org, "Parsing an event stream"): a
- * leading BOM is dropped; lines break at LF, CRLF or CR; a line starting with `:` is a
+ * The WHATWG EventSource parser (html.spec.whatwg.org, "Parsing an event stream"), fed
+ * the stream's text as UTF-8 decoding makes it (which drops one leading BOM: a second is
+ * text, the start of a field name); lines break at LF, CRLF or CR; a line starting with `:` is a
  * comment; `field: value` (one space after the colon dropped) sets `event`, `data`
  * (lines joined with LF), `id` (unless it holds a NUL) or `retry` (digits only); a
  * blank line dispatches the event if it has data. An event the stream ends in the
@@ -141,7 +142,6 @@ function dropCr(line: string): string {
  */
 export class SseParser {
   private readonly lines = new LineSplitter(true);
-  private started = false;
   private type = '';
   private data = '';
   private hasData = false;
@@ -150,10 +150,6 @@ export class SseParser {
 
   /** The events completed by `chunk`. */
   push(chunk: string): ServerSentEvent[] {
-    if (!this.started && chunk !== '') {
-      this.started = true;
-      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
-    }
     const events: ServerSentEvent[] = [];
     for (const line of this.lines.push(chunk)) {
       const event = this.line(line);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { LineSplitter, SseParser } from '../../lib/http/sse';
+import { LineSplitter, SseParser, eventParser } from '../../lib/http/sse';
 import type { ServerSentEvent } from '../../lib/http/sse';
 
 /** Feeds `chunks` to a fresh parser and returns every event. */
@@ -55,9 +55,7 @@ describe('SseParser', () => {
     expect(parse('data: a\rdata: b\r\r')).toEqual(expected);
   });
 
-  it('drops a leading byte order mark', () => {
-    expect(parse('\ufeffdata: a\n\n')).toEqual([event('a')]);
-    // Only at the very start: later, it is part of a field name.
+  it('reads a byte order mark as text: part of a field name (UTF-8 decoding drops the leading one)', () => {
     expect(parse('data: a\n\n\ufeffdata: b\n\n')).toEqual([event('a')]);
   });
 
@@ -93,5 +91,27 @@ describe('LineSplitter', () => {
     const lines = new LineSplitter(false);
     expect(lines.push('a\n\nb')).toEqual(['a', '']);
     expect(lines.end()).toBe('b');
+  });
+});
+
+/** `session.sse()`'s parser: the bytes of the stream, UTF-8 decoded, then SseParser. */
+describe('eventParser', () => {
+  function events(...chunks: number[][]): ServerSentEvent[] {
+    const parser = eventParser();
+    const out: ServerSentEvent[] = [];
+    for (const chunk of chunks) parser.push(Uint8Array.from(chunk), (e) => out.push(e));
+    parser.end((e) => out.push(e));
+    return out;
+  }
+  const BOM = [0xef, 0xbb, 0xbf];
+  const text = (t: string): number[] => [...Buffer.from(t)];
+
+  it('drops one leading byte order mark, even cut across chunks', () => {
+    expect(events([...BOM, ...text('data: a\n\n')])).toEqual([event('a')]);
+    expect(events([0xef], [0xbb, 0xbf, ...text('data: a\n\n')])).toEqual([event('a')]);
+  });
+
+  it('reads a second byte order mark as the start of a field name', () => {
+    expect(events([...BOM, ...BOM, ...text('data: a\n\ndata: b\n\n')])).toEqual([event('b')]);
   });
 });
