@@ -13,7 +13,16 @@ import type { BodyOwner, BodyReader } from './body';
 import { hopHeaders, keepCookies, nextHop } from './redirect';
 import type { Hop } from './redirect';
 import { isEmpty } from './request';
-import { ACCEPT_ENCODING, closedError, headersFromStrings, isTransportError, readTimeoutError, transportError, unexpectedUpgrade } from './response';
+import {
+  ACCEPT_ENCODING,
+  USER_AGENT,
+  closedError,
+  headersFromStrings,
+  isTransportError,
+  readTimeoutError,
+  transportError,
+  unexpectedUpgrade,
+} from './response';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
 import { maxSocketsOption, poolTransport } from './poolTransport';
@@ -260,7 +269,7 @@ function closeLeastRecentlyFreed(agents: readonly HttpAgent[]): void {
 function axiosPipeline(httpAgent: HttpAgent, httpsAgent: HttpsAgent): Pick<AxiosPool, 'base' | 'commonHeaders' | 'transformRequest' | 'adapter'> {
   // The default headers every request sends (axios's `common` group: `Accept`); the per-method groups are empty.
   const { headers: defaultHeaders, ...defaults } = axios.defaults;
-  const commonHeaders = { ...(defaultHeaders.common as Record<string, string>), 'Accept-Encoding': ACCEPT_ENCODING };
+  const commonHeaders = { ...(defaultHeaders.common as Record<string, string>), 'Accept-Encoding': ACCEPT_ENCODING, 'User-Agent': USER_AGENT };
   const base = axios.mergeConfig(defaults as AxiosRequestConfig, {
     httpAgent,
     httpsAgent,

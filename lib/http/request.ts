@@ -63,6 +63,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** What a header value must not contain: a control character other than tab, or a character outside Latin-1 (Node's own rule). */
 const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 const BAD_VALUE_EXPECTED = 'Latin-1 text without control characters (a tab is allowed)';
+/** Spaces and tabs at either end of a header value. */
+const EDGE_SPACE = /^[\t ]+|[\t ]+$/g;
 /**
  * Headers that frame the message on the wire: the transport writes them from the body
  * it sends. A caller's `content-length: 4` over a longer body would let the rest be read
@@ -355,6 +357,8 @@ export function checkHeaders(fn: string, param: string, value: unknown): Record<
     else if (Array.isArray(raw) && raw.every((v) => typeof v === 'string')) text = raw.join(', ');
     else return fail('type', fn, `${param}[${JSON.stringify(name)}]`, 'a string, number, boolean or array of strings', raw);
     if (BAD_VALUE.test(text)) fail('type', fn, `${param}[${JSON.stringify(name)}]`, BAD_VALUE_EXPECTED, raw);
+    // Spaces and tabs around a value are not part of it (fetch and axios strip them; undici would send them).
+    text = text.replace(EDGE_SPACE, '');
     if (lower === '__proto__') Object.defineProperty(out, lower, { value: text, enumerable: true, writable: true, configurable: true });
     else out[lower] = text;
   }

@@ -144,6 +144,12 @@ export function declaredLength(value: string | undefined): number | undefined {
 /** What the transports send as `Accept-Encoding`: the codings lib/http/decode.ts undoes. */
 export const ACCEPT_ENCODING = 'gzip, deflate, br';
 
+/**
+ * What the Node transports send as `User-Agent` unless the request sets one: the same
+ * on both (axios would send `axios/<version>`, undici `undici`). A browser sends its own.
+ */
+export const USER_AGENT = 'rxjs-asyncio';
+
 /** The error of a `101 Switching Protocols` the request did not ask for (it never sends `Upgrade`). */
 export function unexpectedUpgrade(): TransportError {
   return transportError('ERR_UNEXPECTED_UPGRADE', 'the server switched protocols (101) without being asked to');

@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Unsubscribable } from 'rxjs';
 import type { Client, Dispatcher } from 'undici';
@@ -12,7 +13,7 @@ import type { BodyOwner, BodyReader } from './body';
 import { hopHeaders, keepCookies, nextHop } from './redirect';
 import type { Hop } from './redirect';
 import { isEmpty } from './request';
-import { ACCEPT_ENCODING, closedError, headersFrom, isTransportError, readTimeoutError, transportError, unexpectedUpgrade } from './response';
+import { ACCEPT_ENCODING, USER_AGENT, closedError, headersFrom, isTransportError, readTimeoutError, transportError, unexpectedUpgrade } from './response';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
 import { maxSocketsOption, poolTransport } from './poolTransport';
@@ -20,11 +21,11 @@ import type { Sink } from './poolTransport';
 import { Slots } from './slots';
 import type { HttpHeaders, HttpRequest, PoolTransport, PoolTransportOptions } from './types';
 
-/** Headers every request sends unless it sets them itself (as axios does, `compress` aside). */
+/** Headers every request sends unless it sets them itself: the axios transport's. */
 const DEFAULT_HEADERS: Readonly<Record<string, string>> = {
   accept: 'application/json, text/plain, */*',
   'accept-encoding': ACCEPT_ENCODING,
-  'user-agent': 'undici',
+  'user-agent': USER_AGENT,
 };
 
 /**
@@ -579,7 +580,7 @@ function dispatchOptions(hop: Hop, headers: HttpHeaders): Dispatcher.DispatchOpt
     return { origin, path, method, headers: DEFAULT_HEADERS, reset: keepAfter(method) };
   }
   const out: Record<string, string> = { ...DEFAULT_HEADERS, ...headers };
-  const body = encodeBody(data, out);
+  const body = encodeBody(data, method, out);
   return { origin, path, method, headers: out, body, reset: keepAfter(method) };
 }
 
@@ -587,7 +588,10 @@ function dispatchOptions(hop: Hop, headers: HttpHeaders): Dispatcher.DispatchOpt
  * undici's `reset` for a method: `false` after a HEAD, which undici otherwise closes the
  * connection after (in case a server sends a body anyway) where node:http, and so the
  * axios transport, keeps it; the API promises both transports reuse connections for every
- * method. Otherwise undici decides (from the response's keep-alive).
+ * method. Otherwise undici decides (from the response's keep-alive). Both close after a
+ * HEAD answered with neither Content-Length nor chunked framing: their parser (llhttp)
+ * decides on keep-alive before it is told such an answer has no body
+ * (spec/http/wire.spec.ts).
  */
 function keepAfter(method: string): false | undefined {
   return method === 'HEAD' ? false : undefined;
@@ -595,24 +599,23 @@ function keepAfter(method: string): false | undefined {
 
 type Body = Dispatcher.DispatchOptions['body'];
 
-/** A request body as undici takes it, with axios's default content type set in `headers`. */
-function encodeBody(data: unknown, headers: Record<string, string>): Body {
+/**
+ * A request body as undici takes it, with the content type the axios transport sends
+ * set in `headers`: a form type for raw bytes and text only on POST, PUT and PATCH (axios's
+ * per-method defaults), the body's own type for the others.
+ */
+function encodeBody(data: unknown, method: string, headers: Record<string, string>): Body {
   if (data === undefined || data === null) return null;
   const contentType = (type: string): void => {
     if (headers['content-type'] === undefined) headers['content-type'] = type;
   };
-  if (typeof data === 'string' || Buffer.isBuffer(data) || data instanceof Readable) {
-    contentType('application/x-www-form-urlencoded');
-    return data;
-  }
-  if (ArrayBuffer.isView(data)) {
-    contentType('application/x-www-form-urlencoded');
-    return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  }
-  if (data instanceof ArrayBuffer) {
-    contentType('application/x-www-form-urlencoded');
-    return Buffer.from(data);
-  }
+  const raw = (body: Body): Body => {
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') contentType('application/x-www-form-urlencoded');
+    return body;
+  };
+  if (typeof data === 'string' || Buffer.isBuffer(data) || data instanceof Readable) return raw(data);
+  if (ArrayBuffer.isView(data)) return raw(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  if (data instanceof ArrayBuffer) return raw(Buffer.from(data));
   if (data instanceof URLSearchParams) {
     contentType('application/x-www-form-urlencoded;charset=utf-8');
     return data.toString();
@@ -622,12 +625,9 @@ function encodeBody(data: unknown, headers: Record<string, string>): Body {
     return data as unknown as Body;
   }
   if (data instanceof FormData) {
-    // Encoded by Node's own fetch (a `Response` of it: the multipart body and its type with
-    // the boundary). The undici package cannot send Node's global FormData: its FormData
-    // class is another one, and the body fails as it is written ("action is not a function").
-    const encoded = new Response(data);
-    headers['content-type'] = encoded.headers.get('content-type')!;
-    return Readable.fromWeb(encoded.body! as import('node:stream/web').ReadableStream<Uint8Array>);
+    const boundary = `rxjs-asyncio-${randomBytes(12).toString('hex')}`;
+    headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
+    return multipart(data, boundary) as unknown as Body;
   }
   if (typeof data === 'object') {
     contentType('application/json');
@@ -637,6 +637,29 @@ function encodeBody(data: unknown, headers: Record<string, string>): Body {
     'ERR_BAD_REQUEST',
     `the request body must be a string, bytes, a stream, a Blob, FormData, URLSearchParams or a JSON object, got a ${typeof data}`,
   );
+}
+
+/**
+ * A FormData as a multipart/form-data body, encoded as the WHATWG algorithm (and axios)
+ * encode it: names and file names with CR, LF and `"` percent-escaped, line breaks in
+ * text values made CRLF, a file's type or `application/octet-stream`. A Blob of the
+ * parts, so its size, and the `content-length` the axios transport sends, is known at
+ * once, and files are read as they are sent. (undici cannot send Node's global FormData
+ * itself: its own FormData class is another one; a fetch `Response` of it is sent chunked.)
+ */
+function multipart(form: FormData, boundary: string): Blob {
+  const escape = (name: string): string => name.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22');
+  const parts: (string | Blob)[] = [];
+  for (const [name, value] of form) {
+    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${escape(name)}"`;
+    if (typeof value === 'string') parts.push(`${head}\r\n\r\n`, value.replace(/\r\n|\r|\n/g, '\r\n'), '\r\n');
+    else {
+      head += `; filename="${escape(value.name)}"\r\nContent-Type: ${value.type || 'application/octet-stream'}`;
+      parts.push(`${head}\r\n\r\n`, value, '\r\n');
+    }
+  }
+  parts.push(`--${boundary}--\r\n`);
+  return new Blob(parts);
 }
 
 /** Raw header pairs as `HttpHeaders` (see `headersFrom`). */

@@ -60,8 +60,9 @@ async function viaAxios(request: HttpRequest): Promise<Received> {
     const res = await axios.request<string>({
       method: request.method,
       url: request.url,
-      // The transport asks for the codings it undoes itself (axios's default adds `compress`).
-      headers: { 'Accept-Encoding': 'gzip, deflate, br', ...request.headers },
+      // The transport asks for the codings it undoes itself (axios's default adds `compress`),
+      // and names itself as the undici transport does (axios would say `axios/<version>`).
+      headers: { 'Accept-Encoding': 'gzip, deflate, br', 'User-Agent': 'rxjs-asyncio', ...request.headers },
       data: request.data,
       httpAgent: agent,
       proxy: false,
