@@ -96,8 +96,9 @@ export interface Feed {
 // it starts waiting; the run still sees the rejection when it subscribes to it.
 
 /**
- * A feed over the inputs of one subscription to a call. Iterables are pulled lazily,
- * each element checked. `window`: how many inputs the run starts before it waits for
+ * A feed over the inputs of one subscription to a call. Generators and other iterators
+ * are pulled lazily (a Set, or an array, Map or Set iterator, is taken whole: its inputs
+ * exist already), each element checked. `window`: how many inputs the run starts before it waits for
  * room (its concurrency); the inputs past it that exist already are marked handled.
  */
 export function feedOf(fn: string, list: InputList, owner: FeedOwner, window = Infinity): Feed {
