@@ -63,10 +63,12 @@ const DEFAULT_HEADERS: Readonly<Record<string, string>> = {
  *   corrupt one fails;
  * - interim `1xx` answers are skipped (`100 Continue` included); a `101` fails with
  *   `ERR_UNEXPECTED_UPGRADE` and its socket is destroyed;
- * - the request body: a plain object or array as JSON, `URLSearchParams` as a form,
- *   a string, Buffer, typed array, `ArrayBuffer`, stream, `Blob` or `FormData` as it is;
- *   the default headers are axios's (`accept`, `accept-encoding`, and a form
- *   `content-type` for a string or bytes without one), the `user-agent` is `undici`;
+ * - the request, headers and body, is the same on the wire as the axios transport's
+ *   (spec/http/wire.spec.ts): a plain object or array as JSON, `URLSearchParams` as a
+ *   form, a `FormData` as multipart with its length, a string, Buffer, typed array,
+ *   `ArrayBuffer`, stream or `Blob` as it is; axios's default headers (`accept`,
+ *   `accept-encoding`, a form `content-type` for a string or bytes sent by POST, PUT or
+ *   PATCH without one) and the `user-agent` `rxjs-asyncio`;
  * - `maxRedirects` redirects followed by the session's rules (lib/http/redirect.ts), one
  *   more fails with `ERR_TOO_MANY_REDIRECTS`; each hop sends the session's cookies for its
  *   URL and gives the jar what its response sets, before the next hop (`request.cookies`);
