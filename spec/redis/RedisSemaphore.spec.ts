@@ -329,6 +329,10 @@ describe('RedisSemaphore', () => {
     const redisOfA = (a as unknown as { state: { link: { redis: Redis } } }).state.link.redis;
     // Everything connected once (clients, and the connection each semaphore waits on).
     await lastValueFrom(merge(a!.run(of(0)), b!.run(of(0))));
+    // Both permits are back in Redis: each semaphore gave its permit back on its own
+    // connection before its run completed, and a command sent after it there runs after it.
+    await firstValueFrom(b!.counts());
+    expect(await firstValueFrom(a!.counts())).toEqual({ available: 2, waiting: 0 });
     const tracked = trackTimers();
     const log: string[] = [];
     const running = (name: string) =>
