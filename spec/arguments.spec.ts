@@ -111,4 +111,26 @@ describe('options read as own properties only', () => {
     wait([of(1), later], {}).subscribe(() => (emitted = true));
     expect(emitted).toBe(false);
   });
+
+  // Leaving the options out is no way around the rule.
+  it('gather and wait without options ignore inherited ones too', () => {
+    polluted.concurrency = 1;
+    polluted.timeout = 0;
+    polluted.returnWhen = 'FIRST_COMPLETED';
+    const subjects = [new Subject<number>(), new Subject<number>()];
+    let error: unknown;
+    gather(subjects).subscribe({ error: (err: unknown) => (error = err) });
+    expect(subjects.map((s) => s.observed)).toEqual([true, true]);
+    expect(error).toBeUndefined();
+    let emitted = false;
+    wait([of(1), new Subject<number>()]).subscribe(() => (emitted = true));
+    expect(emitted).toBe(false);
+  });
+
+  it('a bad inherited option is no error when the options are left out', () => {
+    polluted.concurrency = -1;
+    let result: unknown;
+    expect(() => gather([of(1)]).subscribe((r) => (result = r))).not.toThrow();
+    expect(result).toEqual([1]);
+  });
 });

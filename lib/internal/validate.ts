@@ -42,7 +42,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /**
  * Reads an options bag: an object whose own keys are all `known`, or `undefined` (then
- * `{}`) unless it is `'required'`. Returns a copy of its own properties only, so that an
+ * an empty one) unless it is `'required'`. Returns a copy of its own properties only, so that an
  * inherited property (a polluted `Object.prototype.concurrency`, say) is never read as
  * an option. `'plain'` refuses anything but a plain object (a request's config).
  */
@@ -53,7 +53,8 @@ export function readOptions<O extends object>(
   known: readonly string[],
   kind: 'optional' | 'required' | 'plain' = 'optional',
 ): Partial<O> {
-  if (options === undefined && kind !== 'required') return {};
+  // Without a prototype: left out, the options are still no way to an inherited one.
+  if (options === undefined && kind !== 'required') return Object.create(null) as Partial<O>;
   const plain = kind === 'plain';
   if (plain ? !isPlainObject(options) : typeof options !== 'object' || options === null || Array.isArray(options)) {
     fail('type', fn, param, plain ? 'a plain object' : 'an object', options);
