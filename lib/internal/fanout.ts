@@ -227,17 +227,18 @@ export function fanoutOverSource(fn: string, source: Observable<unknown>, subscr
  * pumped; completion ends the feed; an error fails the run.
  */
 export function feedFromSource(source: Observable<unknown>, subscriber: Subscriber<unknown>, feed: SourceFeed, consumer: FeedOwner): void {
-  subscribeSource(source, subscriber, {
+  subscribeSource(source, subscriber, feed, {
     next: (value) => {
       try {
         feed.push(value);
       } catch (err) {
-        subscriber.error(err);
+        consumer.feedFailed(err);
         return;
       }
       consumer.pump();
     },
-    error: (err: unknown) => subscriber.error(err),
+    // The consumer stops its work (and the source) before the subscriber hears of it.
+    error: (err: unknown) => consumer.feedFailed(err),
     complete: () => {
       feed.ended = true;
       consumer.pump();
@@ -246,15 +247,15 @@ export function feedFromSource(source: Observable<unknown>, subscriber: Subscrib
 }
 
 /**
- * Subscribes an operator's source, tied to the operator's subscriber: when that one is
- * torn down, the source is unsubscribed at once, even in the middle of a synchronous
- * emission (so `from(generator)` stops pulling as soon as the run has ended).
+ * Subscribes an operator's source, held by its feed (whose `release()`, as the run
+ * stops, unsubscribes it before a failure or a timeout is passed on) and tied to the
+ * operator's subscriber: the source is unsubscribed at once, even in the middle of a
+ * synchronous emission (so `from(generator)` stops pulling as soon as the run has ended).
  */
-function subscribeSource<T>(source: Observable<T>, subscriber: Subscriber<unknown>, observer: Partial<Observer<T>>): void {
-  let sourceSubscriber: Subscriber<T> | undefined;
-  subscriber.add(() => sourceSubscriber?.unsubscribe());
+function subscribeSource<T>(source: Observable<T>, subscriber: Subscriber<unknown>, feed: SourceFeed, observer: Partial<Observer<T>>): void {
+  subscriber.add(() => feed.source?.unsubscribe());
   new Observable<T>((s) => {
-    sourceSubscriber = s;
+    feed.source = s;
     return source.subscribe(s);
   }).subscribe(observer);
 }

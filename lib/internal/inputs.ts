@@ -3,6 +3,7 @@
  * hand them to a fan-out one at a time.
  */
 import { Observable } from 'rxjs';
+import type { Unsubscribable } from 'rxjs';
 import { markHandled } from './input';
 import { FifoStore } from './stores';
 import { checkTaskInput, describe, fail, isPlainObject, isTaskInput } from './validate';
@@ -273,6 +274,8 @@ export class SourceFeed implements Feed {
   ended = false;
   /** Inputs received from the source so far. */
   received = 0;
+  /** The subscription to the source, once made: released with the feed. */
+  source: Unsubscribable | undefined;
 
   constructor(private readonly fn: string) {}
 
@@ -291,5 +294,6 @@ export class SourceFeed implements Feed {
 
   release(): void {
     this.items.clear();
+    this.source?.unsubscribe();
   }
 }

@@ -117,11 +117,13 @@ export class Watch<T> implements Expiring, FeedOwner, Unsubscribable {
       }
     } catch (err) {
       // The list itself failed (an iterator threw, or gave something that is not an input).
-      this.subscriber.error(err);
+      this.feedFailed(err);
     }
   }
 
+  /** The list failed: the tasks it started are cancelled (and the source let go), then the subscriber hears of it. */
   feedFailed(err: unknown): void {
+    this.unsubscribe();
     this.subscriber.error(err);
   }
 

@@ -1,4 +1,4 @@
-import { TimeoutError } from 'rxjs';
+import { TimeoutError, finalize } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { asCompletedAll } from '../../lib';
 
@@ -72,6 +72,34 @@ describe('asCompletedAll', () => {
       const b = cold('-------y|');
       const source = hot('ab|', { a, b });
       expectObservable(source.pipe(asCompletedAll({ timeout: 5 }))).toBe('--x--#', undefined, expect.any(TimeoutError));
+    });
+  });
+
+  // Within one frame the marbles cannot tell the order: a log does.
+  it('unsubscribes the running inputs and the source before the TimeoutError', () => {
+    testScheduler.run(({ cold }) => {
+      const log: string[] = [];
+      const a = cold('-------x|').pipe(finalize(() => log.push('a torn down')));
+      cold('a-------|', { a })
+        .pipe(
+          finalize(() => log.push('source torn down')),
+          asCompletedAll({ timeout: 4 }),
+        )
+        .subscribe({ error: (err: Error) => log.push(err.name) });
+      testScheduler.flush();
+      expect(log).toEqual(['a torn down', 'source torn down', 'TimeoutError']);
+    });
+  });
+
+  it('stops the running inputs before it passes a source error on', () => {
+    testScheduler.run(({ cold }) => {
+      const log: string[] = [];
+      const a = cold('-------x|').pipe(finalize(() => log.push('a torn down')));
+      cold('a--#', { a })
+        .pipe(asCompletedAll())
+        .subscribe({ error: (err: unknown) => log.push(`error ${String(err)}`) });
+      testScheduler.flush();
+      expect(log).toEqual(['a torn down', 'error error']);
     });
   });
 

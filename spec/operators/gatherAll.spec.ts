@@ -1,4 +1,4 @@
-import { EmptyError, TimeoutError, from, of, throwError } from 'rxjs';
+import { EmptyError, TimeoutError, finalize, from, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { gatherAll } from '../../lib';
 
@@ -96,6 +96,51 @@ describe('gatherAll', () => {
       const source = hot('a--#', { a });
       expectObservable(source.pipe(gatherAll())).toBe('---#');
       expectSubscriptions(a.subscriptions).toBe('^--!');
+    });
+  });
+
+  // Within one frame the marbles cannot tell the order: a log does. The work stops, then
+  // the subscriber hears why, as for gather's own failures and rxjs's timeout.
+  it('stops the running inputs before it passes a source error on', () => {
+    testScheduler.run(({ cold }) => {
+      const log: string[] = [];
+      const a = cold('-------x|').pipe(finalize(() => log.push('a torn down')));
+      cold('a--#', { a })
+        .pipe(gatherAll())
+        .subscribe({ error: (err: unknown) => log.push(`error ${String(err)}`) });
+      testScheduler.flush();
+      expect(log).toEqual(['a torn down', 'error error']);
+    });
+  });
+
+  it('unsubscribes the running inputs and the source before the TimeoutError', () => {
+    testScheduler.run(({ cold }) => {
+      const log: string[] = [];
+      const a = cold('-------x|').pipe(finalize(() => log.push('a torn down')));
+      cold('a-------|', { a })
+        .pipe(
+          finalize(() => log.push('source torn down')),
+          gatherAll({ timeout: 4 }),
+        )
+        .subscribe({ error: (err: Error) => log.push(err.name) });
+      testScheduler.flush();
+      expect(log).toEqual(['a torn down', 'source torn down', 'TimeoutError']);
+    });
+  });
+
+  it('unsubscribes the source and the other inputs before it passes an input failure on', () => {
+    testScheduler.run(({ cold }) => {
+      const log: string[] = [];
+      const a = cold('-------x|').pipe(finalize(() => log.push('a torn down')));
+      const b = cold('--#');
+      cold('ab------|', { a, b })
+        .pipe(
+          finalize(() => log.push('source torn down')),
+          gatherAll(),
+        )
+        .subscribe({ error: (err: unknown) => log.push(`error ${String(err)}`) });
+      testScheduler.flush();
+      expect(log).toEqual(['a torn down', 'source torn down', 'error error']);
     });
   });
 

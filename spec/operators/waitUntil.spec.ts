@@ -1,4 +1,4 @@
-import { from, of } from 'rxjs';
+import { finalize, from, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, createTask, waitUntil } from '../../lib';
 import type { Task, WaitResult } from '../../lib';
@@ -143,6 +143,31 @@ describe('waitUntil', () => {
       const source = hot('a--#', { a });
       expectObservable(source.pipe(waitUntil())).toBe('---#');
       expectSubscriptions(a.subscriptions).toBe('^--!');
+    });
+  });
+
+  // Within one frame the marbles cannot tell the order: a log does.
+  it('cancels the tasks it started before it passes a source error on', () => {
+    testScheduler.run(({ cold }) => {
+      const log: string[] = [];
+      const a = cold('------x|').pipe(finalize(() => log.push('a torn down')));
+      cold('a--#', { a })
+        .pipe(waitUntil())
+        .subscribe({ error: (err: unknown) => log.push(`error ${String(err)}`) });
+      testScheduler.flush();
+      expect(log).toEqual(['a torn down', 'error error']);
+    });
+  });
+
+  it('cancels the tasks it started before it fails on a source value that is not an input', () => {
+    testScheduler.run(({ cold }) => {
+      const log: string[] = [];
+      const a = cold('------x|').pipe(finalize(() => log.push('a torn down')));
+      cold('ab', { a, b: 42 as never })
+        .pipe(waitUntil())
+        .subscribe({ error: (err: Error) => log.push(err.name) });
+      testScheduler.flush();
+      expect(log).toEqual(['a torn down', 'TypeError']);
     });
   });
 
