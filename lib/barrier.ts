@@ -126,47 +126,59 @@ export class Barrier {
  * when the round is full.
  */
 class Round implements Room {
-  /** Waiters of a full round not yet let through. */
+  /** Waiters of the round being let through, not yet let through (the first ones queued). */
   releasing = 0;
   broken = false;
   readonly gate: Gate = new Gate(this);
+  /** The index the next waiter let through gets: its place in its round. */
+  private index = 0;
 
   constructor(readonly parties: number) {}
 
-  /** Waiters let through since the barrier was made or last broken up: rounds are let through whole, in order. */
-  private passed = 0;
-
   take(waiter: Waiter): boolean {
-    if (this.releasing === 0) return false;
+    const arrival = waiter as Arrival;
+    // The first waiter is not of a round being let through: a new round, if it is full.
+    if (!arrival.inRound && !this.fill()) return false;
+    arrival.inRound = false;
     this.releasing--;
-    (waiter as Arrival).index = this.passed++ % this.parties;
+    arrival.index = this.index++;
     return true;
   }
 
   arrive(waiter: Arrival): void {
     this.gate.enter(waiter);
-    // Those of a round being let through do not count towards the next.
-    if (this.gate.waiting - this.releasing >= this.parties) {
-      this.releasing += this.parties;
-      this.gate.pump();
-    }
+    this.gate.pump();
   }
 
   /**
-   * A waiter left. If it belonged to a round being let through (a waiter of that round,
-   * let through first, unsubscribed it), its place goes to the next waiter, or to nobody
-   * if none waits: no place is kept for a waiter that has gone.
+   * Makes the first `parties` waiters the round to let through, if that many wait. Only
+   * they pass: one that arrives while they are let through (a party looping back) waits
+   * for the next round, and the place of one that leaves meanwhile goes to nobody.
    */
-  left(): void {
-    this.releasing = Math.min(this.releasing, this.gate.waiting);
+  private fill(): boolean {
+    if (this.gate.waiting < this.parties) return false;
+    let waiter = this.gate.first as Arrival | undefined;
+    for (let i = 0; i < this.parties; i++, waiter = waiter!.nextItem as Arrival | undefined) waiter!.inRound = true;
+    this.releasing = this.parties;
+    this.index = 0;
+    return true;
+  }
+
+  /** A waiter left the queue. */
+  left(waiter: Arrival): void {
+    if (!waiter.inRound) return;
+    waiter.inRound = false;
+    this.releasing--;
   }
 
   breakUp(broken: boolean): void {
     this.broken = broken;
     this.releasing = 0;
-    this.passed = 0;
     const waiters = this.gate.takeAll<Arrival>();
-    for (const waiter of waiters) waiter.fail(broken ? 'Barrier.abort' : 'Barrier.reset');
+    for (const waiter of waiters) {
+      waiter.inRound = false;
+      waiter.fail(broken ? 'Barrier.abort' : 'Barrier.reset');
+    }
   }
 }
 
@@ -174,6 +186,8 @@ class Round implements Room {
 class Arrival extends BaseWaiter implements Unsubscribable {
   /** Its arrival index, given as its round is let through. */
   index = 0;
+  /** Of the round being let through, not let through yet. */
+  inRound = false;
 
   constructor(
     private readonly round: Round,
@@ -192,6 +206,6 @@ class Arrival extends BaseWaiter implements Unsubscribable {
   }
 
   unsubscribe(): void {
-    if (this.round.gate.leave(this)) this.round.left();
+    if (this.round.gate.leave(this)) this.round.left(this);
   }
 }

@@ -185,7 +185,7 @@ describe('Barrier', () => {
     expect(barrier.waiting).toBe(1);
   });
 
-  it('gives a left place of a round being let through to the next waiter, or to nobody', () => {
+  it('keeps no place for a waiter that left as its round was let through', () => {
     const barrier = new Barrier(2);
     const results: string[] = [];
     const kill = new Subject<void>();
@@ -201,5 +201,55 @@ describe('Barrier', () => {
     expect(barrier.waiting).toBe(1);
     barrier.wait().subscribe(() => results.push('d'));
     expect(results).toEqual(['a', 'c', 'd']);
+  });
+
+  // asyncio's draining state: an arrival while a round is let through waits for the next.
+  it('lets only the round through: a party that loops back while it is let through waits, even if another of it leaves', () => {
+    const barrier = new Barrier(2);
+    const results: string[] = [];
+    const kill = new Subject<void>();
+    barrier.wait().subscribe((i) => {
+      results.push(`a ${i}`);
+      barrier.wait().subscribe((j) => results.push(`a again ${j}`));
+      kill.next();
+    });
+    barrier
+      .wait()
+      .pipe(takeUntil(kill))
+      .subscribe((i) => results.push(`b ${i}`));
+    expect(results).toEqual(['a 0']);
+    expect(barrier.waiting).toBe(1);
+    barrier.wait().subscribe((i) => results.push(`c ${i}`));
+    expect(results).toEqual(['a 0', 'a again 0', 'c 1']);
+  });
+
+  it('numbers every round from 0 after a waiter left one as it was let through', () => {
+    const barrier = new Barrier(3);
+    const seen: string[] = [];
+    const kill = new Subject<void>();
+    barrier.wait().subscribe((i) => (seen.push(`a ${i}`), kill.next()));
+    barrier
+      .wait()
+      .pipe(takeUntil(kill))
+      .subscribe((i) => seen.push(`b ${i}`));
+    barrier.wait().subscribe((i) => seen.push(`c ${i}`));
+    expect(seen).toEqual(['a 0', 'c 1']);
+    for (const name of ['d', 'e', 'f']) barrier.wait().subscribe((i) => seen.push(`${name} ${i}`));
+    expect(seen).toEqual(['a 0', 'c 1', 'd 0', 'e 1', 'f 2']);
+  });
+
+  it('lets a round through that filled while the one before was let through', () => {
+    const barrier = new Barrier(2);
+    const seen: string[] = [];
+    barrier.wait().subscribe((i) => {
+      seen.push(`a ${i}`);
+      barrier.wait().subscribe((j) => seen.push(`a again ${j}`));
+    });
+    barrier.wait().subscribe((i) => {
+      seen.push(`b ${i}`);
+      barrier.wait().subscribe((j) => seen.push(`b again ${j}`));
+    });
+    expect(seen).toEqual(['a 0', 'b 1', 'a again 0', 'b again 1']);
+    expect(barrier.waiting).toBe(0);
   });
 });

@@ -72,6 +72,11 @@ export class Gate {
     return this.queue.size;
   }
 
+  /** The waiter queued longest (the next ones through its `nextItem`), if any. */
+  get first(): Waiter | undefined {
+    return this.queue.first;
+  }
+
   /**
    * Admits `waiter` at once if nobody is queued, no admission is in progress and there
    * is room; else queues it. Returns whether it was admitted at once.
