@@ -13,7 +13,17 @@ import type { BodyOwner, BodyReader } from './body';
 import { hopHeaders, keepCookies, nextHop } from './redirect';
 import type { Hop } from './redirect';
 import { isEmpty } from './request';
-import { ACCEPT_ENCODING, USER_AGENT, closedError, headersFrom, isTransportError, readTimeoutError, transportError, unexpectedUpgrade } from './response';
+import {
+  ACCEPT_ENCODING,
+  USER_AGENT,
+  closedError,
+  hasNoBody,
+  headersFrom,
+  isTransportError,
+  readTimeoutError,
+  transportError,
+  unexpectedUpgrade,
+} from './response';
 import type { Context } from '../internal/context';
 import type { Waiter } from '../internal/gate';
 import { maxSocketsOption, poolTransport } from './poolTransport';
@@ -479,6 +489,18 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expirin
     const { connection } = this;
     this.connection = undefined;
     if (connection !== undefined) this.pool.discard(connection);
+    // undici checks a declared Content-Length against the body of every answer but a
+    // HEAD's, and so fails a 204 or 304 that declares one (RFC 9110 lets a 304 give the
+    // length it would have had): that answer is whole as it is, and taken (its socket is gone).
+    if (
+      this.body !== undefined &&
+      this.failure === undefined &&
+      hasNoBody(this.hop.method, this.status) &&
+      (err as { code?: unknown }).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
+    ) {
+      this.body.end();
+      return;
+    }
     this.body?.destroy();
     this.stopTimer();
     if (this.aborting) return;

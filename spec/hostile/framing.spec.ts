@@ -55,6 +55,27 @@ describe.each(TRANSPORTS)('request framing on %s', (_name, make) => {
     else expect(next).toBeInstanceOf(Error);
   });
 
+  // RFC 9110 lets a 304 declare the length its body would have had; undici's parser checks it anyway.
+  it.each([
+    [304, { ETag: '"v1"', 'Content-Length': 11 }],
+    [204, { 'Content-Length': 3 }],
+  ])('takes a %i that declares a Content-Length as the empty answer it is', async (status, headers) => {
+    const server = await h.server({
+      '/cached': (_req, wire) => {
+        wire.write(response(status, headers));
+        wire.next();
+      },
+      '/next': (_req, wire) => {
+        wire.write(response(200, { 'Content-Type': 'text/plain' }, 'next'));
+        wire.next();
+      },
+    });
+    const session = h.session({ baseURL: server.url });
+    const res = await firstValueFrom(session.get<string>('/cached', { responseType: 'text' }));
+    expect({ status: res.status, data: res.data }).toEqual({ status, data: '' });
+    expect((await firstValueFrom(session.get<string>('/next', { responseType: 'text' }))).data).toBe('next');
+  });
+
   it('frames a body itself: the server reads one request with the whole body, never a second one', async () => {
     const server = await h.server({ '/*': echo });
     const smuggled = 'abcdGET /admin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
