@@ -813,8 +813,9 @@ class Call implements Unsubscribable, Link<Call>, Expiring {
       this.deadline?.unsubscribe();
       this.deadline = undefined;
     }
-    // Delivered: close() (called from the subscriber's next, say) no longer cancels it.
-    if (this.retryOn === undefined) this.calls.live.remove(this);
+    // Delivered: close() (called from the subscriber's next, say) no longer cancels it;
+    // a streamed body is still coming, and close() cancels it until it has.
+    if (this.retryOn === undefined && this.request.onChunk === undefined) this.calls.live.remove(this);
     const url = withoutCredentials(response.url);
     const delivered = url === response.url ? response : { ...response, url };
     const { status } = delivered;

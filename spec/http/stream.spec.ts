@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { firstValueFrom, lastValueFrom, map, of, reduce, take, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { HttpStatusError, NetworkError, TimeoutError, createSession } from '../../lib/http';
+import { CancelledError, HttpStatusError, NetworkError, TimeoutError, createSession } from '../../lib/http';
 import type { DownloadProgress, HttpRequest, HttpResponse, Transport } from '../../lib/http';
 import { createAxiosTransport } from '../../lib/http/axiosTransport.browser';
 import { fakeTransport } from '../../lib/testing';
@@ -37,6 +37,20 @@ describe('streams in virtual time (fakeTransport)', () => {
       const session = createSession({ baseURL: API, transport: fakeTransport(() => body) });
       expectObservable(session.stream('/x').pipe(map(text))).toBe('-a--b---c|', { a: 'A', b: 'B', c: 'C' });
       expectSubscriptions(body.subscriptions).toBe('^--------!');
+    });
+  });
+
+  it('close() mid-stream fails it with CancelledError and ends the request', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const body = cold('-a--b---c|', { a: { data: 'A' }, b: { data: 'B' }, c: { data: 'C' } });
+      const session = createSession({ baseURL: API, transport: fakeTransport(() => body) });
+      cold('---x').subscribe(() => void session.close());
+      expectObservable(session.stream('/x').pipe(map(text))).toBe(
+        '-a-#',
+        { a: 'A' },
+        new CancelledError('GET https://api.test/x was cancelled: the session was closed'),
+      );
+      expectSubscriptions(body.subscriptions).toBe('^--!');
     });
   });
 
@@ -230,6 +244,32 @@ describe.each(STREAMING_TRANSPORTS)('streams on the %s transport', (_name, makeT
       const first = await firstValueFrom(bin.session().stream(`${server.url}/endless`));
       expect(first.length).toBeGreaterThan(0);
       expect(server.closed).toHaveLength(1);
+      await server.closed[0];
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('close() mid-stream fails it with CancelledError and closes its socket', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first line\n');
+    });
+    try {
+      const session = bin.session();
+      const lines: string[] = [];
+      const error = await new Promise<unknown>((resolve) =>
+        session.lines(`${server.url}/log`).subscribe({
+          next: (line) => {
+            lines.push(line);
+            void session.close();
+          },
+          error: resolve,
+        }),
+      );
+      expect(lines).toEqual(['first line']);
+      expect(error).toBeInstanceOf(CancelledError);
+      expect((error as Error).message).toBe(`GET ${server.url}/log was cancelled: the session was closed`);
       await server.closed[0];
     } finally {
       await server.close();
