@@ -475,13 +475,20 @@ export function resolveUrl(baseURL: string | undefined, url: string, params: Par
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new TypeError(`unsupported protocol ${parsed.protocol} (only http: and https:)`);
   }
-  if (params instanceof URLSearchParams) {
-    for (const [name, value] of params) parsed.searchParams.append(name, value);
-  } else if (params !== undefined) {
-    for (const [name, value] of Object.entries(params)) {
-      if (value === undefined || value === null) continue;
-      for (const v of Array.isArray(value) ? value : [value]) parsed.searchParams.append(name, String(v));
+  if (params !== undefined) {
+    let added: URLSearchParams;
+    if (params instanceof URLSearchParams) added = params;
+    else {
+      added = new URLSearchParams();
+      for (const [name, value] of Object.entries(params)) {
+        if (value === undefined || value === null) continue;
+        for (const v of Array.isArray(value) ? value : [value]) added.append(name, String(v));
+      }
     }
+    // Appended to the URL's own query as it is written (`searchParams.append` would
+    // re-encode all of it: `flag` becomes `flag=`, `%20` a `+`, and a signed query breaks).
+    const more = added.toString();
+    if (more !== '') parsed.search = parsed.search.length > 1 ? `${parsed.search.slice(1)}&${more}` : more;
   }
   const authorization = takeCredentials(parsed);
   return { url: parsed.href, authorization };

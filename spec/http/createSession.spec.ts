@@ -44,6 +44,14 @@ describe.each(TRANSPORTS)('createSession on %s', (_transport, makeTransport) => 
       expect(viaSearch.data.args).toEqual({ q: 'a b' });
     });
 
+    it("appends params after the URL's own query as it is written (a signed query keeps its bytes)", async () => {
+      const written = '/get?flag&q=a%20b&s=a/b&t=~x&sig=abc%3D%3D';
+      const res = await firstValueFrom(t.session().get<Echo>(written, { params: { z: 'y z' } }));
+      expect(res.url).toBe(`${t.httpbin.url}${written}&z=y+z`);
+      const none = await firstValueFrom(t.session().get<Echo>(written, { params: {} }));
+      expect(none.url).toBe(`${t.httpbin.url}${written}`);
+    });
+
     it.each([
       ['/api', '/get', '/api/get'],
       ['/api/', 'get', '/api/get'],
