@@ -504,8 +504,7 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expirin
     this.body?.destroy();
     this.stopTimer();
     if (this.aborting) return;
-    // Undici's error ("bad upgrade" is its word for a 101 with an Upgrade header).
-    this.end(this.failure ?? (err.message === 'bad upgrade' && !isTransportError(err) ? unexpectedUpgrade() : err));
+    this.end(this.failure ?? undiciError(err));
   }
 
   onUpgrade(): void {
@@ -587,6 +586,19 @@ class Exchange implements Waiter, Dispatcher.DispatchHandler, BodyOwner, Expirin
     this.released = true;
     this.pool.slots.release();
   }
+}
+
+/**
+ * undici's error as the request's, in the axios transport's words where they differ:
+ * "bad upgrade" is undici's for a 101 with an Upgrade header; `UND_ERR_SOCKET` ("other
+ * side closed") its code for a connection the server closed before the answer was
+ * whole, where node:http says `ECONNRESET` (undici's error is kept as the `cause`).
+ */
+function undiciError(err: Error): Error {
+  if (isTransportError(err)) return err;
+  if (err.message === 'bad upgrade') return unexpectedUpgrade();
+  if ((err as { code?: unknown }).code === 'UND_ERR_SOCKET') return Object.assign(transportError('ECONNRESET', err.message), { cause: err });
+  return err;
 }
 
 /** What undici needs for a hop sent with `headers`: origin, path and headers apart, the body encoded. */

@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { types } from 'node:util';
 import { CancelledError, HttpStatusError, NetworkError, SessionClosedError, TimeoutError } from '../../lib/http';
 import type { ClientSession } from '../../lib/http';
@@ -73,6 +75,24 @@ describe.each(TRANSPORTS)('createSession errors on %s', (_transport, makeTranspo
     expect(types.isNativeError(err.cause) || err.cause instanceof Error).toBe(true);
     expect(err.cause.code).toBe(code);
     expect(err.message).toContain(code);
+  });
+
+  // node:http and undici name these differently ("socket hang up", "other side closed"):
+  // the code is the same on both transports.
+  it.each([
+    ['closes the connection without an answer', (socket: Socket) => socket.end()],
+    ['closes the connection in the middle of the body', (socket: Socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc')],
+  ])('gives ECONNRESET as the cause when the server %s', async (_what, answer) => {
+    const server = createServer((socket) => socket.once('data', () => answer(socket)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const err = await failure(t.session().get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/x`));
+      expect(err).toBeInstanceOf(NetworkError);
+      expect(err.cause.code).toBe('ECONNRESET');
+      expect(err.message).toContain('(ECONNRESET)');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('gives the TypeError of new URL() as the cause of an invalid URL, and sends nothing', async () => {
