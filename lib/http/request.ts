@@ -344,7 +344,7 @@ export function checkHeaders(fn: string, param: string, value: unknown): Record<
   if (!isPlainObject(value)) return fail('type', fn, param, 'a plain object of header names to values', value);
   const out: Record<string, string> = {};
   for (const name in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
+    if (!Object.hasOwn(value, name)) continue;
     const raw = value[name];
     if (!TOKEN.test(name)) {
       throw new TypeError(`${fn}: ${param} has an invalid header name ${describe(name)}`);
@@ -393,23 +393,24 @@ function checkSignal(fn: string, param: string, value: unknown): AbortSignal {
  * failure.
  */
 export function checkBody(fn: string, param: string, value: unknown): unknown {
-  if (value === undefined || value === null) return value;
-  switch (typeof value) {
-    case 'string':
+  if (value === undefined || value === null || typeof value === 'string') return value;
+  if (typeof value === 'object') {
+    if (Array.isArray(value) || isPlainObject(value)) {
+      const problem = jsonProblem(value, []);
+      if (problem !== undefined) throw new TypeError(`${fn}: ${param}${problem.path} must be serializable as JSON (no BigInt, no cycle), got ${problem.got}`);
       return value;
-    case 'object': {
-      if (value instanceof URLSearchParams || value instanceof ArrayBuffer || ArrayBuffer.isView(value) || value instanceof Blob) return value;
-      const proto: unknown = Object.getPrototypeOf(value);
-      if (Array.isArray(value) || proto === Object.prototype || proto === null) {
-        const ancestors: object[] = [];
-        const problem = jsonProblem(value, ancestors);
-        if (problem !== undefined) throw new TypeError(`${fn}: ${param}${problem.path} must be serializable as JSON (no BigInt, no cycle), got ${problem.got}`);
-        return value;
-      }
-      const v = value as { pipe?: unknown; toJSON?: unknown; [Symbol.toStringTag]?: unknown };
-      if (typeof v.pipe === 'function' || typeof v.toJSON === 'function' || v[Symbol.toStringTag] === 'FormData') return value;
-      break;
     }
+    const v = value as { pipe?: unknown; toJSON?: unknown; [Symbol.toStringTag]?: unknown };
+    if (
+      value instanceof URLSearchParams ||
+      value instanceof ArrayBuffer ||
+      ArrayBuffer.isView(value) ||
+      value instanceof Blob ||
+      typeof v.pipe === 'function' ||
+      typeof v.toJSON === 'function' ||
+      v[Symbol.toStringTag] === 'FormData'
+    )
+      return value;
   }
   return fail('type', fn, param, 'a string, a plain object or array (JSON), bytes, a stream, a Blob, FormData or URLSearchParams', value);
 }
@@ -432,7 +433,7 @@ function jsonProblem(value: object, ancestors: object[]): { path: string; got: s
     }
   } else {
     for (const key in value) {
-      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      if (!Object.hasOwn(value, key)) continue;
       const inner = child((value as Record<string, unknown>)[key], ancestors);
       if (inner === undefined) continue;
       found = { path: `${/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`}${inner.path}`, got: inner.got };
@@ -453,7 +454,7 @@ function child(value: unknown, ancestors: object[]): { path: string; got: string
 
 /** Whether an object has no own enumerable key (without allocating a key list). */
 export function isEmpty(value: object): boolean {
-  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
   return true;
 }
 
@@ -476,9 +477,8 @@ export function resolveUrl(baseURL: string | undefined, url: string, params: Par
     throw new TypeError(`unsupported protocol ${parsed.protocol} (only http: and https:)`);
   }
   if (params !== undefined) {
-    let added: URLSearchParams;
-    if (params instanceof URLSearchParams) added = params;
-    else {
+    let added = params as URLSearchParams;
+    if (!(params instanceof URLSearchParams)) {
       added = new URLSearchParams();
       for (const [name, value] of Object.entries(params)) {
         if (value === undefined || value === null) continue;
@@ -487,8 +487,8 @@ export function resolveUrl(baseURL: string | undefined, url: string, params: Par
     }
     // Appended to the URL's own query as it is written (`searchParams.append` would
     // re-encode all of it: `flag` becomes `flag=`, `%20` a `+`, and a signed query breaks).
-    const more = added.toString();
-    if (more !== '') parsed.search = parsed.search.length > 1 ? `${parsed.search.slice(1)}&${more}` : more;
+    const more = `${added}`;
+    if (more) parsed.search = parsed.search ? `${parsed.search.slice(1)}&${more}` : more;
   }
   const authorization = takeCredentials(parsed);
   return { url: parsed.href, authorization };
