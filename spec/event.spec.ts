@@ -84,6 +84,20 @@ describe('Event', () => {
     expect(woken).toEqual(['first', 'second', 'again']);
   });
 
+  it('lets a subscription made while it is set through, even from inside a waking waiter that clears it next', () => {
+    const event = new Event();
+    const woken: string[] = [];
+    event.wait().subscribe(() => {
+      woken.push('first');
+      // The event is set here: this one emits, as outside any waiter it would at once.
+      event.wait().subscribe(() => woken.push('asked while set'));
+      event.clear();
+    });
+    event.set();
+    expect(woken).toEqual(['first', 'asked while set']);
+    expect(event.waiting).toBe(0);
+  });
+
   it('makes a subscription that comes after clear() wait for the next set()', () => {
     testScheduler.run(({ expectObservable }) => {
       const event = new Event();

@@ -266,6 +266,17 @@ describe.each([
     expect(outcome(queue.join())).toEqual([undefined, 'done']);
   });
 
+  it('joins at once when nothing is unfinished, even from inside another join that puts an item next', () => {
+    const queue = make();
+    const seen: string[] = [];
+    queue.join().subscribe(() => {
+      seen.push('first');
+      queue.join().subscribe(() => seen.push('asked with nothing unfinished'));
+      queue.putNowait('next');
+    });
+    expect(seen).toEqual(['first', 'asked with nothing unfinished']);
+  });
+
   it('emits join() when the last item put is marked done', () => {
     testScheduler.run(({ expectObservable }) => {
       const queue = make();

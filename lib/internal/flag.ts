@@ -45,7 +45,12 @@ export class Flag implements Room {
 
 /** One subscription waiting on a {@link Flag}. */
 class FlagWaiter<V> extends BaseWaiter implements Unsubscribable {
-  /** The flag's raise count when this waiter entered. */
+  /**
+   * The flag's raise count when this waiter entered, one less if the flag was raised
+   * then: a waiter that asks while the flag is raised is let through even if the flag is
+   * lowered before the gate gets to it (one that asks from inside another's admission
+   * is queued until that has returned).
+   */
   readonly round: number;
 
   constructor(
@@ -54,7 +59,7 @@ class FlagWaiter<V> extends BaseWaiter implements Unsubscribable {
     private readonly value: V,
   ) {
     super();
-    this.round = flag.raises;
+    this.round = flag.raised ? flag.raises - 1 : flag.raises;
   }
 
   admit(): void {
