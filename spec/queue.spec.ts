@@ -1,4 +1,4 @@
-import { concatMap, defer, from, mergeMap, of, repeat, take, tap } from 'rxjs';
+import { Subscriber, concatMap, defer, from, mergeMap, of, repeat, take, tap } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { InvalidStateError, LifoQueue, PriorityQueue, Queue, QueueEmptyError, QueueFullError, QueueShutDownError, taskGroup } from '../lib';
@@ -264,6 +264,16 @@ describe.each([
     const queue = make();
     expect(outcome(queue.join())).toEqual([undefined, 'done']);
     expect(outcome(queue.join())).toEqual([undefined, 'done']);
+  });
+
+  it('gives nothing to a subscriber that was closed before it subscribed: the item stays', () => {
+    const queue = make();
+    queue.putNowait('a');
+    const got: string[] = [];
+    const closed = new Subscriber<string>({ next: (item) => got.push(item), error: () => undefined, complete: () => undefined });
+    closed.unsubscribe();
+    queue.get().subscribe(closed);
+    expect({ size: queue.size, got }).toEqual({ size: 1, got: [] });
   });
 
   it('joins at once when nothing is unfinished, even from inside another join that puts an item next', () => {

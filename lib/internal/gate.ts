@@ -99,6 +99,8 @@ export class Gate {
    */
   observe<T>(make: (subscriber: Subscriber<T>) => Waiter & Unsubscribable): Observable<T> {
     return new Observable<T>((subscriber) => {
+      // A subscriber closed already (given to subscribe() after it was unsubscribed) takes nothing.
+      if (subscriber.closed) return;
       const waiter = make(subscriber);
       subscriber.add(waiter);
       this.enter(waiter);
