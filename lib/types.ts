@@ -32,7 +32,13 @@ export interface PoolOptions {
   readonly onProgress?: (progress: Progress) => void;
 }
 
-/** With `returnExceptions: true`, a slot holds either the result or the thrown value. */
+/**
+ * With `returnExceptions: true`, a slot holds either the result or the thrown value.
+ * The thrown value is typed `Error`, the common case, but it is whatever was thrown,
+ * which need not be one (Angular's `HttpErrorResponse` is not, nor is a thrown string):
+ * tell a failure from a result with a check that fits what your inputs throw, not with
+ * `instanceof Error` alone.
+ */
 export type Settled<T> = T | Error;
 
 /**
