@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { STATUS_CODES, createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -171,7 +172,15 @@ class HttpbinServer implements Httpbin {
     private readonly chaos: Required<ChaosOptions> | undefined,
     private readonly cors: boolean,
   ) {
-    this.server = createServer((req, res) => this.handle(req, res));
+    this.server = createServer((req, res) => {
+      try {
+        this.handle(req, res);
+      } catch (err) {
+        // What the request asked for cannot be sent (a header value it chose, say): a 500,
+        // as httpbin's own server answers, never a crash of the process that hosts it.
+        failed(res, err);
+      }
+    });
     this.server.on('connection', (socket: Socket) => {
       this.connectionCount++;
       this.sockets.add(socket);
@@ -335,7 +344,9 @@ class HttpbinServer implements Httpbin {
     if (this.cors && allowOrigin(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://httpbin.invalid');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    const [, route = '', ...params] = path.split('/');
+    const [, route = '', ...segments] = path.split('/');
+    // Each segment as the client meant it (`/basic-auth/a%20b/p` is user `a b`), as httpbin reads them.
+    const params = segments.map(decodeSegment);
     const method = req.method ?? 'GET';
     const call: Call = { req, res, url, method, params };
 
@@ -1089,9 +1100,14 @@ function describeBody(req: IncomingMessage, body: Buffer): Record<string, unknow
   const text = body.toString('utf8');
   const type = req.headers['content-type'] ?? '';
   let form: Record<string, string | string[]> = {};
-  let data = text;
+  let files: Record<string, string | string[]> = {};
+  let data = jsonSafe(body, 'application/octet-stream');
+  const boundary = /^multipart\/form-data;.*\bboundary="?([^";]+)"?/i.exec(type)?.[1];
   if (type.startsWith('application/x-www-form-urlencoded')) {
     form = args(new URL(`http://x/?${text}`));
+    data = '';
+  } else if (boundary !== undefined) {
+    ({ form, files } = multipartFields(body, boundary));
     data = '';
   }
   let json: unknown = null;
@@ -1100,7 +1116,62 @@ function describeBody(req: IncomingMessage, body: Buffer): Record<string, unknow
   } catch {
     json = null;
   }
-  return { data, files: {}, form, json };
+  return { data, files, form, json };
+}
+
+/** Bytes as httpbin's `json_safe` gives them: UTF-8 text as it is, anything else as a base64 data URL of `type`. */
+function jsonSafe(bytes: Buffer, type: string): string {
+  return isUtf8(bytes) ? bytes.toString('utf8') : `data:${type};base64,${bytes.toString('base64')}`;
+}
+
+/** The fields and files of a multipart/form-data body, as httpbin echoes them (a name given twice: a list). */
+function multipartFields(body: Buffer, boundary: string): { form: Record<string, string | string[]>; files: Record<string, string | string[]> } {
+  const form: Record<string, string | string[]> = {};
+  const files: Record<string, string | string[]> = {};
+  const add = (into: Record<string, string | string[]>, name: string, value: string): void => {
+    const had = into[name];
+    into[name] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
+  };
+  const delimiter = Buffer.from(`--${boundary}`);
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString('latin1') === '--') break;
+    const next = body.indexOf(delimiter, start);
+    if (next < 0) break;
+    // The part: CRLF, its headers, a blank line, its content, CRLF.
+    const part = body.subarray(start + 2, next - 2);
+    const headEnd = part.indexOf('\r\n\r\n');
+    if (headEnd >= 0) {
+      const head = part.subarray(0, headEnd).toString('utf8');
+      const content = part.subarray(headEnd + 4);
+      const name = /\bname="([^"]*)"/i.exec(head)?.[1];
+      const isFile = /\bfilename="/i.test(head);
+      const partType = /^content-type:\s*(.+)$/im.exec(head)?.[1]?.trim() ?? 'application/octet-stream';
+      if (name !== undefined) add(isFile ? files : form, name, isFile ? jsonSafe(content, partType) : content.toString('utf8'));
+    }
+    at = next;
+  }
+  return { form, files };
+}
+
+/** A path segment percent-decoded; one that is not valid percent-encoding, as it is. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** The answer to a request whose handling threw: a 500 if nothing was sent yet, else the connection cut. */
+function failed(res: ServerResponse, err: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  sendText(res, 500, `Internal Server Error: ${err instanceof Error ? err.message : String(err)}\n`);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

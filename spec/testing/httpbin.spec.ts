@@ -431,6 +431,49 @@ describe('startHttpbin', () => {
         expect(res.headers['content-length']).toBe(String(res.body.length));
       });
 
+      // A header value the query chose that cannot be sent: httpbin's server answers 500.
+      it.each(['/response-headers?a=%E2%82%AC', '/response-headers?a=x%0D%0Ay', '/redirect-to?url=/%E2%82%AC', '/cookies/set?a%0Ab=1'])(
+        'answers %s with 500, and goes on serving',
+        async (path) => {
+          const res = await call(`${httpbin.url}${path}`).response;
+          expect(res.status).toBe(500);
+          expect((await call(`${httpbin.url}/get`).response).status).toBe(200);
+        },
+      );
+
+      it('reads path segments percent-decoded, as httpbin does (/basic-auth/a%20b/p is user "a b")', async () => {
+        const authorization = `Basic ${Buffer.from('a b:p').toString('base64')}`;
+        const auth = await json(`${httpbin.url}/basic-auth/a%20b/p`, { headers: { authorization } });
+        expect(auth).toEqual({ status: 200, body: { authenticated: true, user: 'a b' } });
+        const decoded = await call(`${httpbin.url}/base64/SGk%3D`).response;
+        expect([decoded.status, decoded.body.toString()]).toEqual([200, 'Hi']);
+      });
+
+      it('echoes a body that is not UTF-8 as a base64 data URL, as httpbin does', async () => {
+        const { body } = await json(`${httpbin.url}/post`, {
+          method: 'POST',
+          body: Buffer.from([0, 0xff, 0xfe, 0x41]),
+          headers: { 'content-type': 'application/octet-stream' },
+        });
+        expect(body.data).toBe('data:application/octet-stream;base64,AP/+QQ==');
+      });
+
+      it('echoes a multipart body as its form fields and files, as httpbin does', async () => {
+        const boundary = 'XyZ';
+        const parts = [
+          `--${boundary}\r\nContent-Disposition: form-data; name="k"\r\n\r\nv\r\n`,
+          `--${boundary}\r\nContent-Disposition: form-data; name="k"\r\n\r\nw\r\n`,
+          `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nfile content\r\n`,
+          `--${boundary}--\r\n`,
+        ];
+        const { body } = await json(`${httpbin.url}/post`, {
+          method: 'POST',
+          body: parts.join(''),
+          headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        });
+        expect({ data: body.data, form: body.form, files: body.files }).toEqual({ data: '', form: { k: ['v', 'w'] }, files: { f: 'file content' } });
+      });
+
       it('answers /base64 with bad characters with 400', async () => {
         expect((await call(`${httpbin.url}/base64/a$b`).response).status).toBe(400);
       });

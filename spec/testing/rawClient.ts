@@ -24,7 +24,7 @@ export interface RawCall {
  * One request on a fresh connection (`agent: false`, so the socket closes after the
  * response), independent of the library under test.
  */
-export function call(url: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): RawCall {
+export function call(url: string, init: { method?: string; body?: string | Buffer; headers?: Record<string, string> } = {}): RawCall {
   const started = performance.now();
   const headers = { ...init.headers, ...(init.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(init.body)) }) };
   const req = request(url, { method: init.method ?? 'GET', agent: false, headers });
