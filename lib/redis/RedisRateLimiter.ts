@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { Observable } from 'rxjs';
 import type { Subscriber } from 'rxjs';
 import { captureContext, runInContext } from '../internal/context';
+import { markHandled } from '../internal/input';
 import { inputObservable } from '../internal/inputObservable';
 import { checkInterval, checkPositiveInteger, checkTaskInput, readOptions } from '../internal/validate';
 import type { Limiter, TaskInput } from '../types';
@@ -153,6 +154,9 @@ export class RedisRateLimiter implements Limiter {
     const source = inputObservable(input, 'RedisRateLimiter.run');
     const state = this.state;
     return new Observable<T>((subscriber) => {
+      // However the wait ends (an unsubscribe, close(), Redis lost), a Promise input that
+      // rejects meanwhile is never left unhandled; the run still hears its rejection.
+      markHandled(input);
       const ticket = new Ticket<T>(state.link.nextId(), source, subscriber);
       subscriber.add(() => {
         if (ticket.phase !== DONE) state.leave(ticket);

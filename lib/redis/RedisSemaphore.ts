@@ -156,6 +156,9 @@ export class RedisSemaphore implements Limiter {
     checkTaskInput<T>('RedisSemaphore.run', 'input', input);
     const state = this.state;
     return new Observable<T>((subscriber) => {
+      // However the wait ends (an unsubscribe, close(), Redis lost), a Promise input that
+      // rejects meanwhile is never left unhandled; a run still hears its rejection.
+      markHandled(input);
       const lease = new Lease<T>(state, state.link.nextId(), input, subscriber);
       subscriber.add(() => lease.cancel());
       state.ask(lease);
@@ -390,7 +393,6 @@ class Lease<T> implements RedisWaiter, InputTarget {
       case ASKING:
       case QUEUED:
         this.state.leave(this);
-        markHandled(this.input);
         return;
       case GRANTED:
         this.phase = DONE;

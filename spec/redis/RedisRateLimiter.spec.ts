@@ -39,6 +39,28 @@ const JITTER = 100;
 
 const waiting = async (limiter: RedisRateLimiter): Promise<number> => (await firstValueFrom(limiter.counts())).waiting;
 
+/** Rejections Node reports unhandled while `body` runs, and for a turn of the event loop after. */
+async function unhandledDuring(body: () => Promise<void>): Promise<unknown[]> {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    await body();
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+  return unhandled;
+}
+
+/** A Promise that rejects when told to, with nothing attached to it. */
+function rejecting(): { promise: Promise<never>; reject(): void } {
+  let reject!: () => void;
+  const promise = new Promise<never>((_resolve, rejectWith) => (reject = () => rejectWith(new Error('rejected later'))));
+  return { promise, reject };
+}
+
 describe('RedisRateLimiter', () => {
   it('allows at most `count` starts in any window of `interval`, across instances', async () => {
     const interval = 400;
@@ -154,5 +176,24 @@ describe('RedisRateLimiter', () => {
     started.complete();
     expect(await running).toBe('still running');
     await expect(lastValueFrom(a!.run(of(1)))).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  // "Promises are never left unhandled": a Promise input that waited and was let go.
+  it('leaves no Promise input unhandled that was let go while it waited: unsubscribed, or queued at close()', async () => {
+    const [a] = shared(1, 1, 60_000);
+    await lastValueFrom(a!.run(of(0)));
+    const left = rejecting();
+    const queued = rejecting();
+    const unhandled = await unhandledDuring(async () => {
+      const subscription = a!.run(left.promise).subscribe({ error: () => undefined });
+      const failed = new Promise((resolve) => a!.run(queued.promise).subscribe({ error: resolve }));
+      expect(await waiting(a!)).toBe(2);
+      subscription.unsubscribe();
+      await a!.close();
+      expect(await failed).toBeInstanceOf(CancelledError);
+      left.reject();
+      queued.reject();
+    });
+    expect(unhandled).toEqual([]);
   });
 });

@@ -60,6 +60,28 @@ async function waiting(semaphore: RedisSemaphore): Promise<number> {
   return (await firstValueFrom(semaphore.counts())).waiting;
 }
 
+/** Rejections Node reports unhandled while `body` runs, and for a turn of the event loop after. */
+async function unhandledDuring(body: () => Promise<void>): Promise<unknown[]> {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    await body();
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+  return unhandled;
+}
+
+/** A Promise that rejects when told to, with nothing attached to it. */
+function rejecting(): { promise: Promise<never>; reject(): void } {
+  let reject!: () => void;
+  const promise = new Promise<never>((_resolve, rejectWith) => (reject = () => rejectWith(new Error('rejected later'))));
+  return { promise, reject };
+}
+
 describe('RedisSemaphore', () => {
   it('never lets more than `permits` run across instances, and gives every permit back', async () => {
     const [a, b, c] = shared(3, 2);
@@ -382,5 +404,28 @@ describe('RedisSemaphore', () => {
       b: 0,
     });
     tracked.stop();
+  });
+
+  // "Promises are never left unhandled": a Promise input that waited and was let go.
+  it('leaves no Promise input unhandled that was let go while it waited: unsubscribed, queued at close(), or run after it', async () => {
+    const [a] = shared(1, 1);
+    await hold(a!);
+    const left = rejecting();
+    const queued = rejecting();
+    const late = rejecting();
+    const unhandled = await unhandledDuring(async () => {
+      const subscription = a!.run(left.promise).subscribe({ error: () => undefined });
+      const failed = new Promise((resolve) => a!.run(queued.promise).subscribe({ error: resolve }));
+      expect(await waiting(a!)).toBe(2);
+      subscription.unsubscribe();
+      await a!.close();
+      expect(await failed).toBeInstanceOf(CancelledError);
+      const refused = await new Promise((resolve) => a!.run(late.promise).subscribe({ error: resolve }));
+      expect(refused).toBeInstanceOf(CancelledError);
+      left.reject();
+      queued.reject();
+      late.reject();
+    });
+    expect(unhandled).toEqual([]);
   });
 });
