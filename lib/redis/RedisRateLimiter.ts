@@ -9,7 +9,7 @@ import type { Limiter, TaskInput } from '../types';
 import { checkKey, checkRedis } from './internal/options';
 import { ASKING, DONE, LimiterQueue } from './internal/queue';
 import type { LimiterScripts, RedisWaiter } from './internal/queue';
-import { RATE_ACQUIRE, RATE_COUNTS, RATE_GIVE_BACK, RATE_RENEW } from './scripts';
+import { RATE_ACQUIRE, RATE_COUNTS, RATE_GIVE_BACK, RATE_RENEW, RATE_SPACE } from './scripts';
 import type { RedisLimiterCounts } from './types';
 
 /** Options of {@link RedisRateLimiter}. */
@@ -247,7 +247,7 @@ class StartState extends LimiterQueue<Ticket<unknown>> {
   }
 }
 
-const SCRIPTS: LimiterScripts = { acquire: RATE_ACQUIRE, giveBack: RATE_GIVE_BACK, renew: RATE_RENEW, counts: RATE_COUNTS };
+const SCRIPTS: LimiterScripts = { space: RATE_SPACE, acquire: RATE_ACQUIRE, giveBack: RATE_GIVE_BACK, renew: RATE_RENEW, counts: RATE_COUNTS };
 
 /** One subscription to `limiter.run(input)` waiting for its start. */
 class Ticket<T> implements RedisWaiter {

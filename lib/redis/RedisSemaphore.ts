@@ -300,6 +300,7 @@ class PermitState extends LimiterQueue<Lease<unknown>> {
 }
 
 const SCRIPTS: LimiterScripts = {
+  space: '',
   acquire: SEMAPHORE_ACQUIRE,
   giveBack: SEMAPHORE_GIVE_BACK,
   renew: SEMAPHORE_RENEW,

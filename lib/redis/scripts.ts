@@ -15,6 +15,9 @@
  * | `<key>:owners`         | sorted set  | processes (limiter instances) alive, scored by lease expiry      |
  * | `<key>:grants:<owner>` | list        | permits or starts given to an owner's waiters, for it to BLPOP   |
  *
+ * Those are a RedisSemaphore's; a RedisRateLimiter's are the same under `<key>:rate`
+ * (`<key>:rate:starts`, `<key>:rate:queue`, ...: see `RATE_SPACE`).
+ *
  * An id is its owner's 24-character id followed by a counter, so a script can tell whose
  * a waiter is. Time is Redis's own (`TIME`, in ms), never a client's clock.
  *
@@ -37,13 +40,21 @@ function script(name: string, source: string): Script {
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
+/**
+ * Where a rate limiter's names are, under its key: a semaphore's are right under it. A
+ * RedisSemaphore and a RedisRateLimiter given the same key are two limits, and share
+ * nothing (with one queue, each took the other's waiters).
+ */
+export const RATE_SPACE = ':rate';
+
 /** The length of an owner id: 12 random bytes in hex. */
 export const OWNER_LENGTH = 24;
 
 // What every script does first: read its arguments and the time, forget what has expired,
 // and renew the caller's own lease as a process (its waiters stay in the queue while it lives).
-const PRELUDE = `
-local base = KEYS[1]
+function prelude(space: string): string {
+  return `
+local base = KEYS[1] .. '${space}'
 local queue = base .. ':queue'
 local owners = base .. ':owners'
 local owner = ARGV[1]
@@ -75,11 +86,12 @@ local function liveWaiters()
   return waiting
 end
 `;
+}
 
 // The semaphore's part: permits whose lease ran out come back, and free permits go to the
 // queue's head, first come, first served. A waiter whose owner died is dropped when it
 // reaches the head (amortised O(1): each is dropped once).
-const SEMAPHORE = `${PRELUDE}
+const SEMAPHORE = `${prelude('')}
 local holders = base .. ':holders'
 redis.call('ZREMRANGEBYSCORE', holders, '-inf', now)
 local function fill()
@@ -167,7 +179,7 @@ return {now, wasAlive, available, liveWaiters()}
 
 // The rate limiter's part: starts older than the window leave it, and while the window
 // has room the queue's head starts, first come, first served.
-const RATE = `${PRELUDE}
+const RATE = `${prelude(RATE_SPACE)}
 local starts = base .. ':starts'
 redis.call('ZREMRANGEBYSCORE', starts, '-inf', now - interval)
 local function record(id)

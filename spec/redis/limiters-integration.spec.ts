@@ -7,9 +7,9 @@
  * limit holds across both. The server's own counters are the witnesses.
 
  */
-import { defer, lastValueFrom, merge, of, timer } from 'rxjs';
+import { Subject, defer, lastValueFrom, merge, of, timer } from 'rxjs';
 import { finalize, map, toArray } from 'rxjs/operators';
-import { asCompleted, gather, rateLimit, withPermit } from '../../lib';
+import { CancelledError, asCompleted, gather, rateLimit, withPermit } from '../../lib';
 import type { Limiter } from '../../lib';
 import { createSession } from '../../lib/http';
 import type { ClientSession } from '../../lib/http';
@@ -127,5 +127,32 @@ describe('Redis limiters as Limiters', () => {
     expect(httpbin.requests).toBe(6);
     // 6 starts at 2 per 300 ms: the last at least two windows after the first.
     expect(performance.now() - t0).toBeGreaterThanOrEqual(550);
+  });
+});
+
+// "Every process that uses the same key shares one limit": one limit of one kind. A
+// semaphore and a rate limiter that happen to share a key are two limits.
+describe('a RedisSemaphore and a RedisRateLimiter on the same key', () => {
+  it("are two limits: neither takes the other's waiters or permits", async () => {
+    const key = `spec:integration:${++keys}`;
+    const semaphore = new RedisSemaphore({ redis: server.client(), key, permits: 1 });
+    const limiter = new RedisRateLimiter({ redis: server.client(), key, count: 1, interval: 60_000 });
+    closing.push(semaphore, limiter);
+    const release = new Subject<void>();
+    const first = lastValueFrom(semaphore.run(release), { defaultValue: 'first done' });
+    const started: string[] = [];
+    const second = lastValueFrom(semaphore.run(defer(() => (started.push('second'), of('second')))));
+    expect(await lastValueFrom(limiter.run(of('a')))).toBe('a');
+    const b = lastValueFrom(limiter.run(defer(() => (started.push('b'), of('b'))))).catch((err: unknown) => err);
+    // Each waits in its own queue, and the start the rate limiter took is not a permit.
+    expect(await lastValueFrom(semaphore.counts())).toEqual({ available: 0, waiting: 1 });
+    expect(await lastValueFrom(limiter.counts())).toEqual({ available: 0, waiting: 1 });
+    release.complete();
+    expect(await first).toBe('first done');
+    expect(await second).toBe('second');
+    expect(started).toEqual(['second']);
+    expect(await lastValueFrom(limiter.counts())).toEqual({ available: 0, waiting: 1 });
+    await limiter.close();
+    expect(await b).toBeInstanceOf(CancelledError);
   });
 });

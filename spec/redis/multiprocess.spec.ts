@@ -10,6 +10,7 @@
  */
 import { Subject, firstValueFrom, lastValueFrom } from 'rxjs';
 import { RedisSemaphore } from '../../lib/redis';
+import { RATE_SPACE } from '../../lib/redis/scripts';
 import { startCounterServer } from './counterServer';
 import type { CounterServer } from './counterServer';
 import { startRedisServer } from './redisServer';
@@ -208,11 +209,11 @@ describe('RedisRateLimiter across processes', () => {
     const count = 4;
     const interval = 1_000;
     const rateKey = key('rate');
-    // Every start Redis records is a ZADD to <key>:starts by the script, with Redis's time as its score.
+    // Every start Redis records is a ZADD to <key>:rate:starts by the script, with Redis's time as its score.
     const monitor = await server.client().monitor();
     const recorded: number[] = [];
     monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args[0]?.toLowerCase() === 'zadd' && args[1] === `${rateKey}:starts`) recorded.push(Number(args[2]));
+      if (args[0]?.toLowerCase() === 'zadd' && args[1] === `${rateKey}${RATE_SPACE}:starts`) recorded.push(Number(args[2]));
     });
     const pool = await spawn(['r1', 'r2', 'r3'], { kind: 'rate', key: rateKey, count, interval });
     for (const worker of pool) worker.send({ type: 'jobs', prefix: 's', count: 5, ms: 1 });

@@ -9,6 +9,7 @@ import {
   RATE_ACQUIRE,
   RATE_COUNTS,
   RATE_GIVE_BACK,
+  RATE_SPACE,
   SEMAPHORE_ACQUIRE,
   SEMAPHORE_COUNTS,
   SEMAPHORE_GIVE_BACK,
@@ -98,11 +99,11 @@ describe('the rate limiter scripts', () => {
     const queued = await run(RATE_ACQUIRE, key, owner('b'), 10_000, 1, interval, id('b', 1));
     expect(queued[2]).toBe(0);
     // It may start again once the first start has left the window.
-    expect(Number(queued[3])).toBe(Number(await redis.zscore(`${key}:starts`, id('a', 1))) + interval);
+    expect(Number(queued[3])).toBe(Number(await redis.zscore(`${key}${RATE_SPACE}:starts`, id('a', 1))) + interval);
     // a's start never happened (its waiter had left): given back, it leaves the window, and b starts.
     await run(RATE_GIVE_BACK, key, owner('a'), 10_000, 1, interval, '0', id('a', 1));
-    expect(await redis.zrange(`${key}:starts`, 0, -1)).toEqual([id('b', 1)]);
-    expect(await redis.lrange(`${key}:grants:${owner('b')}`, 0, -1)).toEqual([id('b', 1)]);
+    expect(await redis.zrange(`${key}${RATE_SPACE}:starts`, 0, -1)).toEqual([id('b', 1)]);
+    expect(await redis.lrange(`${key}${RATE_SPACE}:grants:${owner('b')}`, 0, -1)).toEqual([id('b', 1)]);
     expect((await run(RATE_COUNTS, key, '', 10_000, 1, interval)).slice(2)).toEqual([0, 0]);
   });
 
@@ -112,7 +113,7 @@ describe('the rate limiter scripts', () => {
     await run(RATE_ACQUIRE, key, owner('d'), 0, 1, 60_000, id('d', 1));
     await run(RATE_ACQUIRE, key, owner('l'), 10_000, 1, 60_000, id('l', 1));
     await run(RATE_GIVE_BACK, key, owner('a'), 10_000, 1, 60_000, '0', id('a', 1));
-    expect(await redis.zrange(`${key}:starts`, 0, -1)).toEqual([id('l', 1)]);
-    expect(await redis.exists(`${key}:grants:${owner('d')}`)).toBe(0);
+    expect(await redis.zrange(`${key}${RATE_SPACE}:starts`, 0, -1)).toEqual([id('l', 1)]);
+    expect(await redis.exists(`${key}${RATE_SPACE}:grants:${owner('d')}`)).toBe(0);
   });
 });

@@ -68,6 +68,8 @@ export class RedisLink {
     readonly redis: Redis,
     /** The limiter's key (ioredis adds its keyPrefix). */
     readonly key: string,
+    /** Where its kind's names are under the key (see `RATE_SPACE`). */
+    private readonly space: string,
     /** For error messages: `'RedisSemaphore'`, `'RedisRateLimiter'`. */
     readonly kind: string,
     /** ARGV[2] to ARGV[4] of every script: the owner's lease, the limit, the interval. */
@@ -173,7 +175,7 @@ export class RedisLink {
   }
 
   private async readGrants(blocker: Redis): Promise<void> {
-    const list = `${this.key}:grants:${this.owner}`;
+    const list = `${this.key}${this.space}:grants:${this.owner}`;
     while (!this.closed) {
       let popped: [string, string] | null;
       try {

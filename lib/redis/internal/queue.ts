@@ -35,6 +35,8 @@ export interface RedisWaiter {
 
 /** The four scripts of a kind of limiter. */
 export interface LimiterScripts {
+  /** Where the scripts' names are under the key (see `RATE_SPACE`): the grants lists too. */
+  readonly space: string;
   /** ARGV[5] the id. Reply `{ now, wasAlive, granted, at }`: `at` a lease expiry (granted), or when to look again (queued; 0 for never). */
   readonly acquire: Script;
   /** ARGV[5] '1' to forget the owner, then ids. Reply `{ now, wasAlive, at }`. */
@@ -76,7 +78,7 @@ export abstract class LimiterQueue<W extends RedisWaiter> {
     interval: number,
     private readonly scripts: LimiterScripts,
   ) {
-    this.link = new RedisLink(redis, key, kind, [leaseMs, limit, interval], {
+    this.link = new RedisLink(redis, key, scripts.space, kind, [leaseMs, limit, interval], {
       granted: (id, rest) => this.granted(id, rest),
       lost: (cause) => this.connectionLost(cause),
       back: () => this.renew(),
