@@ -17,7 +17,8 @@ import { ResponseTooLargeError } from '../http/errors/ResponseTooLargeError';
 import { NetworkError } from '../http/errors/NetworkError';
 import { abortInFlight, poolTransport } from '../http/poolTransport';
 import type { PoolCall, Sink } from '../http/poolTransport';
-import { closedError, separator } from '../http/response';
+import { callerError, closedError, separator } from '../http/response';
+import { statusText as phrase } from '../http/statusText';
 import { Slots } from '../http/slots';
 import type { HttpHeaders as SessionHeaders, HttpRequest, HttpResponse, PoolTransport } from '../http/types';
 
@@ -71,8 +72,12 @@ import type { HttpHeaders as SessionHeaders, HttpRequest, HttpResponse, PoolTran
  *   is, as always).
  *
  * The request: headers as the session merged them; a plain object or array as JSON,
- * a string, `URLSearchParams`, `Blob`, `FormData` or `ArrayBuffer` as HttpClient sends
- * them, and a typed array (a Node `Buffer`) as its bytes. The response's header names are
+ * `URLSearchParams` as a form (`application/x-www-form-urlencoded;charset=utf-8`, as the
+ * other transports send it), a string, `Blob`, `FormData` or `ArrayBuffer` as HttpClient
+ * sends them, and a typed array (a Node `Buffer`) as its bytes. `onDownloadProgress`
+ * hears of each download progress event HttpClient reports. A reason phrase HttpClient
+ * filled in itself (`'OK'` for a 404 whose server gave none, as HTTP/2 never does) is
+ * the status's own (`'Not Found'`). The response's header names are
  * lower case; `url` is the final URL when the backend tells it.
  *
  * The body: under `'auto'` (the default), `'bytes'` and `'arraybuffer'`, HttpClient is
@@ -86,7 +91,9 @@ import type { HttpHeaders as SessionHeaders, HttpRequest, HttpResponse, PoolTran
  * `withFetch()`'s as UTF-8 whatever the charset. A body an interceptor answers with
  * itself is taken as it is (a string as text). The browser follows
  * redirects itself, so `maxRedirects` has no effect, nor has the session's
- * `maxSockets` (to bound the requests in flight, give the session a `semaphore`).
+ * `maxSockets` (to bound the requests in flight, give the session a `semaphore`), nor
+ * its cookie jar (the browser's own applies; under server-side rendering, HttpClient
+ * sends the cookies its interceptors add).
  *
  * @example
  * ```ts
@@ -217,20 +224,30 @@ function exchange(client: HttpClient, request: HttpRequest): Observable<HttpResp
   // Bytes, decoded by the session as on its other transports; text under 'text' and
   // 'json', which HttpTestingController's flush(string or object) then fits.
   const responseType = request.responseType === 'text' || request.responseType === 'json' ? 'text' : 'arraybuffer';
-  const limited = request.maxContentLength !== Infinity;
+  const { data, onDownloadProgress } = request;
+  let headers = request.headers;
+  // A form, as the other transports send it: HttpClient would label any object but its own HttpParams JSON.
+  if (data instanceof URLSearchParams && headers['content-type'] === undefined) headers = { ...headers, 'content-type': FORM };
   return client
     .request(request.method, request.url, {
-      body: toBody(request.data),
-      headers: new HttpHeaders(request.headers as Record<string, string>),
+      body: toBody(data),
+      headers: new HttpHeaders(headers as Record<string, string>),
       observe: 'events',
       // Progress events tell how much of the body has come, so a body past the limit is
       // given up (the XHR or fetch aborted) as it arrives rather than once buffered.
-      reportProgress: limited,
+      reportProgress: request.maxContentLength !== Infinity || onDownloadProgress !== undefined,
       responseType: responseType as 'text',
     })
     .pipe(
       map((event: HttpEvent<unknown>) => {
-        if (event.type === HttpEventType.DownloadProgress && event.loaded > request.maxContentLength) throw tooLarge(request);
+        if (event.type === HttpEventType.DownloadProgress) {
+          if (event.loaded > request.maxContentLength) throw tooLarge(request);
+          try {
+            onDownloadProgress?.({ loaded: event.loaded, total: event.total });
+          } catch (thrown) {
+            throw callerError(thrown);
+          }
+        }
         if (event.type !== HttpEventType.Response) return undefined;
         return toResponse(request, event.status, event.statusText, event.url, event.headers, event.body);
       }),
@@ -247,10 +264,13 @@ function exchange(client: HttpClient, request: HttpRequest): Observable<HttpResp
     );
 }
 
-/** The body as HttpClient sends it: a typed array (which it would send as JSON) as an ArrayBuffer of its bytes. */
+const FORM = 'application/x-www-form-urlencoded;charset=utf-8';
+
+/** The body as HttpClient sends it: a typed array (which it would send as JSON) as an ArrayBuffer of its bytes, a form as its text. */
 function toBody(data: unknown): unknown {
   if (data === undefined) return null;
   if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+  if (data instanceof URLSearchParams) return data.toString();
   return data;
 }
 
@@ -268,7 +288,8 @@ function toResponse(request: HttpRequest, status: number, statusText: string, ur
   return {
     url: url ?? request.url,
     status,
-    statusText,
+    // HttpClient fills in 'OK' (or 'Unknown Error') where the server gave no reason phrase (HTTP/2 never does).
+    statusText: (statusText === 'OK' && status !== 200) || statusText === 'Unknown Error' || statusText === '' ? phrase(status) : statusText,
     headers: own,
     data:
       received instanceof Uint8Array

@@ -201,6 +201,35 @@ describe('httpClientTransport over HttpTestingController', () => {
     req.flush(received(''));
   });
 
+  it('sends URLSearchParams as a form, as the other transports do (HttpClient would label it JSON)', () => {
+    const t = testingSession();
+    backend = t.backend;
+    record(t.session.post('/login', new URLSearchParams({ user: 'ada', pass: 'a b' })));
+    const req = backend.expectOne(`${API}/login`);
+    expect(req.request.body).toBe('user=ada&pass=a+b');
+    expect(req.request.detectContentTypeHeader()).toBe('text/plain');
+    expect(req.request.headers.get('content-type')).toBe('application/x-www-form-urlencoded;charset=utf-8');
+    req.flush(received(''));
+    const own = record(t.session.post('/login', new URLSearchParams({ a: '1' }), { headers: { 'content-type': 'application/x-custom' } }));
+    const second = backend.expectOne(`${API}/login`);
+    expect(second.request.headers.get('content-type')).toBe('application/x-custom');
+    second.flush(received(''));
+    expect(own.done).toBe(true);
+  });
+
+  it.each([
+    [404, '', 'Not Found'],
+    [404, 'OK', 'Not Found'],
+    [503, 'Unknown Error', 'Service Unavailable'],
+    [201, 'Made', 'Made'],
+  ])("gives a %i that HttpClient calls %p the reason phrase %p (HttpClient fills in 'OK' where the server gave none)", (status, given, shown) => {
+    const t = testingSession();
+    backend = t.backend;
+    const result = record(t.session.get('/x'));
+    backend.expectOne(`${API}/x`).flush(received(''), { status, statusText: given });
+    expect((result.value as HttpResponse | undefined)?.statusText).toBe(shown);
+  });
+
   it("gives any status as a response, body included, as the session's other transports do", () => {
     const t = testingSession();
     backend = t.backend;
@@ -304,6 +333,35 @@ describe('httpClientTransport over HttpTestingController', () => {
     req.event({ type: HttpEventType.DownloadProgress, loaded: 1001 });
     expect(result.error).toBeInstanceOf(ResponseTooLargeError);
     expect(req.cancelled).toBe(true);
+  });
+
+  it('tells onDownloadProgress what each progress event says, and fails with what it throws', () => {
+    const t = testingSession({ maxContentLength: Infinity });
+    backend = t.backend;
+    const seen: unknown[] = [];
+    const result = record(t.session.get('/doc', { onDownloadProgress: (progress) => void seen.push(progress) }));
+    const req = backend.expectOne(`${API}/doc`);
+    expect(req.request.reportProgress).toBe(true);
+    req.event({ type: HttpEventType.DownloadProgress, loaded: 50, total: 100 });
+    req.event({ type: HttpEventType.DownloadProgress, loaded: 100, total: 100 });
+    req.flush(new Uint8Array(100).buffer);
+    expect(seen).toEqual([
+      { loaded: 50, total: 100 },
+      { loaded: 100, total: 100 },
+    ]);
+    expect(result.done).toBe(true);
+    const boom = new Error('progress bar gone');
+    const failing = record(
+      t.session.get('/doc', {
+        onDownloadProgress: () => {
+          throw boom;
+        },
+      }),
+    );
+    const second = backend.expectOne(`${API}/doc`);
+    second.event({ type: HttpEventType.DownloadProgress, loaded: 1 });
+    expect(failing.error).toBe(boom);
+    expect(second.cancelled).toBe(true);
   });
 
   it('asks for no progress events when maxContentLength is Infinity', () => {
