@@ -1,4 +1,4 @@
-import { DestroyRef, inject, makeEnvironmentProviders } from '@angular/core';
+import { DestroyRef, ErrorHandler, inject, makeEnvironmentProviders } from '@angular/core';
 import type { EnvironmentProviders } from '@angular/core';
 import { EMPTY } from 'rxjs';
 import { createSession } from '../http/createSession';
@@ -64,7 +64,9 @@ export function provideSession(options?: SessionOptions): EnvironmentProviders {
       provide: SESSION,
       useFactory: (): ClientSession => {
         const session = createSession({ ...own, transport: own.transport ?? httpClientTransport() });
-        inject(DestroyRef).onDestroy(() => void session.close());
+        // A transport whose close() fails (one given in the options) is reported as the app's errors are, never left unhandled.
+        const errors = inject(ErrorHandler);
+        inject(DestroyRef).onDestroy(() => session.close().catch((err: unknown) => errors.handleError(err)));
         return session;
       },
     },

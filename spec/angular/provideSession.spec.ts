@@ -2,7 +2,7 @@ import { received } from './testbed';
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import type { HttpInterceptorFn } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { EnvironmentInjector, createEnvironmentInjector, inject } from '@angular/core';
+import { EnvironmentInjector, ErrorHandler, createEnvironmentInjector, inject } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { NEVER, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
@@ -96,6 +96,27 @@ describe('provideSession', () => {
     expect(close).not.toHaveBeenCalled();
     TestBed.resetTestingModule();
     expect(close).toHaveBeenCalledTimes(1);
+  });
+
+  it("reports a transport's failed close() to Angular's ErrorHandler, never as an unhandled rejection", async () => {
+    const boom = new Error('pool would not close');
+    const transport = Object.assign(() => NEVER, { close: () => Promise.reject(boom) });
+    const handled: unknown[] = [];
+    TestBed.configureTestingModule({
+      providers: [provideSession({ transport }), { provide: ErrorHandler, useValue: { handleError: (err: unknown) => handled.push(err) } }],
+    });
+    TestBed.inject(SESSION);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      TestBed.resetTestingModule();
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect({ handled, unhandled }).toEqual({ handled: [boom], unhandled: [] });
   });
 
   it('gives each environment injector its own session, closed with it alone', () => {
