@@ -349,26 +349,28 @@ class HttpbinServer implements Httpbin {
     const params = segments.map(decodeSegment);
     const method = req.method ?? 'GET';
     const call: Call = { req, res, url, method, params };
+    // As Flask answers for every route: OPTIONS with its Allow, a method it does not take with 405.
+    const answeredMethod = (allowed: readonly string[]): boolean => {
+      if (method !== 'OPTIONS' && allowed.includes(method)) return false;
+      req.resume();
+      if (method === 'OPTIONS') sendText(res, 200, '', { allow: allowHeader(allowed) });
+      else refuseMethod(call, allowed);
+      return true;
+    };
 
     // Routes that echo the request body.
     if (route === 'anything') {
+      if (answeredMethod(ANY_METHOD)) return;
       void readBody(req).then((body) => sendJson(res, 200, { ...echo(req, url), ...describeBody(req, body), method }));
       return;
     }
     if (BODY_METHODS.has(route) && params.length === 0) {
-      const allowed = [route.toUpperCase()];
-      if (method === 'OPTIONS') {
-        req.resume();
-        return sendText(res, 200, '', { allow: allowHeader(allowed) });
-      }
-      if (method !== allowed[0]) {
-        req.resume();
-        return refuseMethod(call, allowed);
-      }
+      if (answeredMethod([route.toUpperCase()])) return;
       void readBody(req).then((body) => sendJson(res, 200, { ...echo(req, url), ...describeBody(req, body) }));
       return;
     }
     if (route === 'delay' && params.length === 1) {
+      if (answeredMethod(DELAY_METHODS)) return;
       const seconds = parseSeconds(params[0]!);
       if (seconds === undefined) {
         req.resume();
@@ -393,14 +395,16 @@ class HttpbinServer implements Httpbin {
     if (route === 'reset' && params.length === 0) return reset(req);
     if (route === 'slow-body' && params.length === 1) return this.slowBody(res, params[0]!);
     if (route === 'chaos' && params.length === 1) return this.chaosAnswer(req, res, params[0]!);
-    if (route === 'drip' && params.length === 0) return this.drip(call);
-    if (route === 'range' && params.length === 1) return this.range(call, params[0]!);
-    if (route === 'sse' && params.length === 0) return this.sse(call);
+    const paced = (route === 'drip' || route === 'sse') && params.length === 0 ? route : route === 'range' && params.length === 1 ? route : undefined;
+    if (paced !== undefined) {
+      if (answeredMethod(GET_METHODS)) return;
+      if (paced === 'drip') return this.drip(call);
+      if (paced === 'sse') return this.sse(call);
+      return this.range(call, params[0]!);
+    }
     const answer = ROUTES[route]?.[params.length];
     if (answer === undefined) return sendText(res, 404, 'Not Found\n');
-    const allowed = answer.methods ?? GET_METHODS;
-    if (!allowed.includes(method) && method !== 'OPTIONS') return refuseMethod(call, allowed);
-    if (method === 'OPTIONS' && !allowed.includes('OPTIONS')) return sendText(res, 200, '', { allow: allowHeader(allowed) });
+    if (answeredMethod(answer.methods ?? GET_METHODS)) return;
     answer.run(call);
   }
 
@@ -556,8 +560,10 @@ interface Route {
 }
 
 const GET_METHODS: readonly string[] = ['GET', 'HEAD'];
-/** The methods httpbin's `/status`, `/redirect-to` and `/anything` accept: any, OPTIONS included. */
-const ANY_METHOD: readonly string[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
+/** The methods httpbin's `/status`, `/redirect-to` and `/anything` accept: any (OPTIONS answered as for every route). */
+const ANY_METHOD: readonly string[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'TRACE'];
+/** httpbin.org's `/delay/:n` echoes these, body included. */
+const DELAY_METHODS: readonly string[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 /** `/post`, `/put`, `/patch` and `/delete` echo a request of their own method only. */
 const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 

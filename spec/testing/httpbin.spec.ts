@@ -380,6 +380,21 @@ describe('startHttpbin', () => {
         expect(res.headers.allow).toBe(allow);
       });
 
+      it.each([
+        ['/drip', 'GET, HEAD, OPTIONS'],
+        ['/range/10', 'GET, HEAD, OPTIONS'],
+        ['/delay/1', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'],
+        ['/anything', 'GET, HEAD, POST, PUT, PATCH, DELETE, TRACE, OPTIONS'],
+      ])('answers OPTIONS %s with 200, its Allow and no body, running nothing', async (path, allow) => {
+        const res = await call(`${httpbin.url}${path}`, { method: 'OPTIONS' }).response;
+        expect([res.status, res.headers.allow, res.body.length]).toEqual([200, allow, 0]);
+      });
+
+      it.each(['/drip', '/range/10', '/sse'])('refuses POST %s with 405, as httpbin does', async (path) => {
+        const res = await call(`${httpbin.url}${path}`, { method: 'POST', body: 'x' }).response;
+        expect([res.status, res.headers.allow]).toEqual([405, 'GET, HEAD, OPTIONS']);
+      });
+
       it('answers OPTIONS on a route with 200 and its Allow', async () => {
         const res = await call(`${httpbin.url}/post`, { method: 'OPTIONS' }).response;
         expect(res.status).toBe(200);
@@ -765,13 +780,13 @@ describe('startHttpbin({ cors: true })', () => {
     expect(Object.keys(res.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
   });
 
-  it('sends no CORS headers and runs the route for an OPTIONS when cors is off (the default)', async () => {
+  it('sends no CORS headers, and answers a preflight as any OPTIONS, when cors is off (the default)', async () => {
     httpbin = await startHttpbin();
     const simple = await call(`${httpbin.url}/get`, { headers: { origin: ORIGIN } }).response;
     expect(Object.keys(simple.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
     const preflight = await call(`${httpbin.url}/status/418`, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'GET' } })
       .response;
-    expect(preflight.status).toBe(418);
+    expect([preflight.status, preflight.headers.allow]).toEqual([200, 'GET, HEAD, POST, PUT, PATCH, DELETE, TRACE, OPTIONS']);
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
