@@ -346,6 +346,31 @@ describe('RedisSemaphore', () => {
     }
   });
 
+  // A crawl with a limiter per host on one client: one close and one ready listener in all
+  // (Node warns past ten on an emitter), and every limiter still hears the connection go.
+  it('listens to a client shared by twelve busy limiters once, and tells each when the connection is lost', async () => {
+    const own = await startRedisServer();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const redis = own.client();
+      const semaphores = Array.from({ length: 12 }, (_, i) => new RedisSemaphore({ redis, key: `host:${i}`, permits: 1 }));
+      made.push(...semaphores);
+      await Promise.all(semaphores.map((semaphore) => hold(semaphore)));
+      const queued = semaphores.map((semaphore) => new Promise<unknown>((resolve) => semaphore.run(of(1)).subscribe({ error: resolve })));
+      for (const semaphore of semaphores) expect(await waiting(semaphore)).toBe(1);
+      expect([redis.listenerCount('close'), redis.listenerCount('ready')]).toEqual([1, 1]);
+      await own.stop();
+      for (const error of await Promise.all(queued)) expect(error).toBeInstanceOf(LimiterUnavailableError);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await own.close();
+    }
+  });
+
   it('close() fails waiters and running inputs with CancelledError, gives the permits to the others, refuses later runs, and leaves nothing running', async () => {
     const [a, b] = shared(2, 2);
     const redisOfA = (a as unknown as { state: { link: { redis: Redis } } }).state.link.redis;

@@ -60,9 +60,6 @@ export class RedisLink {
   private offsetLow = 0;
   private offsetHigh = 0;
 
-  private readonly onClose = (): void => this.events.lost(this.cause(`the connection to Redis closed`));
-  private readonly onReady = (): void => this.events.back();
-
   constructor(
     /** The caller's ioredis client: every script goes through it, in order. */
     readonly redis: Redis,
@@ -137,13 +134,21 @@ export class RedisLink {
   setActive(active: boolean): void {
     if (active === this.attached || (active && this.closed)) return;
     this.attached = active;
+    let watch = watches.get(this.redis);
     if (active) {
-      this.redis.on('close', this.onClose);
-      this.redis.on('ready', this.onReady);
-    } else {
-      this.redis.off('close', this.onClose);
-      this.redis.off('ready', this.onReady);
-    }
+      if (watch === undefined) watches.set(this.redis, (watch = new ClientWatch(this.redis)));
+      watch.add(this);
+    } else watch?.delete(this);
+  }
+
+  /** The caller's connection closed (see {@link ClientWatch}). */
+  connectionClosed(): void {
+    this.events.lost(this.cause(`the connection to Redis closed`));
+  }
+
+  /** The caller's connection is ready again. */
+  connectionReady(): void {
+    this.events.back();
   }
 
   /**
@@ -329,3 +334,38 @@ export class Alarm {
     this.at = Infinity;
   }
 }
+
+/**
+ * The limiters with work on one ioredis client, behind one `close` and one `ready`
+ * listener: a client shared by many limiters (one per host in a crawl, say) gets two
+ * listeners, not two per limiter (Node warns past ten). Listening only while some
+ * limiter has work, as each did on its own.
+ */
+class ClientWatch {
+  private readonly links = new Set<RedisLink>();
+  private readonly onClose = (): void => {
+    for (const link of [...this.links]) link.connectionClosed();
+  };
+  private readonly onReady = (): void => {
+    for (const link of [...this.links]) link.connectionReady();
+  };
+
+  constructor(private readonly redis: Redis) {}
+
+  add(link: RedisLink): void {
+    if (this.links.size === 0) {
+      this.redis.on('close', this.onClose);
+      this.redis.on('ready', this.onReady);
+    }
+    this.links.add(link);
+  }
+
+  delete(link: RedisLink): void {
+    if (!this.links.delete(link) || this.links.size > 0) return;
+    this.redis.off('close', this.onClose);
+    this.redis.off('ready', this.onReady);
+  }
+}
+
+/** The watch of each client that limiters with work share. */
+const watches = new WeakMap<Redis, ClientWatch>();
