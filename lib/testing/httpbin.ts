@@ -792,11 +792,11 @@ function redirectTo({ res, url }: Call): void {
 function requestCookies(req: IncomingMessage): Record<string, string> {
   const cookies: Record<string, string> = {};
   for (const part of (req.headers.cookie ?? '').split(';')) {
+    // A cookie without `=` is a name with an empty value, as werkzeug reads it.
     const at = part.indexOf('=');
-    if (at < 0) continue;
-    const name = part.slice(0, at).trim();
-    let value = part.slice(at + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    const name = (at < 0 ? part : part.slice(0, at)).trim();
+    let value = at < 0 ? '' : part.slice(at + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = cookieUnquote(value.slice(1, -1));
     if (name !== '' && !Object.hasOwn(cookies, name)) cookies[name] = value;
   }
   return cookies;
@@ -829,7 +829,30 @@ function setCookies(res: ServerResponse, cookies: readonly (readonly [string, st
 /** A cookie value as it goes on the wire: as it is when it may, else quoted (RFC 6265 `cookie-octet`s). */
 function cookieValue(value: string): string {
   if (/^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/.test(value)) return value;
-  return `"${[...Buffer.from(value, 'utf8')].map((byte) => (byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c ? String.fromCharCode(byte) : `\\${byte.toString(8).padStart(3, '0')}`)).join('')}"`;
+  return `"${[...Buffer.from(value, 'utf8')].map(quotedCookieByte).join('')}"`;
+}
+
+/** A byte of a quoted cookie value as werkzeug writes it: `,` and `;` (which would end the cookie) and bytes outside ASCII's printable ones in octal, `"` and `\` after a backslash. */
+function quotedCookieByte(byte: number): string {
+  if (byte === 0x22 || byte === 0x5c) return `\\${String.fromCharCode(byte)}`;
+  if (byte < 0x20 || byte >= 0x7f || byte === 0x2c || byte === 0x3b) return `\\${byte.toString(8).padStart(3, '0')}`;
+  return String.fromCharCode(byte);
+}
+
+/** The inside of a quoted cookie value, its escapes undone (`\073` is `;`, `\"` is `"`), as UTF-8. */
+function cookieUnquote(quoted: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < quoted.length; i++) {
+    const octal = quoted[i] === '\\' ? /^[0-3][0-7]{2}/.exec(quoted.slice(i + 1, i + 4)) : null;
+    if (octal !== null) {
+      bytes.push(parseInt(octal[0], 8));
+      i += 3;
+    } else {
+      if (quoted[i] === '\\' && i + 1 < quoted.length) i++;
+      bytes.push(...Buffer.from(quoted[i]!, 'latin1'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
 }
 
 /** `/basic-auth/:user/:passwd` (401 with a challenge when they do not match) and `/hidden-basic-auth` (404). */

@@ -610,6 +610,20 @@ export const rows: readonly ParityRow[] = [
   },
   { name: 'GET /cookies without: empty', url: '/cookies', status: 200, body: (data) => expect(data).toEqual({ cookies: {} }) },
   {
+    name: 'GET /cookies with a cookie without =: an empty value',
+    url: '/cookies',
+    headers: { cookie: 'c; d=1' },
+    status: 200,
+    body: (data) => expect(data).toEqual({ cookies: { c: '', d: '1' } }),
+  },
+  {
+    name: 'GET /cookies/set?a=x%3By: quoted with ; escaped, so a jar keeps it whole and /cookies reads it back',
+    url: '/cookies/set?a=x%3By&b=say%20%22hi%22',
+    session: { cookies: true },
+    status: 200,
+    body: (data) => expect(data).toEqual({ cookies: { a: 'x;y', b: 'say "hi"' } }),
+  },
+  {
     name: 'GET /cookies/set?a=1, not followed: 302 to /cookies with Set-Cookie',
     url: '/cookies/set?a=1',
     maxRedirects: 0,
