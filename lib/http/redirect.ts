@@ -55,6 +55,8 @@ export function nextHop(request: HttpRequest, hop: Hop, followed: number, status
   if (next.protocol !== 'http:' && next.protocol !== 'https:') {
     return transportError('ERR_INVALID_REDIRECT', `a ${status} redirect to a ${next.protocol} URL (only http: and https: are followed)`);
   }
+  // A Location without a fragment keeps the request's (WHATWG fetch, HTTP redirect fetch).
+  if (!location.includes('#')) next.hash = new URL(hop.url).hash;
   const { method } = hop;
   const toGet = ((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD');
   if (!toGet && isStream(hop.data)) {

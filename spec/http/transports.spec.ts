@@ -112,6 +112,15 @@ describe.each(TRANSPORTS)('transport %s', (_name, makeTransport) => {
       expect(res.data.url).toBe('/chain/0');
     });
 
+    // WHATWG fetch's rule: a Location without a fragment keeps the request's; one with its own wins.
+    it("keeps the request's fragment across redirects whose Location has none, and sends no fragment", async () => {
+      const res = await firstValueFrom(session().get<Echo>('/chain/2#part'));
+      expect(res.url).toBe(`${a.url}/chain/0#part`);
+      expect(res.data.url).toBe('/chain/0');
+      const own = await firstValueFrom(session().get<Echo>(`/to/302?url=${encodeURIComponent('/chain/0#theirs')}#mine`));
+      expect(own.url).toBe(`${a.url}/chain/0#theirs`);
+    });
+
     it('fails with a NetworkError past maxRedirects', async () => {
       const err = await failure(session().get('/chain/3', { maxRedirects: 2 }));
       expect(err).toBeInstanceOf(NetworkError);
