@@ -2,7 +2,8 @@ import type { Observable, Subscriber, Unsubscribable } from 'rxjs';
 import { InvalidStateError, QueueEmptyError, QueueFullError, QueueShutDownError } from './errors';
 import { Flag } from './internal/flag';
 import { BaseWaiter, Gate } from './internal/gate';
-import type { Room } from './internal/gate';
+import type { Room, Waiter } from './internal/gate';
+import { runInContext } from './internal/context';
 import { FifoStore } from './internal/stores';
 import type { Store } from './internal/stores';
 import { checkBoolean, checkConcurrency } from './internal/validate';
@@ -278,10 +279,14 @@ class QueueCore<T> {
   private unfinished = 0;
   /** Raised while no item is pending: what `join()` waits for. */
   readonly finished = new Flag();
-  /** Gets waiting for an item: room is an item in the store (or the shutdown, which fails them). */
-  readonly getters: Gate = new Gate({ take: () => this.store.size > 0 || this.isShutdown } satisfies Room);
-  /** Puts waiting for room (or for the shutdown, which fails them). */
-  readonly putters: Gate = new Gate({ take: () => this.store.size < this.maxsize || this.isShutdown } satisfies Room);
+  /** Room for a get: an item in the store (or the shutdown, which fails it). */
+  private readonly getRoom: Room = { take: () => this.store.size > 0 || this.isShutdown };
+  /** Room for a put: a free place (or the shutdown, which fails it). */
+  private readonly putRoom: Room = { take: () => this.store.size < this.maxsize || this.isShutdown };
+  /** Gets waiting for an item. */
+  readonly getters: Gate = new Gate(this.getRoom);
+  /** Puts waiting for room. */
+  readonly putters: Gate = new Gate(this.putRoom);
 
   constructor(private readonly maxsize: number) {
     this.finished.raise();
@@ -312,6 +317,11 @@ class QueueCore<T> {
   }
 
   shutdown(immediate: boolean): void {
+    // A put or get asked from inside another waiter's admission (its callback) waits
+    // until that admission returns, even with room: if it has room, it asked before this
+    // shutdown, and is let in first, as it would have been at once anywhere else.
+    admitWaiting(this.putters, this.putRoom);
+    admitWaiting(this.getters, this.getRoom);
     this.isShutdown = true;
     if (immediate) {
       this.unfinished = Math.max(0, this.unfinished - this.store.clear());
@@ -320,6 +330,26 @@ class QueueCore<T> {
     this.getters.pump();
     this.putters.pump();
   }
+}
+
+/**
+ * Admits, now, those of the waiters queued at `gate` at this moment that there is room
+ * for, first come first served, each once (one that asks again as it is admitted, as an
+ * `items()` subscriber does, is not among them).
+ */
+function admitWaiting(gate: Gate, room: Room): void {
+  const queued: Waiter[] = [];
+  for (let waiter = gate.first; waiter !== undefined; waiter = waiter.nextItem) queued.push(waiter);
+  for (const waiter of queued) {
+    if (waiter.list === undefined) continue;
+    if (!room.take(waiter)) return;
+    gate.leave(waiter);
+    runInContext(waiter.context, admitOne, waiter);
+  }
+}
+
+function admitOne(this: Waiter): void {
+  this.admit();
 }
 
 /** One subscription to `get()` (once) or `items()` (again after each item). */

@@ -266,6 +266,43 @@ describe.each([
     expect(outcome(queue.join())).toEqual([undefined, 'done']);
   });
 
+  // From inside a waiter's callback a new put or get waits until that callback returns
+  // (the gate's trampoline); one that had room when it asked came before a shutdown there.
+  it('lets in a put and a get asked with room from inside another waiter, before a shutdown that follows them there', () => {
+    const queue = make();
+    const seen: string[] = [];
+    queue.put('a').subscribe(() => {
+      queue.put('b').subscribe({ next: () => seen.push('put b'), error: (err: Error) => seen.push(`put b ${err.name}`) });
+      queue.shutdown();
+    });
+    expect(seen).toEqual(['put b']);
+    expect(queue.size).toBe(2);
+    const other = make();
+    other.putNowait('x');
+    other.putNowait('y');
+    other.get().subscribe(() => {
+      other.get().subscribe({ next: (item) => seen.push(`got ${String(item)}`), error: (err: Error) => seen.push(`get ${err.name}`) });
+      other.shutdown(true);
+    });
+    // The item the kind of queue gives second (FIFO y, LIFO x): taken, not a QueueShutDownError.
+    expect(seen).toEqual(['put b', expect.stringMatching(/^got [xy]$/)]);
+  });
+
+  it('drops what is left on shutdown(true) from inside an items() subscriber: it takes no more', () => {
+    const queue = make();
+    ['a', 'b', 'c'].forEach((item) => queue.putNowait(item));
+    const seen: string[] = [];
+    queue.items().subscribe({
+      next: (item) => {
+        seen.push(String(item));
+        queue.shutdown(true);
+      },
+      complete: () => seen.push('complete'),
+    });
+    expect(seen).toEqual([expect.stringMatching(/^[abc]$/), 'complete']);
+    expect(queue.size).toBe(0);
+  });
+
   it('gives nothing to a subscriber that was closed before it subscribed: the item stays', () => {
     const queue = make();
     queue.putNowait('a');
