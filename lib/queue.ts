@@ -1,7 +1,7 @@
 import type { Observable, Subscriber, Unsubscribable } from 'rxjs';
 import { InvalidStateError, QueueEmptyError, QueueFullError, QueueShutDownError } from './errors';
 import { Flag } from './internal/flag';
-import { BaseWaiter, Gate } from './internal/gate';
+import { BaseWaiter, Gate, admitWaiter } from './internal/gate';
 import type { Room, Waiter } from './internal/gate';
 import { runInContext } from './internal/context';
 import { FifoStore } from './internal/stores';
@@ -344,12 +344,8 @@ function admitWaiting(gate: Gate, room: Room): void {
     if (waiter.list === undefined) continue;
     if (!room.take(waiter)) return;
     gate.leave(waiter);
-    runInContext(waiter.context, admitOne, waiter);
+    runInContext(waiter.context, admitWaiter, waiter);
   }
-}
-
-function admitOne(this: Waiter): void {
-  this.admit();
 }
 
 /** One subscription to `get()` (once) or `items()` (again after each item). */

@@ -142,7 +142,7 @@ export class Gate {
       while ((waiter = this.queue.first) !== undefined && this.room.take(waiter)) {
         this.queue.remove(waiter);
         try {
-          runInContext(waiter.context, admit, waiter);
+          runInContext(waiter.context, admitWaiter, waiter);
         } catch (error) {
           thrown ??= { error };
         }
@@ -160,6 +160,7 @@ export class Gate {
   }
 }
 
-function admit(this: Waiter): void {
+/** `waiter.admit()`, as `runInContext` calls a function of its `this`. */
+export function admitWaiter(this: Waiter): void {
   this.admit();
 }

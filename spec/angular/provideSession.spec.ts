@@ -12,6 +12,7 @@ import { CancelledError, SessionClosedError } from '../../lib/http';
 import { ClientSession } from '../../lib/http/createSession';
 import type { HttpRequest, SessionOptions } from '../../lib/http';
 import { fakeTransport } from '../../lib/testing';
+import { unhandledDuring } from '../testing/unhandled';
 
 const API = 'http://api.test';
 
@@ -106,16 +107,7 @@ describe('provideSession', () => {
       providers: [provideSession({ transport }), { provide: ErrorHandler, useValue: { handleError: (err: unknown) => handled.push(err) } }],
     });
     TestBed.inject(SESSION);
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      TestBed.resetTestingModule();
-      await new Promise((resolve) => setImmediate(resolve));
-      await new Promise((resolve) => setImmediate(resolve));
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    const unhandled = await unhandledDuring(() => void TestBed.resetTestingModule());
     expect({ handled, unhandled }).toEqual({ handled: [boom], unhandled: [] });
   });
 

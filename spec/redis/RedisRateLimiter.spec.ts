@@ -8,7 +8,8 @@ import { Subject, firstValueFrom, lastValueFrom, merge, of } from 'rxjs';
 import { toArray } from 'rxjs/operators';
 import { CancelledError } from '../../lib';
 import { LimiterUnavailableError, RedisRateLimiter } from '../../lib/redis';
-import { closedPort } from './helpers';
+import { closedPort, deferred } from './helpers';
+import { unhandledDuring } from '../testing/unhandled';
 import { startRedisServer } from './redisServer';
 import type { RedisServer } from './redisServer';
 
@@ -38,28 +39,6 @@ function shared(n: number, count: number, interval: number): RedisRateLimiter[] 
 const JITTER = 100;
 
 const waiting = async (limiter: RedisRateLimiter): Promise<number> => (await firstValueFrom(limiter.counts())).waiting;
-
-/** Rejections Node reports unhandled while `body` runs, and for a turn of the event loop after. */
-async function unhandledDuring(body: () => Promise<void>): Promise<unknown[]> {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-  process.on('unhandledRejection', onUnhandled);
-  try {
-    await body();
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
-  } finally {
-    process.off('unhandledRejection', onUnhandled);
-  }
-  return unhandled;
-}
-
-/** A Promise that rejects when told to, with nothing attached to it. */
-function rejecting(): { promise: Promise<never>; reject(): void } {
-  let reject!: () => void;
-  const promise = new Promise<never>((_resolve, rejectWith) => (reject = () => rejectWith(new Error('rejected later'))));
-  return { promise, reject };
-}
 
 describe('RedisRateLimiter', () => {
   it('allows at most `count` starts in any window of `interval`, across instances', async () => {
@@ -182,8 +161,8 @@ describe('RedisRateLimiter', () => {
   it('leaves no Promise input unhandled that was let go while it waited: unsubscribed, or queued at close()', async () => {
     const [a] = shared(1, 1, 60_000);
     await lastValueFrom(a!.run(of(0)));
-    const left = rejecting();
-    const queued = rejecting();
+    const left = deferred<never>();
+    const queued = deferred<never>();
     const unhandled = await unhandledDuring(async () => {
       const subscription = a!.run(left.promise).subscribe({ error: () => undefined });
       const failed = new Promise((resolve) => a!.run(queued.promise).subscribe({ error: resolve }));
@@ -191,8 +170,8 @@ describe('RedisRateLimiter', () => {
       subscription.unsubscribe();
       await a!.close();
       expect(await failed).toBeInstanceOf(CancelledError);
-      left.reject();
-      queued.reject();
+      left.reject(new Error('rejected later'));
+      queued.reject(new Error('rejected later'));
     });
     expect(unhandled).toEqual([]);
   });

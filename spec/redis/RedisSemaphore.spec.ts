@@ -12,6 +12,7 @@ import { NEVER, Observable, Subject, firstValueFrom, lastValueFrom, merge, of, t
 import { map, toArray } from 'rxjs/operators';
 import { CancelledError } from '../../lib';
 import { LeaseLostError, LimiterUnavailableError, RedisSemaphore } from '../../lib/redis';
+import { unhandledDuring } from '../testing/unhandled';
 import { startRedisServer } from './redisServer';
 import type { RedisServer } from './redisServer';
 import { closedPort, deferred, trackTimers } from './helpers';
@@ -58,28 +59,6 @@ async function hold(semaphore: RedisSemaphore): Promise<{ release(): void; ended
 /** Waits until Redis has `waiting` waiters, as seen from `semaphore`'s own connection (after what it sent). */
 async function waiting(semaphore: RedisSemaphore): Promise<number> {
   return (await firstValueFrom(semaphore.counts())).waiting;
-}
-
-/** Rejections Node reports unhandled while `body` runs, and for a turn of the event loop after. */
-async function unhandledDuring(body: () => Promise<void>): Promise<unknown[]> {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-  process.on('unhandledRejection', onUnhandled);
-  try {
-    await body();
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
-  } finally {
-    process.off('unhandledRejection', onUnhandled);
-  }
-  return unhandled;
-}
-
-/** A Promise that rejects when told to, with nothing attached to it. */
-function rejecting(): { promise: Promise<never>; reject(): void } {
-  let reject!: () => void;
-  const promise = new Promise<never>((_resolve, rejectWith) => (reject = () => rejectWith(new Error('rejected later'))));
-  return { promise, reject };
 }
 
 describe('RedisSemaphore', () => {
@@ -435,9 +414,9 @@ describe('RedisSemaphore', () => {
   it('leaves no Promise input unhandled that was let go while it waited: unsubscribed, queued at close(), or run after it', async () => {
     const [a] = shared(1, 1);
     await hold(a!);
-    const left = rejecting();
-    const queued = rejecting();
-    const late = rejecting();
+    const left = deferred<never>();
+    const queued = deferred<never>();
+    const late = deferred<never>();
     const unhandled = await unhandledDuring(async () => {
       const subscription = a!.run(left.promise).subscribe({ error: () => undefined });
       const failed = new Promise((resolve) => a!.run(queued.promise).subscribe({ error: resolve }));
@@ -447,9 +426,9 @@ describe('RedisSemaphore', () => {
       expect(await failed).toBeInstanceOf(CancelledError);
       const refused = await new Promise((resolve) => a!.run(late.promise).subscribe({ error: resolve }));
       expect(refused).toBeInstanceOf(CancelledError);
-      left.reject();
-      queued.reject();
-      late.reject();
+      left.reject(new Error('rejected later'));
+      queued.reject(new Error('rejected later'));
+      late.reject(new Error('rejected later'));
     });
     expect(unhandled).toEqual([]);
   });
